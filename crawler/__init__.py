@@ -1,0 +1,1 @@
+"""The Scrapy project: settings, the portal spider, CMS adapters, page extraction and middlewares."""

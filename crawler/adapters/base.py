@@ -1,0 +1,55 @@
+"""The interface every CMS adapter implements.
+
+An adapter knows one CMS family's list pages: where a column's listing starts, which entries a
+list page holds, what total it declares, and which request fetches the next page. It knows
+nothing of storage or of the spider's bookkeeping; the spider stops a walk when a page adds no
+new item URL, whatever the adapter would fetch next.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from scrapy import Request
+from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ListEntry:
+    """One entry on a list page: absolute detail URL, the best title available, the raw date text."""
+
+    url: str
+    title: str
+    date_raw: str | None = None
+
+
+@dataclass
+class ListPage:
+    """What a list page says: its entries, the totals it declares, and the next page's request."""
+
+    entries: list[ListEntry] = field(default_factory=list)
+    declared_total: int | None = None
+    declared_pages: int | None = None
+    next_request: Request | None = None
+
+
+class Adapter:
+    """Base class; subclasses set ``name`` and implement the three methods."""
+
+    name: ClassVar[str] = "base"
+
+    def detect(self, response: Response) -> bool:
+        """Whether this page is a list page of this adapter's CMS family."""
+        raise NotImplementedError
+
+    def first_request(self, column_url: str, **kwargs: object) -> Request:
+        """The request for a column's first list page."""
+        return Request(column_url, **kwargs)  # type: ignore[arg-type]
+
+    def parse_list(self, response: Response, page_index: int) -> ListPage:
+        """Entries, declared totals and the request for page ``page_index + 1`` (if any)."""
+        raise NotImplementedError

@@ -1,0 +1,84 @@
+"""What the spider yields: plain dataclasses the pipelines understand (Scrapy accepts dataclass items).
+
+Three records, one per thing observed:
+- ``Listing``: an item seen on a column's list page (the membership, the list title and list date);
+- ``Detail``: what an item's own page says (or that it could not be fetched);
+- ``ColumnWalk``: how a column's listing walk ended (pages, items found, declared total, status).
+Raw strings stay raw here; the normalise pipeline turns dates and labels into values.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Listing:
+    """One entry of a column's listing: the item ``url`` was listed in ``column_url``."""
+
+    site: str
+    column_url: str
+    column_path: str
+    url: str
+    title: str
+    list_date_raw: str | None = None
+    list_date: date | None = None
+    foreign: bool = False
+    position: int = 0
+
+
+@dataclass
+class Attachment:
+    url: str
+    name: str
+
+
+@dataclass
+class Detail:
+    """An item's detail page as fetched. ``fetch_status`` is ok, not_found, blocked, error or foreign."""
+
+    site: str
+    url: str
+    http_status: int
+    fetch_status: str = "ok"
+    title: str = ""
+    index_no: str | None = None
+    doc_no: str | None = None
+    publisher: str | None = None
+    topic: str | None = None
+    validity: str | None = None
+    published_raw: str | None = None
+    written_raw: str | None = None
+    pubdate_meta_raw: str | None = None
+    published_on: date | None = None
+    written_on: date | None = None
+    url_date: date | None = None
+    column_name_meta: str | None = None
+    body_text: str = ""
+    images: list[str] = field(default_factory=list)
+    videos: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    kind: str = "article"
+    encoding: str | None = None
+    content_hash: str | None = None
+    fetched_at: str | None = None
+    note: str = ""
+
+
+@dataclass
+class ColumnWalk:
+    """How the walk of one column's listing ended."""
+
+    site: str
+    column_url: str
+    column_path: str
+    pages: int
+    found: int
+    declared_total: int | None = None
+    declared_pages: int | None = None
+    status: str = "ok"
+    note: str = ""
