@@ -1,6 +1,7 @@
 """What the spider yields: plain dataclasses the pipelines understand (Scrapy accepts dataclass items).
 
-Three records, one per thing observed:
+Five records, one per thing observed:
+- ``SiteSeen`` / ``ColumnSeen``: the portal and each column about to be walked (from the profile or discovery);
 - ``Listing``: an item seen on a column's list page (the membership, the list title and list date);
 - ``Detail``: what an item's own page says (or that it could not be fetched);
 - ``ColumnWalk``: how a column's listing walk ended (pages, items found, declared total, status).
@@ -17,6 +18,28 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
+class SiteSeen:
+    """The portal being crawled."""
+
+    site: str
+    name: str
+    base_url: str
+    cms: str
+
+
+@dataclass
+class ColumnSeen:
+    """A column about to be walked; ``taxonomy_code`` is the profile's or discovery's mapping."""
+
+    site: str
+    column_url: str
+    column_path: str
+    cms: str | None = None
+    taxonomy_code: str | None = None
+    taxonomy_rule: str | None = None
+
+
+@dataclass
 class Listing:
     """One entry of a column's listing: the item ``url`` was listed in ``column_url``."""
 
@@ -29,6 +52,10 @@ class Listing:
     list_date: date | None = None
     foreign: bool = False
     position: int = 0
+    taxonomy_code: str | None = None
+    taxonomy_path: str | None = None
+    taxonomy_rule: str | None = None
+    taxonomy_version: str | None = None
 
 
 @dataclass

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from taxonomy import default_taxonomy
+
 logger = logging.getLogger(__name__)
 
 CMS_FAMILIES = ("trs", "hanweb", "ucap", "generic")
@@ -59,6 +61,10 @@ class SiteProfile:
 _REQUIRED = ("slug", "name", "base_url", "columns")
 
 
+def _taxonomy_codes() -> set[str]:
+    return {node.code for node in default_taxonomy()}
+
+
 def parse_profile(data: Any, source: str = "<profile>") -> SiteProfile:
     """Validate a decoded profile mapping and build a :class:`SiteProfile`."""
     if not isinstance(data, dict):
@@ -75,6 +81,9 @@ def parse_profile(data: Any, source: str = "<profile>") -> SiteProfile:
     for i, raw in enumerate(data["columns"]):
         if not isinstance(raw, dict) or not raw.get("path") or not raw.get("url"):
             raise ProfileError(f"{source}: columns[{i}] needs 'path' and 'url'")
+        code = raw.get("taxonomy")
+        if code is not None and code not in _taxonomy_codes():
+            raise ProfileError(f"{source}: columns[{i}].taxonomy {code!r} is not a code of the taxonomy")
         cms = raw.get("cms")
         if cms is not None and cms not in CMS_FAMILIES:
             raise ProfileError(f"{source}: columns[{i}].cms must be one of {CMS_FAMILIES}, got {cms!r}")

@@ -1,0 +1,7 @@
+"""Auditor-facing reading of the archive: counts, figures to reconcile, the rules behind each number."""
+
+from __future__ import annotations
+
+import logging
+
+logger = logging.getLogger(__name__)

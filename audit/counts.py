@@ -1,0 +1,67 @@
+"""Count tables for auditors: a rich table for the terminal, JSON for programs, CSV for Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from rich.table import Table
+
+from audit.definitions import rules_text
+from storage.queries import CountRow
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("table", "json", "csv")
+FIELDS = ("site", "column", "taxonomy", "year", "items")
+HEADERS = {"site": "站点", "column": "栏目", "taxonomy": "分类", "year": "年份", "items": "条数"}
+# Excel opens UTF-8 CSV as the local code page unless the file starts with a byte-order mark.
+BOM = "\ufeff"
+UNCLASSIFIED = "（未分类）"
+
+
+def counts_table(rows: Sequence[CountRow], title: str | None = None) -> Table:
+    """A rich table with Chinese headers, the counting rules as its caption."""
+    table = Table(title=title, caption=rules_text("zh"), caption_justify="left")
+    for name in FIELDS:
+        table.add_column(HEADERS[name], justify="right" if name in ("year", "items") else "left")
+    for row in rows:
+        table.add_row(
+            row.site,
+            row.column or "",
+            row.taxonomy or UNCLASSIFIED,
+            "" if row.year is None else str(row.year),
+            str(row.items),
+        )
+    return table
+
+
+def counts_json(rows: Sequence[CountRow]) -> str:
+    """A JSON list of objects with the keys site, column, taxonomy, year, items."""
+    return json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2)
+
+
+def counts_csv(rows: Sequence[CountRow]) -> str:
+    """CSV text starting with a BOM; write it with ``encoding="utf-8"`` (not ``utf-8-sig``)."""
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in (getattr(row, f) for f in FIELDS)])
+    return buffer.getvalue()
+
+
+def format_counts(rows: Sequence[CountRow], fmt: str = "table") -> Table | str:
+    """The rows in one of :data:`FORMATS`."""
+    if fmt == "table":
+        return counts_table(rows)
+    if fmt == "json":
+        return counts_json(rows)
+    if fmt == "csv":
+        return counts_csv(rows)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

@@ -1,0 +1,73 @@
+"""The figures an annual report states that the archive can check, as archived counts.
+
+``claimed`` stays None here; the reconciliation fills it from the report and compares.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, YEAR, definition
+from storage import queries
+
+logger = logging.getLogger(__name__)
+
+GOVERNMENT_DOCUMENTS = "政府文件"
+FEATURE_COLUMN = "政务公开重点工作"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One checkable number: what the report claims and what the archive holds, and how it counts."""
+
+    key: str
+    label: str
+    claimed: int | None
+    archived: int
+    definition: str
+
+
+def report_figures(session: Session, site: str, year: int) -> list[Figure]:
+    """The archive's side of the report's checkable figures for ``site`` in ``year``."""
+    year_end = date(year, 12, 31)
+    return [
+        Figure(
+            "items_published",
+            "各类政府信息",
+            None,
+            queries.count_distinct_items(session, site, year=year),
+            definition(YEAR, DISTINCT_TOTAL),
+        ),
+        Figure(
+            "pictures",
+            "图片",
+            None,
+            queries.count_distinct_items(session, site, year=year, kind="picture"),
+            definition(YEAR, DISTINCT_TOTAL),
+        ),
+        Figure(
+            "video_news",
+            "视频新闻",
+            None,
+            queries.count_distinct_items(session, site, year=year, kind="video"),
+            definition(YEAR, DISTINCT_TOTAL),
+        ),
+        Figure(
+            "government_documents",
+            "政府文件",
+            None,
+            queries.count_in_taxonomy_columns(session, site, GOVERNMENT_DOCUMENTS, year=year),
+            definition(YEAR, EVERY_COLUMN, DISTINCT_TOTAL),
+        ),
+        Figure(
+            "feature_column_cumulative",
+            "政务公开重点工作专栏（累计）",
+            None,
+            queries.count_in_subtree(session, site, FEATURE_COLUMN, until=year_end),
+            definition(FEATURE_CUMULATIVE, YEAR, DISTINCT_TOTAL),
+        ),
+    ]

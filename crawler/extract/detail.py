@@ -1,0 +1,126 @@
+"""Turn a fetched detail page into a :class:`~crawler.items.Detail`: one decode, one parse.
+
+Runs for every page of a crawl, so the page is parsed once with lxml and every field is read
+from that tree. ``content_hash`` covers the normalised body text and metadata only, so a visit
+counter or a changed navigation bar does not make a page look revised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler.extract import content
+from crawler.extract.charset import decode_body
+from crawler.extract.dates import date_from_url, parse_date
+from crawler.extract.html import block_text, inline_text, parse_html
+from crawler.extract.metadata import labelled_values, meta_tags
+from crawler.items import Detail
+
+logger = logging.getLogger(__name__)
+
+PICTURE_MAX_TEXT = 100
+_EMPTY_DOC_NO = {"无", "-", "--", "—", "/", "暂无", "null", "none"}
+_TITLE_SUFFIX = re.compile(r"(?:\s+[-—–]+\s+|\s*[_|｜]\s*)(?!.*(?:\s+[-—–]+\s+|[_|｜]))(.+)$")
+_HASHED_FIELDS = (
+    "title",
+    "index_no",
+    "doc_no",
+    "publisher",
+    "topic",
+    "validity",
+    "published_raw",
+    "written_raw",
+    "pubdate_meta_raw",
+)
+
+
+def extract_detail(
+    url: str, body: bytes, content_type: str | None, site: str, http_status: int = 200
+) -> Detail:
+    """Everything a detail page says about its item (fetch_status ``ok``)."""
+    text, encoding = decode_body(body, content_type)
+    root = parse_html(text)
+    metas = meta_tags(root)
+    labelled = labelled_values(root)
+    base_url = _base_url(root, url)
+    container = content.find_body(root)
+    detail = Detail(site=site, url=url, http_status=http_status, fetch_status="ok", encoding=encoding)
+    detail.title = _title(root, metas, labelled)
+    detail.index_no = labelled.get("index_no")
+    detail.doc_no = _doc_no(labelled.get("doc_no"))
+    detail.publisher = labelled.get("publisher")
+    detail.topic = labelled.get("topic")
+    detail.validity = labelled.get("validity")
+    detail.published_raw = labelled.get("published_raw")
+    detail.written_raw = labelled.get("written_raw")
+    detail.pubdate_meta_raw = metas.get("pubdate")
+    detail.column_name_meta = metas.get("columnname")
+    detail.url_date = date_from_url(url)
+    detail.published_on = (
+        parse_date(detail.published_raw) or parse_date(detail.pubdate_meta_raw) or detail.url_date
+    )
+    detail.written_on = parse_date(detail.written_raw)
+    detail.body_text = block_text(container, skip=content.is_excluded)
+    detail.images = content.images(container, base_url)
+    detail.videos = content.videos(container, base_url)
+    detail.attachments = content.attachments([container, *content.attachment_blocks(root)], base_url)
+    detail.kind = _kind(detail)
+    detail.content_hash = content_hash(detail)
+    return detail
+
+
+def content_hash(detail: Detail) -> str:
+    """sha256 of the normalised body text and the sorted metadata fields."""
+    metadata = {name: getattr(detail, name) for name in _HASHED_FIELDS}
+    payload = detail.body_text + "\n" + json.dumps(metadata, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _title(root: etree._Element, metas: dict[str, str], labelled: dict[str, str]) -> str:
+    if metas.get("articletitle"):
+        return " ".join(metas["articletitle"].split())
+    for heading in root.iter("h1"):
+        text = inline_text(heading)
+        if text and not content.in_excluded_region(heading):
+            return text
+    if labelled.get("title"):
+        return labelled["title"]
+    title = root.find(".//title")
+    return _strip_site_suffix(inline_text(title), metas.get("sitename")) if title is not None else ""
+
+
+def _strip_site_suffix(title: str, site_name: str | None) -> str:
+    if site_name and title.endswith(site_name) and len(title) > len(site_name):
+        return title[: -len(site_name)].rstrip(" -_|｜—–\u3000")
+    match = _TITLE_SUFFIX.search(title)
+    if match and match.start() > 0:
+        return title[: match.start()].strip()
+    return title
+
+
+def _doc_no(value: str | None) -> str | None:
+    if value is None or value.strip().lower() in _EMPTY_DOC_NO:
+        return None
+    return value
+
+
+def _kind(detail: Detail) -> str:
+    if detail.videos:
+        return "video"
+    if detail.images and len(detail.body_text) < PICTURE_MAX_TEXT:
+        return "picture"
+    if detail.doc_no:
+        return "document"
+    return "article"
+
+
+def _base_url(root: etree._Element, url: str) -> str:
+    base = root.find(".//base")
+    href = base.get("href") if base is not None else None
+    return urljoin(url, href.strip()) if href and href.strip() else url

@@ -1,0 +1,101 @@
+"""Parsing and text helpers shared by the detail extractor: one lxml parse, cleaned once.
+
+Scripts, styles, comments and hidden elements are removed right after parsing so no later step
+reads them; text is taken with block elements as line breaks and whitespace normalised.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+
+import lxml.html
+from lxml import etree
+
+logger = logging.getLogger(__name__)
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_HIDDEN_XPATH = etree.XPath(
+    "//script | //style | //noscript | //template | //comment() | //processing-instruction()"
+    " | //*[@hidden]"
+    " | //*[contains(translate(@style, 'DISPLAYNOVSBIHE ', 'displaynovsbihe'), 'display:none')]"
+    " | //*[contains(translate(@style, 'DISPLAYNOVSBIHE ', 'displaynovsbihe'), 'visibility:hidden')]"
+)
+_SPACE = re.compile(r"[ \t\r\f\v\u3000\xa0\u2002\u2003\u200b\ufeff]+")
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
+    "header hr li main nav ol p pre section table tbody td th thead tfoot tr ul".split()
+)
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """The page's root element with scripts, styles, comments and hidden elements removed."""
+    text = _XML_DECLARATION.sub("", text or "", count=1)
+    try:
+        root = lxml.html.document_fromstring(text) if text.strip() else _empty()
+    except (etree.ParserError, ValueError):
+        logger.debug("unparseable page; extracting from an empty document")
+        root = _empty()
+    for node in _HIDDEN_XPATH(root):
+        remove_keeping_tail(node)
+    return root
+
+
+def remove_keeping_tail(node: etree._Element) -> None:
+    """Remove ``node`` and its subtree but keep the text that follows it."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail
+    previous = node.getprevious()
+    parent.remove(node)
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
+def normalise_space(text: str | None) -> str:
+    """Collapse spaces (incl. U+3000 and NBSP) per line and drop empty lines."""
+    if not text:
+        return ""
+    lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def inline_text(element: etree._Element) -> str:
+    """All text of ``element`` on one line, whitespace collapsed."""
+    return " ".join(normalise_space("".join(element.itertext())).split("\n"))  # type: ignore[arg-type]
+
+
+def block_text(element: etree._Element, skip: Callable[[etree._Element], bool] | None = None) -> str:
+    """Text of ``element`` with block elements on their own lines, skipping subtrees ``skip`` names."""
+    return normalise_space("".join(_walk_text(element, skip)))
+
+
+def _walk_text(element: etree._Element, skip: Callable[[etree._Element], bool] | None) -> Iterator[str]:
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        if not isinstance(node.tag, str):
+            continue
+        is_root = node is element
+        if event == "start":
+            if not is_root and skip is not None and skip(node):
+                # iterwalk still reports the skipped element's end, which yields its tail
+                walker.skip_subtree()
+                continue
+            if node.tag in BLOCK_TAGS:
+                yield "\n"
+            if node.text:
+                yield node.text
+        else:
+            if node.tag in BLOCK_TAGS:
+                yield "\n"
+            if node.tail and not is_root:
+                yield node.tail
+
+
+def _empty() -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring("<html><head></head><body></body></html>")

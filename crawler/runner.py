@@ -1,0 +1,146 @@
+"""Run one crawl in this process: settings for the target, signals for progress, the outcome.
+
+Twisted's reactor runs once per process, so callers that crawl several times (the tests) run
+``zwgk crawl`` in a subprocess.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+
+from crawler.items import ColumnWalk, Detail
+from crawler.profile import SiteProfile
+from crawler.spiders.portal import PortalSpider
+
+logger = logging.getLogger(__name__)
+
+# Politeness keys a profile may set, and the Scrapy setting each one drives.
+POLITENESS_SETTINGS = {
+    "download_delay": "DOWNLOAD_DELAY",
+    "concurrent_per_host": "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "robots": "ROBOTSTXT_OBEY",
+    "autothrottle": "AUTOTHROTTLE_ENABLED",
+    "user_agent": "USER_AGENT",
+}
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_BAD_INPUT = 2
+EXIT_UNREACHABLE = 3
+EXIT_PARTIAL = 5
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def crawl_settings(hosts: list[str], db_url: str, politeness: dict[str, Any] | None = None,
+                   log_level: str = "WARNING", overrides: dict[str, Any] | None = None) -> Settings:  # fmt: skip
+    """Project settings, loosened for loopback targets, then the profile's politeness, then overrides."""
+    settings = get_project_settings()
+    settings.set("ZWGK_DB_URL", db_url, priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    if hosts and all(is_loopback(h) for h in hosts):
+        # The bundled replica on 127.0.0.1: nobody to be polite to.
+        for name, value in {
+            "ROBOTSTXT_OBEY": False,
+            "AUTOTHROTTLE_ENABLED": False,
+            "DOWNLOAD_DELAY": 0,
+            "CONCURRENT_REQUESTS": 32,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
+        }.items():
+            settings.set(name, value, priority="project")
+    for key, value in (politeness or {}).items():
+        if key in POLITENESS_SETTINGS:
+            settings.set(POLITENESS_SETTINGS[key], value, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+@dataclass
+class CrawlOutcome:
+    """What a finished crawl reports: its exit code, the reason when it failed, and its counts."""
+
+    exit_code: int
+    fatal: str | None
+    stats: dict[str, Any] = field(default_factory=dict)
+    columns: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        get = self.stats.get
+        return {
+            "exit_code": self.exit_code,
+            "error": self.fatal,
+            "pages": get("response_received_count", 0),
+            "list_pages": get("zwgk/list_pages", 0),
+            "details_ok": get("zwgk/details_ok", 0),
+            "details_not_found": get("zwgk/details_not_found", 0),
+            "details_blocked": get("zwgk/details_blocked", 0),
+            "details_error": get("zwgk/details_error", 0),
+            "columns": self.columns,
+            "finish_reason": get("finish_reason"),
+        }
+
+
+def run_crawl(
+    target: str | SiteProfile,
+    db_url: str,
+    *,
+    slug: str | None = None,
+    log_level: str = "WARNING",
+    overrides: dict[str, Any] | None = None,
+    on_record: Callable[[Any], None] | None = None,
+) -> CrawlOutcome:
+    """Crawl one portal (a profile, a profile file or a URL) into the database at ``db_url``."""
+    if isinstance(target, SiteProfile):
+        spider_kwargs: dict[str, Any] = {"profile": target}
+        hosts, politeness = target.allowed_hosts, target.politeness
+    else:
+        spider_kwargs = {"target": target, "slug": slug}
+        probe = PortalSpider(target=target, slug=slug)  # validates the profile / URL before anything starts
+        hosts, politeness = probe.profile.allowed_hosts, probe.profile.politeness
+    settings = crawl_settings(hosts, db_url, politeness, log_level, overrides)
+    process = CrawlerProcess(settings, install_root_handler=log_level != "WARNING")
+    crawler = process.create_crawler(PortalSpider)
+    columns: dict[str, int] = {}
+
+    def scraped(item: Any, **_: Any) -> None:
+        if isinstance(item, ColumnWalk):
+            columns[item.status] = columns.get(item.status, 0) + 1
+        if on_record is not None:
+            on_record(item)
+
+    crawler.signals.connect(scraped, signal=signals.item_scraped)
+    process.crawl(crawler, **spider_kwargs)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    spider = crawler.spider
+    fatal = getattr(spider, "fatal", None)
+    if fatal:
+        code = EXIT_UNREACHABLE
+    elif stats.get("finish_reason") != "finished" or stats.get("log_count/ERROR"):
+        # An exception in a callback or a pipeline loses records: never report such a run as clean.
+        code = EXIT_ERROR
+    elif columns.get("blocked") or columns.get("error"):
+        code = EXIT_PARTIAL
+    else:
+        code = EXIT_OK
+    return CrawlOutcome(code, fatal, dict(stats), columns)
+
+
+__all__ = ["CrawlOutcome", "Detail", "crawl_settings", "run_crawl"]

@@ -1,0 +1,1 @@
+"""Spiders: ``portal`` walks one county portal's columns and fetches every listed item."""

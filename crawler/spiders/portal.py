@@ -1,0 +1,324 @@
+"""The portal spider: routes requests between columns, list pages and detail pages.
+
+It extracts nothing itself: CMS adapters read list pages, ``crawler.extract`` reads detail
+pages, ``crawler.discovery`` reads nav and hub pages. Its own job is the bookkeeping of each
+column's walk: a walk stops when a list page adds no new item URL, and ends in a
+``ColumnWalk`` record saying how (ok, blocked, error) with the totals the portal declared.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler import discovery
+from crawler.adapters import ADAPTERS, DETECTION_ORDER, Adapter, get_adapter
+from crawler.extract import detect_block, extract_detail
+from crawler.items import ColumnSeen, ColumnWalk, Detail, Listing, SiteSeen
+from crawler.profile import ColumnSpec, SiteProfile, load_profile
+from taxonomy import Node, default_taxonomy
+
+logger = logging.getLogger(__name__)
+
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def slug_for_url(url: str) -> str:
+    """A site slug for a portal known only by its URL: host and port, dots as dashes."""
+    split = urlsplit(url)
+    host = (split.hostname or "site").replace(".", "-")
+    return f"{host}-{split.port}" if split.port else host
+
+
+@dataclass
+class ColumnState:
+    """The bookkeeping of one column's walk."""
+
+    spec: ColumnSpec
+    adapter: Adapter | None = None
+    seen: set[str] = field(default_factory=set)
+    pages: int = 0
+    declared_total: int | None = None
+    declared_pages: int | None = None
+
+
+class PortalSpider(Spider):
+    """Walk every column of one portal (from a site profile, or discovered from its home page)."""
+
+    name = "portal"
+
+    def __init__(self, target: str | None = None, profile: SiteProfile | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.taxonomy = default_taxonomy()
+        self.home_url: str | None = None
+        if profile is None:
+            if not target:
+                raise ValueError("the portal spider needs -a target=PROFILE.yaml or -a target=URL")
+            if _URL.match(target):
+                self.home_url = target
+                host = urlsplit(target).hostname or ""
+                profile = SiteProfile(
+                    slug=kwargs.get("slug") or slug_for_url(target),
+                    name=host,
+                    base_url=target,
+                    allowed_hosts=[host],
+                    columns=[],
+                    cms="mixed",
+                )
+            else:
+                profile = load_profile(target)
+        self.profile = profile
+        self.crawl_mode = "full"
+        self.target_label = target or profile.slug
+        self.columns: dict[str, ColumnState] = {}
+        self.requested_details: set[str] = set()
+        self.fatal: str | None = None
+
+    # -- entry -------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.home_url is not None:
+            yield Request(
+                self.home_url,
+                callback=self.parse_home,
+                errback=self.home_failed,
+                meta={"handle_httpstatus_all": True},
+                dont_filter=True,
+            )
+            return
+        yield SiteSeen(self.profile.slug, self.profile.name, self.profile.base_url, self.profile.cms)
+        for spec in self.profile.columns:
+            for record in self._begin_column(spec):
+                yield record
+
+    # -- discovery ---------------------------------------------------------------------------
+
+    def parse_home(self, response: Response) -> Iterator[Any]:
+        reason = detect_block(response.status, response.headers, response.body)
+        if reason or response.status >= 400:
+            self.fatal = f"the home page {response.url} answered HTTP {response.status}" + (
+                f" ({reason})" if reason else ""
+            )
+            return
+        self.profile.name = discovery.site_name(response) or self.profile.name
+        yield SiteSeen(self.profile.slug, self.profile.name, self.profile.base_url, self.profile.cms)
+        hosts = set(self.profile.allowed_hosts)
+        nav = discovery.nav_links(response, hosts, self.taxonomy)
+        if not nav:
+            self.fatal = f"found no column links on the home page {response.url}"
+            return
+        known = {link.url for link in nav} | {response.url}
+        for link in nav:
+            match = self.taxonomy.match(link.name)
+            yield self._discovery_request(link, link.name, match.node if match else None, 1, known)
+
+    def _discovery_request(
+        self, link: discovery.Link, path: str, node: Node | None, depth: int, known: set[str]
+    ) -> Request:
+        return Request(
+            link.url,
+            callback=self.parse_discovered,
+            errback=self.list_failed,
+            meta={
+                "handle_httpstatus_all": True,
+                "column_path": path,
+                "column_url": link.url,
+                "taxonomy_code": node.code if node else None,
+                "depth": depth,
+                "known": known,
+            },
+        )
+
+    def parse_discovered(self, response: Response) -> Iterator[Any]:
+        """A page reached from the nav or a hub: walk it as a column, or descend into it as a hub."""
+        meta = response.meta
+        adapter = self._detect(response)
+        children: list[discovery.Link] = []
+        if adapter is None and meta["depth"] < self.settings.getint("ZWGK_DISCOVERY_DEPTH", 3):
+            children = discovery.hub_children(response, set(self.profile.allowed_hosts), self.taxonomy, meta["known"])
+        if children:
+            parent = self.taxonomy.get(meta["taxonomy_code"]) if meta["taxonomy_code"] else None
+            known = meta["known"] | {link.url for link in children}
+            for link in children:
+                match = self.taxonomy.match(link.name, parent)
+                yield self._discovery_request(
+                    link, f"{meta['column_path']}/{link.name}", match.node if match else None, meta["depth"] + 1, known
+                )
+            return
+        code = meta["taxonomy_code"]
+        spec = ColumnSpec(
+            path=meta["column_path"],
+            url=response.url,
+            cms=adapter.name if adapter else None,
+            taxonomy=code,
+            taxonomy_rule=self._rule_for(meta["column_path"], code),
+        )
+        if response.url in self.columns:
+            return
+        self.profile.columns.append(spec)
+        state = self.columns[response.url] = ColumnState(spec, adapter)
+        yield self._column_seen(spec)
+        yield from self._walk(response, state, 0)
+
+    def _rule_for(self, path: str, code: str | None) -> str | None:
+        if code is None:
+            return None
+        parent_path, _, name = path.rpartition("/")
+        parent = self.taxonomy.by_path(parent_path) if parent_path else None
+        match = self.taxonomy.match(name, parent)
+        return match.rule if match else None
+
+    # -- walking a column's listing ----------------------------------------------------------
+
+    def _begin_column(self, spec: ColumnSpec) -> Iterator[Any]:
+        if spec.url in self.columns:
+            return
+        adapter = get_adapter(spec.cms) if spec.cms in ADAPTERS else None
+        self.columns[spec.url] = ColumnState(spec, adapter)
+        yield self._column_seen(spec)
+        yield Request(
+            spec.url,
+            callback=self.parse_list,
+            errback=self.list_failed,
+            meta={"handle_httpstatus_all": True, "column_url": spec.url, "page_index": 0},
+            dont_filter=True,
+        )
+
+    def _column_seen(self, spec: ColumnSpec) -> ColumnSeen:
+        return ColumnSeen(self.profile.slug, spec.url, spec.path, spec.cms, spec.taxonomy, spec.taxonomy_rule)
+
+    def _detect(self, response: Response) -> Adapter | None:
+        for name in DETECTION_ORDER:
+            adapter = ADAPTERS[name]()
+            if adapter.detect(response):
+                return adapter
+        return None
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        state = self.columns[response.meta["column_url"]]
+        yield from self._walk(response, state, response.meta.get("page_index", 0))
+
+    def _walk(self, response: Response, state: ColumnState, page_index: int) -> Iterator[Any]:
+        reason = detect_block(response.status, response.headers, response.body)
+        if reason:
+            yield self._finish(state, "blocked", f"page {page_index}: {reason}")
+            return
+        if response.status >= 400:
+            yield self._finish(state, "error", f"page {page_index} answered HTTP {response.status}")
+            return
+        if state.adapter is None:
+            state.adapter = self._detect(response)
+            if state.adapter is None:
+                yield self._finish(state, "error", "no CMS adapter recognised the list page")
+                return
+            state.spec.cms = state.adapter.name
+        page = state.adapter.parse_list(response, page_index)
+        state.pages += 1
+        state.declared_total = page.declared_total if page.declared_total is not None else state.declared_total
+        state.declared_pages = page.declared_pages if page.declared_pages is not None else state.declared_pages
+        new = [entry for entry in page.entries if entry.url not in state.seen]
+        for entry in new:
+            state.seen.add(entry.url)
+            yield from self._listed(state, entry.url, entry.title, entry.date_raw)
+        self.crawler.stats.inc_value("zwgk/list_pages")
+        if new and page.next_request is not None:
+            meta = {
+                **page.next_request.meta,
+                "handle_httpstatus_all": True,
+                "column_url": state.spec.url,
+                "page_index": page_index + 1,
+            }
+            yield page.next_request.replace(
+                callback=self.parse_list, errback=self.list_failed, meta=meta, dont_filter=True
+            )
+        else:
+            yield self._finish(state, "ok", "" if new or page_index == 0 else f"page {page_index} added no new item")
+
+    def _listed(self, state: ColumnState, url: str, title: str, date_raw: str | None) -> Iterator[Any]:
+        foreign = not self.profile.is_allowed(url)
+        yield Listing(
+            site=self.profile.slug,
+            column_url=state.spec.url,
+            column_path=state.spec.path,
+            url=url,
+            title=title,
+            list_date_raw=date_raw,
+            foreign=foreign,
+            position=len(state.seen),
+        )
+        if foreign or url in self.requested_details:
+            return
+        self.requested_details.add(url)
+        yield Request(
+            url,
+            callback=self.parse_detail,
+            errback=self.detail_failed,
+            meta={"handle_httpstatus_all": True},
+            priority=-1,
+        )
+
+    def _finish(self, state: ColumnState, status: str, note: str) -> ColumnWalk:
+        self.crawler.stats.inc_value(f"zwgk/columns_{status}")
+        return ColumnWalk(
+            site=self.profile.slug,
+            column_url=state.spec.url,
+            column_path=state.spec.path,
+            pages=state.pages,
+            found=len(state.seen),
+            declared_total=state.declared_total,
+            declared_pages=state.declared_pages,
+            status=status,
+            note=note,
+        )
+
+    # -- detail pages ------------------------------------------------------------------------
+
+    def parse_detail(self, response: Response) -> Iterator[Detail]:
+        now = datetime.now(UTC).isoformat()
+        reason = detect_block(response.status, response.headers, response.body)
+        if reason or response.status >= 400:
+            status = "blocked" if reason else ("not_found" if response.status in (404, 410) else "error")
+            self.crawler.stats.inc_value(f"zwgk/details_{status}")
+            yield Detail(
+                self.profile.slug, response.url, response.status, fetch_status=status, fetched_at=now, note=reason or ""
+            )
+            return
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        detail = extract_detail(response.url, response.body, content_type, self.profile.slug, response.status)
+        detail.fetched_at = now
+        self.crawler.stats.inc_value("zwgk/details_ok")
+        yield detail
+
+    # -- failures ----------------------------------------------------------------------------
+
+    def home_failed(self, failure: Failure) -> None:
+        self.fatal = f"cannot reach {failure.request.url}: {failure.getErrorMessage()}"
+
+    def list_failed(self, failure: Failure) -> Iterator[ColumnWalk]:
+        request = failure.request
+        state = self.columns.get(request.meta.get("column_url", ""))
+        if state is None:
+            logger.warning("discovery could not fetch %s: %s", request.url, failure.getErrorMessage())
+            return
+        yield self._finish(state, "error", f"{request.url}: {failure.getErrorMessage()}")
+
+    def detail_failed(self, failure: Failure) -> Iterator[Detail]:
+        request = failure.request
+        self.crawler.stats.inc_value("zwgk/details_error")
+        yield Detail(
+            self.profile.slug,
+            request.url,
+            0,
+            fetch_status="error",
+            fetched_at=datetime.now(UTC).isoformat(),
+            note=failure.getErrorMessage(),
+        )

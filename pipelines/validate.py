@@ -1,0 +1,43 @@
+"""Drop records that cannot be stored faithfully, and say why in the log and the stats."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+
+from crawler.items import ColumnSeen, ColumnWalk, Detail, Listing, SiteSeen
+
+logger = logging.getLogger(__name__)
+
+_KNOWN = (SiteSeen, ColumnSeen, Listing, Detail, ColumnWalk)
+_FETCH_STATUSES = {"ok", "not_found", "blocked", "error", "foreign"}
+
+
+def problems(record: Any) -> list[str]:
+    """What is wrong with a record; empty when it can be stored."""
+    if not isinstance(record, _KNOWN):
+        return [f"unknown record type {type(record).__name__}"]
+    found = []
+    if not getattr(record, "site", ""):
+        found.append("no site")
+    url = getattr(record, "url", None) or getattr(record, "column_url", None) or getattr(record, "base_url", "")
+    if not str(url).startswith(("http://", "https://")):
+        found.append(f"not an http(s) URL: {url!r}")
+    if isinstance(record, Listing | ColumnWalk | ColumnSeen) and not record.column_path:
+        found.append("no column path")
+    if isinstance(record, Detail) and record.fetch_status not in _FETCH_STATUSES:
+        found.append(f"unknown fetch status {record.fetch_status!r}")
+    return found
+
+
+class ValidatePipeline:
+    def process_item(self, item: Any, spider: Spider) -> Any:
+        found = problems(item)
+        if found:
+            if spider.crawler.stats:
+                spider.crawler.stats.inc_value("zwgk/invalid_records")
+            raise DropItem(f"invalid {type(item).__name__}: {'; '.join(found)}")
+        return item

@@ -1,0 +1,283 @@
+"""Generate a :class:`ReplicaSite` from a :class:`Spec`, deterministically.
+
+All randomness comes from one ``random.Random(spec.seed)`` consumed in a fixed order, so the same
+spec always yields the same columns, items, words and faults.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import date, datetime, time, timedelta
+
+from replica import titles
+from replica.model import HIJACKED, NOT_FOUND, Attachment, Column, Item, ReplicaSite
+from replica.spec import ColumnDef, Spec, SpecError
+
+logger = logging.getLogger(__name__)
+
+# 主题分类 per taxonomy code prefix, as a 信息公开目录 would print it.
+_TOPIC_CLASSES = {
+    "ZFWJ": "综合政务\\政府文件",
+    "ZFGG": "综合政务\\通知公告",
+    "ZDGZ.K02": "财政、金融、审计\\财政",
+    "ZDGZ.K06": "财政、金融、审计\\税务",
+    "ZDGZ.K08": "财政、金融、审计\\审计",
+    "ZDGZ.K10": "公共安全\\安全生产",
+    "ZDGZ.GGZY": "城乡建设、环境保护\\公共资源",
+    "ZDGZ.SHGY": "卫生、体育\\社会事业",
+    "ZDGZ.ZDJS": "城乡建设、环境保护\\重大项目",
+    "TP": "综合政务\\政务动态",
+    "SPXW": "综合政务\\政务动态",
+}
+_ATTACHMENT_TYPES = ("pdf", "pdf", "pdf", "docx", "xls")
+ASSET_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "jpg": "image/jpeg",
+    "mp4": "video/mp4",
+}
+
+
+def build_site(spec: Spec) -> ReplicaSite:
+    """The portal described by ``spec``; the same spec always gives an equal site."""
+    rng = random.Random(spec.seed)
+    defs = spec.all_columns()
+    counts = _resolve_counts(spec, rng)
+    ids = rng.sample(range(1000, 9999), len(defs))
+    units = rng.sample(range(100000, 999999), len(defs))
+    shells = {
+        d.path: Column(defn=d, url=column_url(d, spec, ids[i]), column_id=ids[i], unit_id=units[i])
+        for i, d in enumerate(defs)
+    }
+
+    stubs = [
+        (pub, d.path)
+        for d in defs
+        if not d.is_hub
+        for year, n in sorted(counts[d.path].items())
+        for pub in _datetimes(rng, spec, year, n)
+    ]
+    stubs.sort()
+    items = _make_items(spec, rng, stubs, shells)
+    listings: dict[str, list[Item]] = {d.path: [] for d in defs}
+    for item in items.values():
+        listings[item.home].append(item)
+    items = _place_faults(spec, rng, items, listings)
+
+    columns: dict[str, Column] = {}
+    for d in defs:
+        shell = shells[d.path]
+        ordered = sorted(listings[d.path], key=lambda i: (i.pub, i.id), reverse=True)
+        columns[d.path] = Column(
+            defn=d,
+            url=shell.url,
+            column_id=shell.column_id,
+            unit_id=shell.unit_id,
+            items=tuple(ordered),
+            children=tuple(c.path for c in d.children),
+        )
+    assets = {a.path: a.path.rsplit(".", 1)[-1] for item in items.values() for a in _files(item)}
+    assets.update({item.video: "mp4" for item in items.values() if item.video})
+    site = ReplicaSite(spec=spec, columns=columns, items=items, assets=assets)
+    logger.debug("built replica %s: %d columns, %d items", spec.name, len(columns), len(items))
+    return site
+
+
+def _files(item: Item) -> tuple[Attachment, ...]:
+    return item.attachments + item.images
+
+
+def folder(column: ColumnDef, spec: Spec) -> str:
+    """The URL folder of a TRS column or hub: the abbreviations of it and its ancestors."""
+    parts = column.path.split("/")
+    abbrs = [spec.column("/".join(parts[: i + 1])).abbr or "" for i in range(len(parts))]
+    return "/" + "/".join(a for a in abbrs if a) + "/"
+
+
+def column_url(column: ColumnDef, spec: Spec, column_id: int) -> str:
+    """A column's first list page (TRS, hubs) or column page (Hanweb), as a URL path."""
+    if column.is_hub or column.cms == "trs":
+        return folder(column, spec) + "index.html"
+    return f"/col/col{column_id}/index.html"
+
+
+def _resolve_counts(spec: Spec, rng: random.Random) -> dict[str, dict[int, int]]:
+    """Items per year for every column: its own counts, or a weighted share of its hub's pool."""
+    counts: dict[str, dict[int, int]] = {}
+    for top in spec.columns:
+        _resolve(top, None, counts, rng)
+    return counts
+
+
+def _resolve(
+    column: ColumnDef, pool_owner: ColumnDef | None, counts: dict[str, dict[int, int]], rng: random.Random
+) -> None:
+    counts[column.path] = dict(column.counts or {})
+    if not column.is_hub:
+        if column.counts is None and pool_owner is None:
+            raise SpecError(f"column {column.path}: no counts and no hub pool to draw from")
+        return
+    owner = column if column.pool is not None else pool_owner
+    for child in column.children:
+        _resolve(child, owner, counts, rng)
+    if column.pool is None:
+        return
+    drawers = [c for c in column.walk() if not c.is_hub and c.counts is None]
+    weights = [c.weight * rng.uniform(0.6, 1.4) for c in drawers]
+    for year, total in sorted(column.pool.items()):
+        for c, share in zip(drawers, _apportion(total, weights), strict=True):
+            if share:
+                counts[c.path][year] = share
+
+
+def _apportion(total: int, weights: list[float]) -> list[int]:
+    """Split ``total`` by ``weights`` with the largest-remainder method (exact sum)."""
+    scale = sum(weights)
+    exact = [total * w / scale for w in weights]
+    shares = [int(x) for x in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: exact[i] - shares[i], reverse=True)
+    for i in by_remainder[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+def _datetimes(rng: random.Random, spec: Spec, year: int, n: int) -> list[datetime]:
+    first = date(year, 1, 1)
+    last = min(date(year, 12, 31), spec.as_of)
+    span = (last - first).days
+    out = []
+    for _ in range(n):
+        day = first + timedelta(days=rng.randint(0, span))
+        out.append(datetime.combine(day, time(rng.randint(8, 17), rng.choice((0, 10, 15, 20, 30, 40, 45, 50)))))
+    return out
+
+
+def _topic_class(code: str) -> str:
+    for prefix in sorted(_TOPIC_CLASSES, key=len, reverse=True):
+        if code.startswith(prefix):
+            return _TOPIC_CLASSES[prefix]
+    return "综合政务\\政务公开"
+
+
+def _make_items(
+    spec: Spec, rng: random.Random, stubs: list[tuple[datetime, str]], shells: dict[str, Column]
+) -> dict[str, Item]:
+    items: dict[str, Item] = {}
+    next_id = 2000
+    index_seq: dict[int, int] = {}
+    doc_seq: dict[int, int] = {}
+    # Looked up once: spec.column() and folder() walk the tree, and there are thousands of stubs.
+    by_path = {c.path: c for c in spec.all_columns()}
+    folders = {c.path: folder(c, spec) for c in by_path.values() if c.cms == "trs" and not c.is_hub}
+    for pub, path in stubs:
+        next_id += rng.randint(1, 6)
+        index_seq[pub.year] = index_seq.get(pub.year, 0) + 1
+        item = _make_item(
+            spec, rng, by_path[path], shells[path], folders.get(path, ""), pub, next_id, index_seq[pub.year], doc_seq
+        )
+        items[item.url] = item
+    return items
+
+
+def _make_item(
+    spec: Spec,
+    rng: random.Random,
+    column: ColumnDef,
+    shell: Column,
+    trs_folder: str,
+    pub: datetime,
+    item_id: int,
+    seq: int,
+    doc_seq: dict[int, int],
+) -> Item:
+    site = spec.site
+    code = column.taxonomy_code or ""
+    y, m, d = pub.year, pub.month, pub.day
+    title = titles.make_title(rng, code, site.county, column.name, y, m, d)
+    if column.cms == "trs":
+        directory = f"{trs_folder}{y}{m:02d}/"
+        url = f"{directory}t{y}{m:02d}{d:02d}_{item_id}.html"
+    else:
+        directory = f"/art/{y}/{m}/{d}/"
+        url = f"{directory}art_{shell.column_id}_{item_id}.html"
+    department = rng.choice(titles.DEPARTMENTS)
+    publisher = site.county + (department[1:] if column.path.startswith("部门工作") else "人民政府办公室")
+    kind = column.kind
+    doc_no = written = None
+    attachments: tuple[Attachment, ...] = ()
+    images: tuple[Attachment, ...] = ()
+    video = None
+    paragraphs = titles.make_paragraphs(rng, site.county, y, m, d)
+    if kind == "article" and rng.random() < column.doc_ratio:
+        doc_seq[y] = doc_seq.get(y, 0) + 1
+        doc_no = titles.make_doc_no(rng, site.doc_prefix, y, doc_seq[y])
+        written = pub.date() - timedelta(days=rng.randint(1, 9))
+        kind = "document"
+        attachments = tuple(
+            _file(rng, directory, pub, rng.choice(_ATTACHMENT_TYPES), f"附件{i + 1}：{title[:24]}")
+            for i in range(rng.randint(1, 2))
+        )
+    elif kind == "picture":
+        caption = titles.make_caption(rng, title)
+        images = tuple(_file(rng, directory, pub, "jpg", caption, "W") for _ in range(rng.randint(2, 4)))
+        paragraphs = (caption,)
+    elif kind == "video":
+        video = f"/video/{y}/{m:02d}/{rng.getrandbits(48):012x}.mp4"
+        paragraphs = (titles.make_caption(rng, title),)
+    return Item(
+        id=item_id,
+        home=column.path,
+        url=url,
+        title=title,
+        pub=pub,
+        kind=kind,
+        index_no=f"{site.org_code}/{y}-{seq:05d}",
+        publisher=publisher,
+        source=f"{site.county}融媒体中心" if kind in ("picture", "video") else publisher,
+        topic=_topic_class(code),
+        doc_no=doc_no,
+        written=written,
+        paragraphs=paragraphs,
+        images=images,
+        video=video,
+        attachments=attachments,
+    )
+
+
+def _file(
+    rng: random.Random, directory: str, pub: datetime, ext: str, label: str, prefix: str = "P"
+) -> Attachment:
+    name = f"{prefix}0{pub:%Y%m%d}{rng.randint(100000, 999999)}.{ext}"
+    return Attachment(href=f"./{name}", path=directory + name, label=f"{label}.{ext}" if prefix == "P" else label)
+
+
+def _place_faults(
+    spec: Spec, rng: random.Random, items: dict[str, Item], listings: dict[str, list[Item]]
+) -> dict[str, Item]:
+    """Mark the hijacked and the 404 item, and cross-list items into a second column."""
+    taken: set[str] = set()
+
+    def pick(column: str, year: int, need_county: bool = False) -> Item:
+        pool = [
+            i
+            for i in listings[column]
+            if i.year == year and i.url not in taken and (not need_county or spec.site.county in i.title)
+        ]
+        if not pool:
+            raise SpecError(f"spec {spec.name}: no item in {column} in {year} to place a fault on")
+        chosen = rng.choice(sorted(pool, key=lambda i: i.id))
+        taken.add(chosen.url)
+        return chosen
+
+    for fault, status in ((spec.hijack, HIJACKED), (spec.not_found, NOT_FOUND)):
+        chosen = pick(fault.column, fault.year, need_county=status == HIJACKED)
+        marked = Item(**{**chosen.__dict__, "status": status})
+        items[chosen.url] = marked
+        home = listings[chosen.home]
+        home[home.index(chosen)] = marked
+    for fault in spec.cross_listed:
+        chosen = pick(fault.column, fault.year)
+        listings[fault.target or ""].append(items[chosen.url])
+    return items

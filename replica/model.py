@@ -1,0 +1,117 @@
+"""The generated portal: columns, items and the faults placed on them, as plain frozen values.
+
+``replica.build_site`` produces a :class:`ReplicaSite`; the renderers, the server and the ground
+truth only read it, so what is served and what is claimed about it cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from replica.spec import ColumnDef, Spec
+
+logger = logging.getLogger(__name__)
+
+# An item's status: served normally, listed but its page is gone, or served with spam injected.
+OK = "ok"
+NOT_FOUND = "not_found"
+HIJACKED = "hijacked"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file linked from a detail page; ``href`` is relative to the page, ``path`` absolute."""
+
+    href: str
+    path: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One published item, with everything its detail page shows."""
+
+    id: int
+    home: str
+    url: str
+    title: str
+    pub: datetime
+    kind: str
+    index_no: str
+    publisher: str
+    source: str
+    topic: str
+    doc_no: str | None = None
+    written: date | None = None
+    paragraphs: tuple[str, ...] = ()
+    images: tuple[Attachment, ...] = ()
+    video: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    status: str = OK
+
+    @property
+    def year(self) -> int:
+        return self.pub.year
+
+    @property
+    def list_date(self) -> date:
+        return self.pub.date()
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the portal; a hub has children and no items, a listing column has items."""
+
+    defn: ColumnDef
+    url: str
+    column_id: int
+    unit_id: int
+    items: tuple[Item, ...] = ()
+    children: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.defn.path
+
+    @property
+    def name(self) -> str:
+        return self.defn.name
+
+    @property
+    def cms(self) -> str:
+        return self.defn.cms
+
+    @property
+    def is_hub(self) -> bool:
+        return self.defn.is_hub
+
+    @property
+    def top(self) -> str:
+        """The name of the top-level column this column sits under (itself at the top)."""
+        return self.path.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class ReplicaSite:
+    """The whole generated portal: columns by path (spec order), items by URL path."""
+
+    spec: Spec
+    columns: dict[str, Column]
+    items: dict[str, Item]
+    assets: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.spec.site.name
+
+    def top_columns(self) -> list[Column]:
+        return [self.columns[c.path] for c in self.spec.columns]
+
+    def listing_columns(self) -> list[Column]:
+        """Every column that lists items (including empty ones), in spec order; not the hubs."""
+        return [c for c in self.columns.values() if not c.is_hub]
+
+    def listed_in(self, item: Item) -> list[str]:
+        return [c.path for c in self.listing_columns() if item in c.items]

@@ -1,0 +1,97 @@
+"""Detail pages: metadata meta tags, the 索引号 table, the CMS's body container, files, and the hijack.
+
+Labels in the 索引号 table are padded the way real templates pad them (``文　　号`` with U+3000,
+``索 引 号`` with spaces), so extractors must normalise them.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from html import escape
+
+from replica.model import HIJACKED, Item, ReplicaSite
+from replica.render.layout import chain, page
+
+logger = logging.getLogger(__name__)
+
+
+def cn_date(day: date) -> str:
+    return f"{day.year}年{day.month:02d}月{day.day:02d}日"
+
+
+def metadata_table(item: Item) -> str:
+    """The 信息公开 metadata block: label/value pairs, two per row."""
+    pairs = [
+        ("索 引 号", item.index_no),
+        ("主题分类", item.topic),
+        ("发布机构", item.publisher),
+        ("成文日期", cn_date(item.written or item.list_date)),
+        ("文　　号", item.doc_no or "无"),
+        ("发布日期", cn_date(item.list_date)),
+        ("标　　题", item.title),
+        ("有 效 性", "有效"),
+    ]
+    cells = [f"<td class=\"label\">{label}：</td><td>{escape(value)}</td>" for label, value in pairs]
+    rows = "\n".join(f"<tr>{cells[i]}{cells[i + 1]}</tr>" for i in range(0, len(cells), 2))
+    return f'<table class="xxgk_table">\n{rows}\n</table>'
+
+
+def content(item: Item) -> str:
+    """The article body: pictures, a video, or paragraphs."""
+    parts = [
+        f'<p style="text-align:center"><img src="{img.href}" alt="{escape(img.label)}"></p>' for img in item.images
+    ]
+    if item.video:
+        parts.append(f'<p style="text-align:center"><video src="{item.video}" controls></video></p>')
+    parts.extend(f"<p>{escape(text)}</p>" for text in item.paragraphs)
+    return "\n".join(parts)
+
+
+def attachments(item: Item) -> str:
+    if not item.attachments:
+        return ""
+    links = "\n".join(f'<a href="{a.href}">{escape(a.label)}</a>' for a in item.attachments)
+    return f'<div class="attachments">\n{links}\n</div>'
+
+
+def render_detail(site: ReplicaSite, item: Item, charset: str = "utf-8") -> str:
+    """The detail page of ``item`` in the style of its home column's CMS."""
+    column = site.columns[item.home]
+    hanweb = column.cms == "hanweb"
+    opening = '<div id="zoom">' if hanweb else '<div class="TRS_Editor">'
+    body = (
+        f'<div class="article">\n<h1>{escape(item.title)}</h1>\n{metadata_table(item)}\n'
+        f'<div class="info">发布时间：{item.pub:%Y-%m-%d %H:%M}　来源：{escape(item.source)}</div>\n'
+        f"{opening}\n{content(item)}\n</div>\n{attachments(item)}\n</div>"
+    )
+    html = page(
+        site,
+        f"{item.title}_{site.name}",
+        body,
+        meta={
+            "ColumnName": column.name,
+            "ArticleTitle": item.title,
+            "PubDate": f"{item.pub:%Y-%m-%d %H:%M}",
+            "ContentSource": item.source,
+        },
+        charset=charset,
+        crumbs=chain(site, column),
+        hanweb=hanweb,
+    )
+    return hijack(site, html) if item.status == HIJACKED else html
+
+
+def hijack(site: ReplicaSite, html: str) -> str:
+    """What black-hat SEO leaves behind: the county's name swapped for a gambling brand everywhere,
+    hidden links to gambling hosts, and a script that redirects visitors arriving from search engines."""
+    spec = site.spec
+    html = html.replace(spec.site.county, spec.hijack_string)
+    links = "".join(f'<a href="http://{host}/">{escape(spec.hijack_string)}</a>' for host in spec.hijack_hosts)
+    target = spec.hijack_hosts[0] if spec.hijack_hosts else "example.invalid"
+    injected = (
+        f'<div style="display:none">{links}</div>\n'
+        "<script>var s=document.referrer;if(s.indexOf(\"baidu\")>0||s.indexOf(\"sogou\")>0||"
+        f's.indexOf("so.com")>0){{location.href="http://{target}/";}}</script>\n'
+    )
+    return html.replace("<body>\n", "<body>\n" + injected, 1)

@@ -1,0 +1,52 @@
+"""TRS WCM list pages: ``index.html``, ``index_1.html`` … with ``createPageHTML`` paging."""
+
+from __future__ import annotations
+
+import logging
+import math
+from html import escape
+
+from replica.model import Column, Item, ReplicaSite
+from replica.render.layout import chain, page, short
+
+logger = logging.getLogger(__name__)
+
+
+def page_count(column: Column) -> int:
+    """How many list pages the column has (an empty column still has its ``index.html``)."""
+    return max(1, math.ceil(len(column.items) / column.defn.per_page))
+
+
+def page_name(index: int) -> str:
+    """TRS numbering is 0-based: page 0 is ``index.html``, page k is ``index_k.html``."""
+    return "index.html" if index == 0 else f"index_{index}.html"
+
+
+def list_href(column: Column, item: Item) -> str:
+    """Own items are linked relative (``./201803/t…``) as TRS prints them; cross-posted ones by path."""
+    folder = column.url.rsplit("/", 1)[0] + "/"
+    return "./" + item.url[len(folder) :] if item.url.startswith(folder) else item.url
+
+
+def render_list(site: ReplicaSite, column: Column, index: int, charset: str = "utf-8") -> str:
+    """List page ``index`` (0-based) of a TRS column, newest items first."""
+    size = column.defn.per_page
+    count = page_count(column)
+    rows = "\n".join(
+        f'<li><a href="{list_href(column, item)}" title="{escape(item.title)}" target="_blank">'
+        f"{escape(short(item.title))}</a><span>{item.list_date:%Y-%m-%d}</span></li>"
+        for item in column.items[index * size : (index + 1) * size]
+    )
+    body = (
+        f'<div class="list-box"><h2 class="column-title">{escape(column.name)}</h2>\n'
+        f'<ul class="list">\n{rows}\n</ul>\n'
+        f'<div class="page"><script>createPageHTML({count}, {index}, "index", "html");</script></div></div>'
+    )
+    return page(
+        site,
+        f"{column.name}_{site.name}",
+        body,
+        meta={"ColumnName": column.name, "ColumnType": "列表"},
+        charset=charset,
+        crumbs=chain(site, column),
+    )

@@ -1,0 +1,268 @@
+"""Replica specs: the YAML recipe a fictional portal is generated from.
+
+A spec names the site, its column tree (names as the portal shows them, CMS family, kind of item,
+how many items per year) and the deliberate faults (hijacked page, 404 item, GBK column, cross-listed
+items). ``load_spec`` validates it and refuses a malformed one with a message naming the field.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from taxonomy import default_taxonomy
+from taxonomy import Node as TaxonomyNode
+
+logger = logging.getLogger(__name__)
+
+SPEC_DIR = Path(__file__).with_name("specs")
+CMS_STYLES = ("trs", "hanweb")
+KINDS = ("article", "picture", "video")
+
+
+class SpecError(ValueError):
+    """A replica spec that is unknown or cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """Who the fictional portal belongs to and the identifiers printed on every page."""
+
+    slug: str
+    name: str
+    county: str
+    city: str
+    domain: str
+    site_id_code: str
+    icp: str
+    org_code: str
+    doc_prefix: str
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    """One column of the spec; ``counts`` is None when the column draws from its hub's pool."""
+
+    name: str
+    path: str
+    cms: str
+    kind: str = "article"
+    abbr: str | None = None
+    taxonomy_code: str | None = None
+    counts: dict[int, int] | None = None
+    weight: float = 1.0
+    doc_ratio: float = 0.0
+    encoding: str = "utf-8"
+    per_page: int = 20
+    pool: dict[int, int] | None = None
+    children: tuple[ColumnDef, ...] = ()
+
+    @property
+    def is_hub(self) -> bool:
+        return bool(self.children)
+
+    def walk(self) -> list[ColumnDef]:
+        """This column and all its descendants, depth first."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A deliberate defect placed on one item of ``column`` published in ``year``."""
+
+    column: str
+    year: int
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated replica spec."""
+
+    name: str
+    seed: int
+    as_of: date
+    start_year: int
+    site: SiteInfo
+    columns: tuple[ColumnDef, ...]
+    hijack: Fault
+    hijack_string: str
+    hijack_hosts: tuple[str, ...]
+    not_found: Fault
+    cross_listed: tuple[Fault, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def all_columns(self) -> list[ColumnDef]:
+        out: list[ColumnDef] = []
+        for column in self.columns:
+            out.extend(column.walk())
+        return out
+
+    def column(self, path: str) -> ColumnDef:
+        for column in self.all_columns():
+            if column.path == path:
+                return column
+        raise SpecError(f"spec {self.name}: no column {path!r}")
+
+
+def available_specs() -> list[str]:
+    """Names of the bundled specs."""
+    return sorted(p.stem for p in SPEC_DIR.glob("*.yaml"))
+
+
+def load_spec(name: str = "qingshi") -> Spec:
+    """Load and validate the bundled spec ``name`` (``qingshi`` or ``tiny``)."""
+    path = SPEC_DIR / f"{name}.yaml"
+    if not name or "/" in name or not path.is_file():
+        raise SpecError(f"unknown replica spec {name!r}; available: {', '.join(available_specs())}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path}: not valid YAML: {exc}") from exc
+    return parse_spec(data, str(path))
+
+
+def parse_spec(data: Any, source: str = "<spec>") -> Spec:
+    """Validate a decoded spec mapping and build a :class:`Spec`."""
+    if not isinstance(data, dict):
+        raise SpecError(f"{source}: a replica spec must be a mapping")
+    for key in ("name", "seed", "as_of", "start_year", "site", "columns", "hijack", "not_found"):
+        if key not in data:
+            raise SpecError(f"{source}: missing required field {key!r}")
+    site = _site(data["site"], source)
+    defaults = data.get("per_page") or {}
+    if not isinstance(data["columns"], list) or not data["columns"]:
+        raise SpecError(f"{source}: 'columns' must be a non-empty list")
+    columns = tuple(_column(raw, None, None, defaults, source) for raw in data["columns"])
+    as_of = data["as_of"]
+    if not isinstance(as_of, date):
+        raise SpecError(f"{source}: as_of must be a date (YYYY-MM-DD), got {as_of!r}")
+    hijack = data["hijack"]
+    if not isinstance(hijack, dict) or not hijack.get("string"):
+        raise SpecError(f"{source}: hijack needs 'column', 'year' and 'string'")
+    spec = Spec(
+        name=str(data["name"]),
+        seed=int(data["seed"]),
+        as_of=as_of,
+        start_year=int(data["start_year"]),
+        site=site,
+        columns=columns,
+        hijack=_fault(hijack, "hijack", source),
+        hijack_string=str(hijack["string"]),
+        hijack_hosts=tuple(str(h) for h in hijack.get("hosts") or ()),
+        not_found=_fault(data["not_found"], "not_found", source),
+        cross_listed=tuple(_fault(f, "cross_listed", source) for f in data.get("cross_listed") or ()),
+        raw=data,
+    )
+    _check_references(spec, source)
+    return spec
+
+
+def _site(raw: Any, source: str) -> SiteInfo:
+    fields = ("slug", "name", "county", "city", "domain", "site_id_code", "icp", "org_code", "doc_prefix")
+    if not isinstance(raw, dict):
+        raise SpecError(f"{source}: 'site' must be a mapping")
+    missing = [f for f in fields if not raw.get(f)]
+    if missing:
+        raise SpecError(f"{source}: site is missing {', '.join(missing)}")
+    return SiteInfo(**{f: str(raw[f]) for f in fields})
+
+
+def _fault(raw: Any, what: str, source: str) -> Fault:
+    if not isinstance(raw, dict) or "column" not in raw or "year" not in raw:
+        raise SpecError(f"{source}: {what} entries need 'column' and 'year', got {raw!r}")
+    target = raw.get("to")
+    return Fault(str(raw["column"]), int(raw["year"]), str(target) if target else None)
+
+
+def _column(
+    raw: Any,
+    parent: ColumnDef | None,
+    parent_node: TaxonomyNode | None,
+    defaults: dict[str, int],
+    source: str,
+) -> ColumnDef:
+    if not isinstance(raw, dict) or not raw.get("name"):
+        raise SpecError(f"{source}: every column needs a 'name', got {raw!r}")
+    name = str(raw["name"])
+    path = f"{parent.path}/{name}" if parent else name
+    cms = str(raw.get("cms") or (parent.cms if parent else "trs"))
+    if cms not in CMS_STYLES:
+        raise SpecError(f"{source}: column {path}: cms must be one of {CMS_STYLES}, got {cms!r}")
+    kind = str(raw.get("kind", "article"))
+    if kind not in KINDS:
+        raise SpecError(f"{source}: column {path}: kind must be one of {KINDS}, got {kind!r}")
+    node = _taxonomy_node(raw, name, parent_node, path, source)
+    children_raw = raw.get("children") or []
+    abbr = raw.get("abbr")
+    if (children_raw or cms == "trs") and not abbr:
+        raise SpecError(f"{source}: column {path}: hubs and TRS columns need an 'abbr' (their URL folder)")
+    column = ColumnDef(
+        name=name,
+        path=path,
+        cms=cms,
+        kind=kind,
+        abbr=str(abbr) if abbr else None,
+        taxonomy_code=node.code,
+        counts=_counts(raw["counts"], path, source) if "counts" in raw else None,
+        weight=float(raw.get("weight", 1.0)),
+        doc_ratio=float(raw.get("doc_ratio", 0.0)),
+        encoding=str(raw.get("encoding", "utf-8")).lower(),
+        per_page=int(raw.get("per_page") or defaults.get(cms) or (20 if cms == "trs" else 15)),
+        pool=_counts(raw["pool"], path, source) if raw.get("pool") else None,
+    )
+    if children_raw:
+        children = tuple(_column(c, column, node, defaults, source) for c in children_raw)
+        column = ColumnDef(**{**column.__dict__, "children": children})
+    elif column.counts is None and parent is None:
+        raise SpecError(f"{source}: column {path}: a top-level listing column needs 'counts'")
+    return column
+
+
+def _taxonomy_node(
+    raw: dict[str, Any], name: str, parent: TaxonomyNode | None, path: str, source: str
+) -> TaxonomyNode:
+    taxonomy = default_taxonomy()
+    if raw.get("taxonomy"):
+        try:
+            return taxonomy.get(str(raw["taxonomy"]))
+        except KeyError:
+            raise SpecError(f"{source}: column {path}: unknown taxonomy code {raw['taxonomy']!r}") from None
+    match = taxonomy.match(name, parent)
+    if match is None:
+        raise SpecError(f"{source}: column {path}: name matches no taxonomy node; give 'taxonomy: CODE'")
+    return match.node
+
+
+def _counts(raw: Any, path: str, source: str) -> dict[int, int]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise SpecError(f"{source}: column {path}: counts must map year to number, got {raw!r}")
+    try:
+        return {int(year): int(n) for year, n in raw.items() if int(n) > 0}
+    except (TypeError, ValueError):
+        raise SpecError(f"{source}: column {path}: counts must map year to number, got {raw!r}") from None
+
+
+def _check_references(spec: Spec, source: str) -> None:
+    paths = {c.path for c in spec.all_columns()}
+    for fault in (spec.hijack, spec.not_found, *spec.cross_listed):
+        for ref in (fault.column, fault.target):
+            if ref is not None and ref not in paths:
+                raise SpecError(f"{source}: fault refers to unknown column {ref!r}")
+    for column in spec.all_columns():
+        if column.pool is not None and not column.is_hub:
+            raise SpecError(f"{source}: column {column.path}: only hubs take a 'pool'")
+        years = set(column.counts or {}) | set(column.pool or {})
+        bad = [y for y in years if y < spec.start_year or y > spec.as_of.year]
+        if bad:
+            raise SpecError(f"{source}: column {column.path}: years {bad} outside {spec.start_year}..as_of")

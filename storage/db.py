@@ -1,0 +1,176 @@
+"""Where the archive lives and how to open it: the URL, the engine, sessions, migrations to head."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+logger = logging.getLogger(__name__)
+
+DATA_ENV = "ZWGK_DATA"
+DEFAULT_DATA_DIR = "zwgk-data"
+SQLITE_FILE = "zwgk.sqlite"
+MIGRATIONS = Path(__file__).with_name("migrations")
+# How long a SQLite writer waits for another process's lock before giving up, in milliseconds.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseError(RuntimeError):
+    """The archive database cannot be opened, reached, written or migrated."""
+
+
+def database_url(data_dir: str | Path | None = None, db_url: str | None = None) -> str:
+    """The database URL: ``db_url`` if given, else a SQLite file in the data folder.
+
+    The data folder is ``data_dir``, else ``$ZWGK_DATA``, else ``./zwgk-data``.
+    """
+    if db_url:
+        return db_url
+    folder = Path(data_dir or os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR).expanduser().resolve()
+    return f"sqlite:///{folder / SQLITE_FILE}"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic configuration pointing at the migrations inside the installed package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+class Database:
+    """An open archive: its engine and a factory of sessions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        """The URL with any password masked, fit for logs and messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits when the block succeeds and rolls back when it raises."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({self.url!r})"
+
+
+def open_database(url: str, migrate: bool = True) -> Database:
+    """Open the archive at ``url``, creating a SQLite folder and applying migrations to head.
+
+    Safe on an existing database: migrations only add, and an up-to-date one is left as is.
+    Every failure to open is a :class:`DatabaseError` with a one-line message naming the URL.
+    """
+    parsed = _parse(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite":
+        _prepare_sqlite_folder(parsed, shown)
+    engine = _create_engine(parsed, shown)
+    try:
+        with engine.connect() as connection:
+            if migrate:
+                _upgrade(connection)
+                connection.commit()
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except (SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot open database {shown}: {_first_line(exc)}") from exc
+    logger.debug("opened database %s", shown)
+    return Database(engine)
+
+
+def _parse(url: str) -> URL:
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseError(f"malformed database URL {_mask_raw(url)!r}: {_first_line(exc)}") from exc
+
+
+def _create_engine(parsed: URL, shown: str) -> Engine:
+    options: dict[str, Any] = {}
+    if parsed.get_backend_name() != "sqlite":
+        options["pool_pre_ping"] = True
+    try:
+        engine = create_engine(parsed, **options)
+    except NoSuchModuleError as exc:
+        raise DatabaseError(f"unknown database driver {parsed.drivername!r} in {shown}") from exc
+    except ImportError as exc:
+        raise DatabaseError(f"database driver for {shown} is not installed: {exc}") from exc
+    except (ArgumentError, ValueError, TypeError) as exc:
+        raise DatabaseError(f"malformed database URL {shown}: {_first_line(exc)}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _prepare_sqlite_folder(parsed: URL, shown: str) -> None:
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return
+    folder = Path(database).expanduser().resolve().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the folder {folder} for {shown}: {exc.strerror or exc}") from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DatabaseError(f"the folder {folder} for {shown} is not writable")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # WAL lets auditors read while the nightly crawl writes; it is a property of the file.
+        cursor.execute("PRAGMA journal_mode = WAL")
+    finally:
+        cursor.close()
+
+
+def _upgrade(connection: Any) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _mask_raw(url: str) -> str:
+    """Mask the password of a URL that could not be parsed, as far as its shape allows."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url

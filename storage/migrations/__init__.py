@@ -1,0 +1,1 @@
+"""Alembic migrations of the archive (run by ``storage.db.open_database``)."""

@@ -1,0 +1,1 @@
+"""Alembic revisions, oldest first; each only adds, never drops archived data."""

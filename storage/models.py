@@ -1,0 +1,214 @@
+"""The archive's tables: sites, their columns, the items listed in them, memberships, crawl runs.
+
+Later work adds ``capture`` (one fetched copy of a page, its WARC file and offset) and ``finding``
+(spam, hidden links, empty or stale columns, count mismatches) beside these; both hang off
+``item.id`` / ``column.id`` / ``crawl_run.id`` so nothing here needs to change for them.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+logger = logging.getLogger(__name__)
+
+# Named constraints keep SQLite batch migrations (copy-and-move) able to find them later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+COLUMN_STATUSES = ("ok", "blocked", "error", "unwalked")
+FETCH_STATUSES = ("pending", "ok", "not_found", "blocked", "error", "foreign")
+ITEM_KINDS = ("article", "picture", "video", "document")
+RUN_STATUSES = ("running", "ok", "failed", "interrupted")
+COUNTED_ON_BASES = ("published", "list")
+
+
+def utcnow() -> datetime:
+    """Now, timezone-aware in UTC: the only kind of timestamp the archive stores."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no zone, so values are normalised to UTC on the way in and tagged on the way out.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the archive stores only timezone-aware times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
+Timestamp = Annotated[datetime, mapped_column(UTCDateTime())]
+Slug = Annotated[str, mapped_column(String(64))]
+Name = Annotated[str, mapped_column(String(500))]
+Url = Annotated[str, mapped_column(String(2048))]
+Code = Annotated[str, mapped_column(String(64))]
+TaxonomyPath = Annotated[str, mapped_column(String(500))]
+Rule = Annotated[str, mapped_column(String(200))]
+Status = Annotated[str, mapped_column(String(16))]
+JsonList = Annotated[list[dict[str, Any]], mapped_column(JSON())]
+
+
+class Base(DeclarativeBase):
+    """The one declarative base of the archive."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {date: Date(), str: Text(), dict[str, Any]: JSON(), bool: Boolean()}
+
+
+class Site(Base):
+    """A county portal."""
+
+    __tablename__ = "site"
+
+    id: Mapped[intpk]
+    slug: Mapped[Slug] = mapped_column(unique=True)
+    name: Mapped[Name]
+    base_url: Mapped[Url]
+    cms: Mapped[Code | None]
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+
+class Column(Base):
+    """A portal column (栏目); ``path`` is the portal's own names joined by ``/``."""
+
+    __tablename__ = "column"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
+
+    id: Mapped[intpk]
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
+    path: Mapped[Name]
+    name: Mapped[Name]
+    url: Mapped[Url]
+    cms: Mapped[Code | None]
+    taxonomy_code: Mapped[Code | None]
+    taxonomy_path: Mapped[TaxonomyPath | None]
+    taxonomy_rule: Mapped[Rule | None]
+    declared_total: Mapped[int | None]
+    declared_pages: Mapped[int | None]
+    found_total: Mapped[int | None]
+    pages: Mapped[int | None]
+    status: Mapped[Status] = mapped_column(default="unwalked")
+    note: Mapped[str | None]
+    first_seen: Mapped[Timestamp]
+    last_seen: Mapped[Timestamp]
+
+
+class Item(Base):
+    """One published piece (信息): a page listed in one or more columns, by canonical URL."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        UniqueConstraint("site_id", "url"),
+        Index("ix_item_site_id_counted_on", "site_id", "counted_on"),
+    )
+
+    id: Mapped[intpk]
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    url: Mapped[Url]
+    title: Mapped[str | None]
+    list_title: Mapped[str | None]
+    index_no: Mapped[Name | None]
+    doc_no: Mapped[Name | None]
+    publisher: Mapped[Name | None]
+    topic: Mapped[Name | None]
+    validity: Mapped[Code | None]
+    published_on: Mapped[date | None]
+    written_on: Mapped[date | None]
+    list_date: Mapped[date | None]
+    url_date: Mapped[date | None]
+    counted_on: Mapped[date | None]
+    counted_on_basis: Mapped[Status | None]
+    kind: Mapped[Status] = mapped_column(default="article")
+    body_text: Mapped[str | None]
+    images: Mapped[JsonList | None]
+    videos: Mapped[JsonList | None]
+    attachments: Mapped[JsonList | None]
+    fetch_status: Mapped[Status] = mapped_column(default="pending")
+    http_status: Mapped[int | None]
+    foreign: Mapped[bool] = mapped_column(default=False)
+    encoding: Mapped[Code | None]
+    content_hash: Mapped[Code | None] = mapped_column(String(128))
+    taxonomy_code: Mapped[Code | None]
+    taxonomy_path: Mapped[TaxonomyPath | None]
+    taxonomy_rule: Mapped[Rule | None]
+    taxonomy_version: Mapped[Code | None]
+    first_seen: Mapped[Timestamp]
+    last_seen: Mapped[Timestamp]
+    removed_at: Mapped[Timestamp | None]
+    detail_fetched_at: Mapped[Timestamp | None]
+
+
+class ItemColumn(Base):
+    """An item's membership of a column, with what the list page said about it."""
+
+    __tablename__ = "item_column"
+    __table_args__ = (
+        Index("ix_item_column_column_id", "column_id"),
+        Index("ix_item_column_taxonomy_path", "taxonomy_path"),
+    )
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True)
+    column_id: Mapped[int] = mapped_column(ForeignKey("column.id"), primary_key=True)
+    list_title: Mapped[str | None]
+    list_date: Mapped[date | None]
+    position: Mapped[int | None]
+    taxonomy_code: Mapped[Code | None]
+    taxonomy_path: Mapped[TaxonomyPath | None]
+    taxonomy_rule: Mapped[Rule | None]
+    taxonomy_version: Mapped[Code | None]
+    first_seen: Mapped[Timestamp]
+    last_seen: Mapped[Timestamp]
+
+
+class CrawlRun(Base):
+    """One run of the crawler: what it was asked to do, when, and how it ended."""
+
+    __tablename__ = "crawl_run"
+
+    id: Mapped[intpk]
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    mode: Mapped[Code]
+    target: Mapped[Url | None]
+    started_at: Mapped[Timestamp]
+    finished_at: Mapped[Timestamp | None]
+    status: Mapped[Status] = mapped_column(default="running")
+    exit_code: Mapped[int | None]
+    stats: Mapped[dict[str, Any] | None]

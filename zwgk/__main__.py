@@ -1,0 +1,3 @@
+from zwgk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""The ``zwgk`` command: parses arguments and calls into the packages; no logic of its own.
+
+Exit codes: 0 done; 1 unexpected error (a record could not be stored, a callback failed);
+2 bad input (arguments, profile, database URL); 3 the portal could not be reached;
+5 the crawl finished but some columns were blocked or failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from crawler.profile import ProfileError
+from storage.db import DatabaseError
+
+logger = logging.getLogger(__name__)
+
+EXIT_BAD_INPUT = 2
+
+
+def _db_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--data", metavar="DIR", help="data folder (default $ZWGK_DATA or ./zwgk-data)")
+    group.add_argument("--db", metavar="URL", help="any SQLAlchemy database URL instead of the data folder")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zwgk", description="Crawl, archive and audit 政务公开 columns.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="serve the bundled replica portal, crawl it, print the 2018 figures")
+    demo.add_argument("--port", type=int, default=8418, help="port for the replica (default 8418)")
+    demo.add_argument("--data", metavar="DIR", default=None, help="data folder (default ./zwgk-data)")
+    demo.add_argument("--spec", default="qingshi", help="replica spec (default qingshi)")
+
+    replica = sub.add_parser("replica", help="the bundled replica portal")
+    rsub = replica.add_subparsers(dest="replica_command", required=True)
+    serve = rsub.add_parser("serve", help="serve the replica on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8418)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--spec", default="qingshi")
+    truth = rsub.add_parser("truth", help="print the replica's ground truth as JSON")
+    truth.add_argument("--spec", default="qingshi")
+    profile = rsub.add_parser("profile", help="print a site profile for the replica served at BASE_URL")
+    profile.add_argument("base_url")
+    profile.add_argument("--spec", default="qingshi")
+
+    crawl = sub.add_parser("crawl", help="crawl a portal: TARGET is a site-profile YAML or the portal's URL")
+    crawl.add_argument("target")
+    _db_options(crawl)
+    crawl.add_argument("--site", metavar="SLUG", help="slug for a portal given by URL (default: its host)")
+    crawl.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    crawl.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting")
+
+    audit = sub.add_parser("audit", help="what auditors came for")
+    asub = audit.add_subparsers(dest="audit_command", required=True)
+    counts = asub.add_parser("counts", help="items per column (or taxonomy node) per year")
+    _db_options(counts)
+    counts.add_argument("--site", metavar="SLUG")
+    counts.add_argument("--year", type=int)
+    counts.add_argument("--by", choices=("column", "taxonomy"), default="column")
+    counts.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    counts.add_argument("--online-only", action="store_true", help="leave out removed and unreachable items")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console(stderr=True)
+    try:
+        return _dispatch(args)
+    except (ProfileError, DatabaseError, ValueError) as exc:
+        console.print(f"[bold red]zwgk: error:[/] {exc}", highlight=False)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        console.print("zwgk: interrupted")
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        from zwgk.demo import run_demo
+
+        return run_demo(port=args.port, data_dir=args.data, spec_name=args.spec)
+    if args.command == "replica":
+        return _replica(args)
+    if args.command == "crawl":
+        from zwgk.commands import crawl
+
+        return crawl(args)
+    if args.command == "audit" and args.audit_command == "counts":
+        from zwgk.commands import audit_counts
+
+        return audit_counts(args)
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+def _replica(args: argparse.Namespace) -> int:
+    import replica
+
+    site = replica.build_site(replica.load_spec(args.spec))
+    if args.replica_command == "truth":
+        json.dump(replica.truth(site), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if args.replica_command == "profile":
+        import yaml
+
+        sys.stdout.write(yaml.safe_dump(replica.profile(site, args.base_url), allow_unicode=True, sort_keys=False))
+        return 0
+    server = replica.ReplicaServer(site, host=args.host, port=args.port)
+    print(f"replica {args.spec} serving at {server.base_url} (Ctrl-C to stop)", flush=True)
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
