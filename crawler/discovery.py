@@ -84,7 +84,9 @@ def content_links(response: Response, allowed_hosts: set[str]) -> list[Link]:
     return _anchor_links(response, anchors, allowed_hosts)
 
 
-def hub_children(response: Response, allowed_hosts: set[str], taxonomy: Taxonomy, known: set[str]) -> list[Link]:
+def hub_children(
+    response: Response, allowed_hosts: set[str], taxonomy: Taxonomy, known: set[str]
+) -> list[Link]:
     """The sub-column links of a hub page, or [] when the page is not a hub.
 
     A hub links at least two columns named like taxonomy nodes; links already known (the nav)

@@ -111,6 +111,14 @@ def parse_profile(data: Any, source: str = "<profile>") -> SiteProfile:
     )
 
 
+def yaml_position(exc: yaml.YAMLError) -> str:
+    """Where a YAML error is and what it is, in one line."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"{where}: {problem}"
+
+
 def load_profile(path: Path | str) -> SiteProfile:
     """Read and validate a profile file; raises :class:`ProfileError` with a clear message."""
     path = Path(path)
@@ -121,5 +129,5 @@ def load_profile(path: Path | str) -> SiteProfile:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ProfileError(f"{path}: not valid YAML: {exc}") from exc
+        raise ProfileError(f"{path}: not valid YAML{yaml_position(exc)}") from exc
     return parse_profile(data, str(path))

@@ -115,7 +115,7 @@ def run_crawl(
         probe = PortalSpider(target=target, slug=slug)  # validates the profile / URL before anything starts
         hosts, politeness = probe.profile.allowed_hosts, probe.profile.politeness
     settings = crawl_settings(hosts, db_url, politeness, log_level, overrides)
-    process = CrawlerProcess(settings, install_root_handler=log_level != "WARNING")
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     columns: dict[str, int] = {}
 

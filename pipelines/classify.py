@@ -9,8 +9,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from scrapy import Spider
-
 from crawler.items import ColumnSeen, Listing
 from taxonomy import Taxonomy, default_taxonomy
 
@@ -22,7 +20,7 @@ class ClassifyPipeline:
         self.taxonomy = taxonomy or default_taxonomy()
         self.column_nodes: dict[str, tuple[str | None, str | None]] = {}
 
-    def process_item(self, item: Any, spider: Spider) -> Any:
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, ColumnSeen):
             self.column_nodes[item.column_url] = (item.taxonomy_code, item.taxonomy_rule)
         elif isinstance(item, Listing):

@@ -7,8 +7,6 @@ import re
 from typing import Any
 from urllib.parse import urldefrag, urlsplit, urlunsplit
 
-from scrapy import Spider
-
 from crawler.extract import parse_date
 from crawler.items import ColumnSeen, ColumnWalk, Detail, Listing
 
@@ -33,7 +31,7 @@ def clean_text(text: str | None) -> str:
 
 
 class NormalisePipeline:
-    def process_item(self, item: Any, spider: Spider) -> Any:
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, Listing):
             item.url = canonical_url(item.url)
             item.column_url = canonical_url(item.column_url)

@@ -11,7 +11,6 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from scrapy import Spider
 from scrapy.crawler import Crawler
 from sqlalchemy.orm import Session
 
@@ -37,7 +36,8 @@ def detail_fields(detail: Detail) -> dict[str, Any]:
 
 
 class StorePipeline:
-    def __init__(self, db_url: str, batch: int) -> None:
+    def __init__(self, crawler: Crawler, db_url: str, batch: int) -> None:
+        self.crawler = crawler
         self.db_url = db_url
         self.batch = batch
         self.db: Database | None = None
@@ -50,17 +50,20 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         url = crawler.settings.get("ZWGK_DB_URL") or database_url()
-        return cls(url, crawler.settings.getint("ZWGK_STORE_BATCH", 500))
+        return cls(crawler, url, crawler.settings.getint("ZWGK_STORE_BATCH", 500))
 
-    def open_spider(self, spider: Spider) -> None:
+    def open_spider(self) -> None:
+        spider: Any = self.crawler.spider
         self.db = open_database(self.db_url)
         self.session = Session(self.db.engine)
-        profile = spider.profile  # type: ignore[attr-defined]
-        self.site_id = repository.ensure_site(self.session, profile.slug, profile.name, profile.base_url, profile.cms)
-        self.run_id = repository.start_run(self.session, self.site_id, spider.crawl_mode, spider.target_label)  # type: ignore[attr-defined]
+        profile = spider.profile
+        self.site_id = repository.ensure_site(
+            self.session, profile.slug, profile.name, profile.base_url, profile.cms
+        )
+        self.run_id = repository.start_run(self.session, self.site_id, spider.crawl_mode, spider.target_label)
         self.session.commit()
 
-    def process_item(self, item: Any, spider: Spider) -> Any:
+    def process_item(self, item: Any) -> Any:
         assert self.session is not None and self.site_id is not None
         now = datetime.now(UTC)
         if isinstance(item, SiteSeen):
@@ -96,12 +99,13 @@ class StorePipeline:
         except KeyError:
             raise RuntimeError(f"a record names column {column_url} before the column was seen") from None
 
-    def close_spider(self, spider: Spider) -> None:
+    def close_spider(self) -> None:
         if self.session is None or self.db is None:
             return
         self.session.commit()
-        stats = {k: v for k, v in (spider.crawler.stats.get_stats() or {}).items() if isinstance(v, int | float | str)}
-        fatal = getattr(spider, "fatal", None)
+        raw = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        stats = {k: v for k, v in raw.items() if isinstance(v, int | float | str)}
+        fatal = getattr(self.crawler.spider, "fatal", None)
         status, code = ("failed", 3) if fatal else ("ok", 0)
         assert self.run_id is not None
         repository.finish_run(self.session, self.run_id, status, code, {**stats, "fatal": fatal})

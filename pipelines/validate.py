@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import ColumnSeen, ColumnWalk, Detail, Listing, SiteSeen
@@ -23,7 +23,9 @@ def problems(record: Any) -> list[str]:
     found = []
     if not getattr(record, "site", ""):
         found.append("no site")
-    url = getattr(record, "url", None) or getattr(record, "column_url", None) or getattr(record, "base_url", "")
+    url = (
+        getattr(record, "url", None) or getattr(record, "column_url", None) or getattr(record, "base_url", "")
+    )
     if not str(url).startswith(("http://", "https://")):
         found.append(f"not an http(s) URL: {url!r}")
     if isinstance(record, Listing | ColumnWalk | ColumnSeen) and not record.column_path:
@@ -34,10 +36,17 @@ def problems(record: Any) -> list[str]:
 
 
 class ValidatePipeline:
-    def process_item(self, item: Any, spider: Spider) -> Any:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
         found = problems(item)
         if found:
-            if spider.crawler.stats:
-                spider.crawler.stats.inc_value("zwgk/invalid_records")
+            if self.crawler.stats:
+                self.crawler.stats.inc_value("zwgk/invalid_records")
             raise DropItem(f"invalid {type(item).__name__}: {'; '.join(found)}")
         return item

@@ -150,7 +150,9 @@ def _datetimes(rng: random.Random, spec: Spec, year: int, n: int) -> list[dateti
     out = []
     for _ in range(n):
         day = first + timedelta(days=rng.randint(0, span))
-        out.append(datetime.combine(day, time(rng.randint(8, 17), rng.choice((0, 10, 15, 20, 30, 40, 45, 50)))))
+        out.append(
+            datetime.combine(day, time(rng.randint(8, 17), rng.choice((0, 10, 15, 20, 30, 40, 45, 50))))
+        )
     return out
 
 
@@ -175,7 +177,15 @@ def _make_items(
         next_id += rng.randint(1, 6)
         index_seq[pub.year] = index_seq.get(pub.year, 0) + 1
         item = _make_item(
-            spec, rng, by_path[path], shells[path], folders.get(path, ""), pub, next_id, index_seq[pub.year], doc_seq
+            spec,
+            rng,
+            by_path[path],
+            shells[path],
+            folders.get(path, ""),
+            pub,
+            next_id,
+            index_seq[pub.year],
+            doc_seq,
         )
         items[item.url] = item
     return items
@@ -250,7 +260,9 @@ def _file(
     rng: random.Random, directory: str, pub: datetime, ext: str, label: str, prefix: str = "P"
 ) -> Attachment:
     name = f"{prefix}0{pub:%Y%m%d}{rng.randint(100000, 999999)}.{ext}"
-    return Attachment(href=f"./{name}", path=directory + name, label=f"{label}.{ext}" if prefix == "P" else label)
+    return Attachment(
+        href=f"./{name}", path=directory + name, label=f"{label}.{ext}" if prefix == "P" else label
+    )
 
 
 def _place_faults(

@@ -112,6 +112,3 @@ class ReplicaSite:
     def listing_columns(self) -> list[Column]:
         """Every column that lists items (including empty ones), in spec order; not the hubs."""
         return [c for c in self.columns.values() if not c.is_hub]
-
-    def listed_in(self, item: Item) -> list[str]:
-        return [c.path for c in self.listing_columns() if item in c.items]

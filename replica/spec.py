@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from taxonomy import default_taxonomy
 from taxonomy import Node as TaxonomyNode
+from taxonomy import default_taxonomy
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,20 @@ import random
 
 logger = logging.getLogger(__name__)
 
-TOWNS = ("青石镇", "柳河镇", "东岗镇", "石湖乡", "南坨镇", "北岭乡", "杏林镇", "双井子乡", "红旗镇", "大兴乡", "西沟乡", "望山镇")
+TOWNS = (
+    "青石镇",
+    "柳河镇",
+    "东岗镇",
+    "石湖乡",
+    "南坨镇",
+    "北岭乡",
+    "杏林镇",
+    "双井子乡",
+    "红旗镇",
+    "大兴乡",
+    "西沟乡",
+    "望山镇",
+)
 DEPARTMENTS = (
     "县发展和改革局", "县财政局", "县教育局", "县卫生健康局", "县民政局", "县住房和城乡建设局", "县交通运输局",
     "县水利局", "县自然资源局", "县农业农村局", "县人力资源和社会保障局", "县应急管理局", "县市场监督管理局",
@@ -48,7 +61,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{c}人民政府关于调整{topic}工作领导小组成员的通知",
     ),
     "ZFGG": (
-        "{c}{thing}招标公告", "关于{thing}的公示", "{dept}关于{topic}的通告", "{c}{y}年公开招聘事业单位工作人员公告",
+        "{c}{thing}招标公告", "关于{thing}的公示", "{dept}关于{topic}的通告", "{c}{y}年第{n}批公开招聘事业单位工作人员公告",
         "{c}关于{y}年{topic}的公告", "{thing}中标结果公示",
     ),
     "ZFXXGK": (
@@ -56,9 +69,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{dept}权责清单", "{c}{y}年财政预算执行情况", "{dept}{y}年部门决算公开",
     ),
     "TP": ("{c}{topic}工作掠影", "{town}{thing}现场", "图说{c}：{topic}", "{c}{y}年{topic}活动剪影"),
-    "SPXW": ("【视频】{c}召开{topic}工作会议", "【视频】{town}{topic}见闻", "【视频】{c}新闻联播（{y}年{m}月{d}日）"),
+    "SPXW": (
+        "【视频】{c}召开{topic}工作会议（{m}月{d}日）", "【视频】{town}{topic}见闻", "【视频】{c}新闻联播（{y}年{m}月{d}日）",
+        "【视频】{dept}：{topic}在行动", "【视频】{town}{thing}建设现场",
+    ),
     "ZDGZ.K": (
-        "{c}{y}年{col}工作要点", "关于{col}有关情况的说明", "{dept}{col}信息公开", "{c}{col}工作进展情况",
+        "{c}{y}年{col}工作要点", "{dept}关于{col}有关情况的说明", "{dept}{col}信息公开", "{c}{col}工作进展情况（{y}年{m}月）",
         "《{c}{topic}实施方案》政策解读", "{c}{y}年{col}工作总结",
     ),
     "ZDGZ.GGZY": ("{thing}{col}公告", "{thing}{col}结果公示", "{c}{col}信息公开（{y}年第{n}期）"),
@@ -82,7 +98,9 @@ SENTENCES = (
 )
 
 
-def _slots(rng: random.Random, county: str, column: str, year: int, month: int, day: int) -> dict[str, object]:
+def _slots(
+    rng: random.Random, county: str, column: str, year: int, month: int, day: int
+) -> dict[str, object]:
     return {
         "c": county,
         "y": year,
@@ -103,7 +121,11 @@ def _slots(rng: random.Random, county: str, column: str, year: int, month: int, 
 def templates_for(code: str) -> tuple[str, ...]:
     """The title templates of the longest code prefix that has some (``ZDGZ.GGZY.01`` → ``ZDGZ.GGZY``)."""
     for prefix in sorted(TEMPLATES, key=len, reverse=True):
-        if code == prefix or code.startswith(prefix + ".") or (prefix.endswith(".K") and code.startswith(prefix)):
+        if (
+            code == prefix
+            or code.startswith(prefix + ".")
+            or (prefix.endswith(".K") and code.startswith(prefix))
+        ):
             return TEMPLATES[prefix]
     return TEMPLATES["JRGZ"]
 

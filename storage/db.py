@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,8 @@ SQLITE_FILE = "zwgk.sqlite"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # How long a SQLite writer waits for another process's lock before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# An arbitrary constant naming zwgk's migration lock among PostgreSQL advisory locks.
+MIGRATION_LOCK_KEY = 0x7A77_676B
 
 
 class DatabaseError(RuntimeError):
@@ -156,6 +158,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _upgrade(connection: Any) -> None:
+    if connection.dialect.name == "postgresql":
+        # Workers starting together on a fresh server must not race to create the same tables;
+        # the lock is released when open_database commits.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

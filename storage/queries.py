@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, cast, extract, func, literal, or_, select
+from sqlalchemy import Integer, Select, and_, cast, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Column, Item, ItemColumn, Site
@@ -102,32 +102,36 @@ def _item_filters(year: int | None, online_only: bool) -> list[Any]:
 def _count_by_column(
     session: Session, site: str | None, year: int | None, online_only: bool
 ) -> list[CountRow]:
-    members = (
-        select(ItemColumn.column_id, Item.id.label("item_id"), Item.counted_on)
+    # Aggregate memberships on small integer keys first, then attach the column names: grouping
+    # a million rows by text columns is what makes a naive join slow.
+    year_expr = _year_of(Item.counted_on)
+    per_column = (
+        select(ItemColumn.column_id, year_expr.label("year"), func.count().label("n"))
         .join(Item, Item.id == ItemColumn.item_id)
         .where(*_item_filters(year, online_only))
-        .subquery()
+        .group_by(ItemColumn.column_id, year_expr)
     )
-    year_expr: Any = literal(year, Integer) if year is not None else _year_of(members.c.counted_on)
-    stmt = (
-        select(
-            Site.slug,
-            Column.path,
-            Column.taxonomy_path,
-            year_expr.label("year"),
-            func.count(members.c.item_id),
+    if site is not None:
+        per_column = per_column.where(
+            Item.site_id == select(Site.id).where(Site.slug == site).scalar_subquery()
         )
+    counts = per_column.subquery()
+    stmt = (
+        select(Site.slug, Column.path, Column.taxonomy_path, counts.c.year, counts.c.n)
         .select_from(Column)
         .join(Site, Site.id == Column.site_id)
-        .outerjoin(members, members.c.column_id == Column.id)
-        .group_by(Site.slug, Column.id, Column.path, Column.taxonomy_path)
+        .outerjoin(counts, counts.c.column_id == Column.id)
     )
-    if year is None:
-        stmt = stmt.group_by(year_expr)
     if site is not None:
         stmt = stmt.where(Site.slug == site)
     return [
-        CountRow(site=slug, column=path, taxonomy=taxonomy, year=_int(y), items=int(n))
+        CountRow(
+            site=slug,
+            column=path,
+            taxonomy=taxonomy,
+            year=year if n is None and year is not None else _int(y),
+            items=int(n or 0),
+        )
         for slug, path, taxonomy, y, n in session.execute(stmt)
     ]
 
@@ -135,19 +139,21 @@ def _count_by_column(
 def _count_by_taxonomy(
     session: Session, site: str | None, year: int | None, online_only: bool
 ) -> list[CountRow]:
-    year_expr = _year_of(Item.counted_on)
-    stmt = (
-        select(
-            Site.slug, ItemColumn.taxonomy_path, year_expr.label("year"), func.count(func.distinct(Item.id))
-        )
-        .select_from(ItemColumn)
+    # DISTINCT in a subquery lets the database hash (item, node) pairs; COUNT(DISTINCT) would sort.
+    pairs = (
+        select(Item.site_id, ItemColumn.taxonomy_path, Item.id, _year_of(Item.counted_on).label("year"))
         .join(Item, Item.id == ItemColumn.item_id)
-        .join(Site, Site.id == Item.site_id)
         .where(*_item_filters(year, online_only))
-        .group_by(Site.slug, ItemColumn.taxonomy_path, year_expr)
+        .distinct()
     )
     if site is not None:
-        stmt = stmt.where(Site.slug == site)
+        pairs = pairs.where(Item.site_id == select(Site.id).where(Site.slug == site).scalar_subquery())
+    sub = pairs.subquery()
+    stmt = (
+        select(Site.slug, sub.c.taxonomy_path, sub.c.year, func.count())
+        .join(Site, Site.id == sub.c.site_id)
+        .group_by(Site.slug, sub.c.taxonomy_path, sub.c.year)
+    )
     return [
         CountRow(site=slug, column=None, taxonomy=taxonomy, year=_int(y), items=int(n))
         for slug, taxonomy, y, n in session.execute(stmt)

@@ -16,7 +16,9 @@ from storage.queries import count_items
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_zwgk(*args: str, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_zwgk(
+    *args: str, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m zwgk ARGS`` (a fresh process: Twisted's reactor runs once per process)."""
     return subprocess.run(
         [sys.executable, "-m", "zwgk", *args],
@@ -47,18 +49,25 @@ def taxonomy_counts(data_dir: Path, site: str) -> dict[tuple[str, int], int]:
 
 def truth_column_counts(truth: dict[str, Any]) -> dict[tuple[str, int], int]:
     return {
-        (column["path"], int(year)): n for column in truth["columns"] for year, n in column["items"].items() if n
+        (column["path"], int(year)): n
+        for column in truth["columns"]
+        for year, n in column["items"].items()
+        if n
     }
 
 
 def truth_taxonomy_counts(truth: dict[str, Any]) -> dict[tuple[str, int], int]:
-    return {(path, int(year)): n for path, years in truth["taxonomy"].items() for year, n in years.items() if n}
+    return {
+        (path, int(year)): n for path, years in truth["taxonomy"].items() for year, n in years.items() if n
+    }
 
 
 def diff_counts(got: dict[Any, int], want: dict[Any, int]) -> dict[Any, tuple[int, int]]:
     """Every key whose count differs, as (archive, truth)."""
     keys = set(got) | set(want)
-    return {k: (got.get(k, 0), want.get(k, 0)) for k in sorted(keys, key=str) if got.get(k, 0) != want.get(k, 0)}
+    return {
+        k: (got.get(k, 0), want.get(k, 0)) for k in sorted(keys, key=str) if got.get(k, 0) != want.get(k, 0)
+    }
 
 
 def summary_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:

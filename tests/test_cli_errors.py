@@ -34,7 +34,9 @@ def test_profile_missing_file(tmp_path):
 
 
 def test_database_that_cannot_be_opened(tmp_path):
-    result = run_zwgk("crawl", "http://127.0.0.1:9/", "--db", "postgresql+psycopg://postgres@127.0.0.1:1/test")
+    result = run_zwgk(
+        "crawl", "http://127.0.0.1:9/", "--db", "postgresql+psycopg://postgres@127.0.0.1:1/test"
+    )
     assert result.returncode == 2
     assert "127.0.0.1:1" in result.stderr
     result = run_zwgk("audit", "counts", "--db", "nosuchdriver://x")

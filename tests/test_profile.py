@@ -10,7 +10,9 @@ GOOD = {
     "slug": "x",
     "name": "X县人民政府",
     "base_url": "http://127.0.0.1:8000/",
-    "columns": [{"path": "政府文件", "url": "http://127.0.0.1:8000/zfwj/index.html", "cms": "trs", "taxonomy": "ZFWJ"}],
+    "columns": [
+        {"path": "政府文件", "url": "http://127.0.0.1:8000/zfwj/index.html", "cms": "trs", "taxonomy": "ZFWJ"}
+    ],
 }
 
 

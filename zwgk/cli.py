@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--site", metavar="SLUG", help="slug for a portal given by URL (default: its host)")
     crawl.add_argument("--json", action="store_true", help="print the run summary as JSON")
     crawl.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
-    crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting")
+    crawl.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
+    )
 
     audit = sub.add_parser("audit", help="what auditors came for")
     asub = audit.add_subparsers(dest="audit_command", required=True)
@@ -76,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except (ProfileError, DatabaseError, ValueError) as exc:
-        console.print(f"[bold red]zwgk: error:[/] {exc}", highlight=False)
+        print(f"zwgk: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         console.print("zwgk: interrupted")
@@ -112,7 +114,9 @@ def _replica(args: argparse.Namespace) -> int:
     if args.replica_command == "profile":
         import yaml
 
-        sys.stdout.write(yaml.safe_dump(replica.profile(site, args.base_url), allow_unicode=True, sort_keys=False))
+        sys.stdout.write(
+            yaml.safe_dump(replica.profile(site, args.base_url), allow_unicode=True, sort_keys=False)
+        )
         return 0
     server = replica.ReplicaServer(site, host=args.host, port=args.port)
     print(f"replica {args.spec} serving at {server.base_url} (Ctrl-C to stop)", flush=True)

@@ -40,7 +40,7 @@ def crawl(args: argparse.Namespace) -> int:
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        console = Console(stderr=True)
+        console = Console(stderr=True, soft_wrap=True)
         if outcome.fatal:
             console.print(f"[bold red]zwgk: crawl failed:[/] {outcome.fatal}", highlight=False)
         console.print(
@@ -57,5 +57,9 @@ def audit_counts(args: argparse.Namespace) -> int:
     with db.session() as session:
         rows = count_items(session, site=args.site, year=args.year, by=args.by, online_only=args.online_only)
     db.dispose()
-    sys.stdout.write(format_counts(rows, args.format))
+    output = format_counts(rows, args.format)
+    if isinstance(output, str):
+        sys.stdout.write(output)
+    else:
+        Console().print(output)
     return 0

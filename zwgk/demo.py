@@ -30,7 +30,9 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
     try:
         server = replica.ReplicaServer(site, port=port)
     except OSError as exc:
-        raise ValueError(f"cannot serve the replica on 127.0.0.1:{port} ({exc.strerror}); try --port N") from exc
+        raise ValueError(
+            f"cannot serve the replica on 127.0.0.1:{port} ({exc.strerror}); try --port N"
+        ) from exc
     server.start()
     slug = truth["site"]["slug"]
     console.print(f"Replica portal [bold]{truth['site']['name']}[/] serving at {server.base_url}")
@@ -72,7 +74,13 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
     for figure in figures:
         claimed = claims.get(figure.key)
         diff = "" if claimed is None else f"{figure.archived - claimed:+d}"
-        table.add_row(figure.label, "" if claimed is None else str(claimed), str(figure.archived), diff, figure.definition)
+        table.add_row(
+            figure.label,
+            "" if claimed is None else str(claimed),
+            str(figure.archived),
+            diff,
+            figure.definition,
+        )
     console.print(table)
     console.print("Next: zwgk audit counts --year 2018   (per column; --by taxonomy, --format json|csv)")
     return outcome.exit_code

@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 SIGNATURES_FILE = Path(__file__).with_name("blocked.yaml")
 _BODY_WINDOW = 65536
+_MARKUP = re.compile(rb"<script.*?</script>|<style.*?</style>|<[^>]*>|\s+", re.S | re.I)
+_CHALLENGE_MAX_TEXT = 200
 _SCRIPT = re.compile(rb"<script|document\.cookie|eval\(|window\.location", re.I)
 
 
@@ -45,8 +47,8 @@ def detect_block(status: int, headers: Mapping[Any, Any] | Any, body: bytes | No
     window = body[:_BODY_WINDOW]
     if status == 202 and not body.strip():
         return "empty-202"
-    challenge_sized = status in rules.challenge_statuses or len(body) <= rules.challenge_max_bytes
-    cookies = _cookie_names(headers) if challenge_sized else []
+    suspicious = status in rules.challenge_statuses or _looks_like_challenge(body, rules)
+    cookies = _cookie_names(headers) if suspicious else []
     for signature in rules.signatures:
         if any(marker in window for marker in signature.body):
             return signature.reason
@@ -76,6 +78,13 @@ def load_rules() -> Rules:
         script_statuses=frozenset(int(s) for s in data["script_statuses"]),
         challenge_max_bytes=int(data["challenge_max_bytes"]),
     )
+
+
+def _looks_like_challenge(body: bytes, rules: Rules) -> bool:
+    """A short page of script with almost no visible text: how cookie challenges look at 200."""
+    if len(body) > rules.challenge_max_bytes or not _SCRIPT.search(body):
+        return False
+    return len(_MARKUP.sub(b"", body)) < _CHALLENGE_MAX_TEXT
 
 
 def _cookie_names(headers: Mapping[Any, Any] | Any) -> list[str]:

@@ -45,9 +45,9 @@ def declared_charsets(body: bytes, content_type: str | None) -> list[str]:
         found.append(canonical_charset(match.group(1)) if match else None)
     head = body[:_SNIFF_BYTES]
     for pattern in (_META_CHARSET, _XML_ENCODING):
-        match = pattern.search(head)
-        if match:
-            found.append(canonical_charset(match.group(1).decode("ascii", "ignore")))
+        declared = pattern.search(head)
+        if declared:
+            found.append(canonical_charset(declared.group(1).decode("ascii", "ignore")))
     return _unique(found)
 
 

@@ -10,18 +10,19 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 
-import lxml.html
 from lxml import etree
 
 logger = logging.getLogger(__name__)
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _HIDDEN_XPATH = etree.XPath(
     "//script | //style | //noscript | //template | //comment() | //processing-instruction()"
     " | //*[@hidden]"
     " | //*[contains(translate(@style, 'DISPLAYNOVSBIHE ', 'displaynovsbihe'), 'display:none')]"
     " | //*[contains(translate(@style, 'DISPLAYNOVSBIHE ', 'displaynovsbihe'), 'visibility:hidden')]"
 )
+_PARSER = etree.HTMLParser(remove_blank_text=False)
 _SPACE = re.compile(r"[ \t\r\f\v\u3000\xa0\u2002\u2003\u200b\ufeff]+")
 BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
@@ -29,17 +30,25 @@ BLOCK_TAGS = frozenset(
 )
 
 
-def parse_html(text: str) -> lxml.html.HtmlElement:
+def parse_html(text: str) -> etree._Element:
     """The page's root element with scripts, styles, comments and hidden elements removed."""
-    text = _XML_DECLARATION.sub("", text or "", count=1)
+    text = strip_control_chars(_XML_DECLARATION.sub("", text or "", count=1))
     try:
-        root = lxml.html.document_fromstring(text) if text.strip() else _empty()
-    except (etree.ParserError, ValueError):
+        # plain etree elements: lxml.html's per-element class lookup costs more than the parse
+        root = etree.fromstring(text, _PARSER) if text.strip() else None
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         logger.debug("unparseable page; extracting from an empty document")
+        root = None
+    if root is None:
         root = _empty()
     for node in _HIDDEN_XPATH(root):
         remove_keeping_tail(node)
     return root
+
+
+def strip_control_chars(text: str) -> str:
+    """``text`` without the characters libxml2 refuses (C0 controls, surrogates, non-characters)."""
+    return _CONTROL_CHARS.sub("", text)
 
 
 def remove_keeping_tail(node: etree._Element) -> None:
@@ -97,5 +106,5 @@ def _walk_text(element: etree._Element, skip: Callable[[etree._Element], bool] |
                 yield node.tail
 
 
-def _empty() -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring("<html><head></head><body></body></html>")
+def _empty() -> etree._Element:
+    return etree.fromstring("<html><head></head><body></body></html>", _PARSER)

@@ -28,9 +28,7 @@ _LEADING = " \t\r\n\u3000\xa0:："
 def labelled_values(root: etree._Element) -> dict[str, str]:
     """Detail field name → raw value text, from the page's label/value markup."""
     found: dict[str, str] = {}
-    for element in root.iter(*LABEL_TAGS):
-        if len(element) > 2:
-            continue
+    for element in _candidates()(root):
         field = _label_field(element)
         if field is None or field in found:
             continue
@@ -39,6 +37,18 @@ def labelled_values(root: etree._Element) -> dict[str, str]:
             found[field] = value
     _text_pairs(root, found)
     return found
+
+
+@cache
+def _candidates() -> etree.XPath:
+    """Short elements whose text starts with the first character of a known label (run in C)."""
+    initials = "".join(sorted({label[0] for label in known_labels()}))
+    first = "substring(normalize-space(translate(., '\u3000\xa0【[', '    ')), 1, 1)"
+    tags = " or ".join(f"self::{tag}" for tag in LABEL_TAGS)
+    return etree.XPath(
+        f"//*[{tags}][count(*) <= 2][string-length(normalize-space(.)) <= {4 * _MAX_LABEL_CHARS}]"
+        f"[string-length({first}) = 1 and contains('{initials}', {first})]"
+    )
 
 
 def meta_tags(root: etree._Element) -> dict[str, str]:

@@ -51,6 +51,11 @@ class ColumnState:
     declared_pages: int | None = None
 
 
+def _failed_request(failure: Failure) -> Request:
+    request: Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy on errbacks
+    return request
+
+
 class PortalSpider(Spider):
     """Walk every column of one portal (from a site profile, or discovered from its home page)."""
 
@@ -141,17 +146,25 @@ class PortalSpider(Spider):
     def parse_discovered(self, response: Response) -> Iterator[Any]:
         """A page reached from the nav or a hub: walk it as a column, or descend into it as a hub."""
         meta = response.meta
-        adapter = self._detect(response)
+        adapter = self._detect(response, empty_ok=False)
         children: list[discovery.Link] = []
         if adapter is None and meta["depth"] < self.settings.getint("ZWGK_DISCOVERY_DEPTH", 3):
-            children = discovery.hub_children(response, set(self.profile.allowed_hosts), self.taxonomy, meta["known"])
+            children = discovery.hub_children(
+                response, set(self.profile.allowed_hosts), self.taxonomy, meta["known"]
+            )
+        if adapter is None and not children:
+            adapter = self._detect(response)
         if children:
             parent = self.taxonomy.get(meta["taxonomy_code"]) if meta["taxonomy_code"] else None
             known = meta["known"] | {link.url for link in children}
             for link in children:
                 match = self.taxonomy.match(link.name, parent)
                 yield self._discovery_request(
-                    link, f"{meta['column_path']}/{link.name}", match.node if match else None, meta["depth"] + 1, known
+                    link,
+                    f"{meta['column_path']}/{link.name}",
+                    match.node if match else None,
+                    meta["depth"] + 1,
+                    known,
                 )
             return
         code = meta["taxonomy_code"]
@@ -196,12 +209,15 @@ class PortalSpider(Spider):
     def _column_seen(self, spec: ColumnSpec) -> ColumnSeen:
         return ColumnSeen(self.profile.slug, spec.url, spec.path, spec.cms, spec.taxonomy, spec.taxonomy_rule)
 
-    def _detect(self, response: Response) -> Adapter | None:
-        for name in DETECTION_ORDER:
-            adapter = ADAPTERS[name]()
-            if adapter.detect(response):
+    def _detect(self, response: Response, empty_ok: bool = True) -> Adapter | None:
+        """The adapter that reads this page as a list: first one that finds entries on it; then,
+        when ``empty_ok``, one whose CMS markers are there (an empty column is still a column)."""
+        candidates = [ADAPTERS[name]() for name in DETECTION_ORDER]
+        candidates = [adapter for adapter in candidates if adapter.detect(response)]
+        for adapter in candidates:
+            if adapter.parse_list(response, 0).entries:
                 return adapter
-        return None
+        return candidates[0] if candidates and empty_ok else None
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         state = self.columns[response.meta["column_url"]]
@@ -223,8 +239,12 @@ class PortalSpider(Spider):
             state.spec.cms = state.adapter.name
         page = state.adapter.parse_list(response, page_index)
         state.pages += 1
-        state.declared_total = page.declared_total if page.declared_total is not None else state.declared_total
-        state.declared_pages = page.declared_pages if page.declared_pages is not None else state.declared_pages
+        state.declared_total = (
+            page.declared_total if page.declared_total is not None else state.declared_total
+        )
+        state.declared_pages = (
+            page.declared_pages if page.declared_pages is not None else state.declared_pages
+        )
         new = [entry for entry in page.entries if entry.url not in state.seen]
         for entry in new:
             state.seen.add(entry.url)
@@ -241,7 +261,9 @@ class PortalSpider(Spider):
                 callback=self.parse_list, errback=self.list_failed, meta=meta, dont_filter=True
             )
         else:
-            yield self._finish(state, "ok", "" if new or page_index == 0 else f"page {page_index} added no new item")
+            yield self._finish(
+                state, "ok", "" if new or page_index == 0 else f"page {page_index} added no new item"
+            )
 
     def _listed(self, state: ColumnState, url: str, title: str, date_raw: str | None) -> Iterator[Any]:
         foreign = not self.profile.is_allowed(url)
@@ -289,10 +311,15 @@ class PortalSpider(Spider):
             status = "blocked" if reason else ("not_found" if response.status in (404, 410) else "error")
             self.crawler.stats.inc_value(f"zwgk/details_{status}")
             yield Detail(
-                self.profile.slug, response.url, response.status, fetch_status=status, fetched_at=now, note=reason or ""
+                self.profile.slug,
+                response.url,
+                response.status,
+                fetch_status=status,
+                fetched_at=now,
+                note=reason or "",
             )
             return
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
         detail = extract_detail(response.url, response.body, content_type, self.profile.slug, response.status)
         detail.fetched_at = now
         self.crawler.stats.inc_value("zwgk/details_ok")
@@ -301,10 +328,10 @@ class PortalSpider(Spider):
     # -- failures ----------------------------------------------------------------------------
 
     def home_failed(self, failure: Failure) -> None:
-        self.fatal = f"cannot reach {failure.request.url}: {failure.getErrorMessage()}"
+        self.fatal = f"cannot reach {_failed_request(failure).url}: {failure.getErrorMessage()}"
 
     def list_failed(self, failure: Failure) -> Iterator[ColumnWalk]:
-        request = failure.request
+        request = _failed_request(failure)
         state = self.columns.get(request.meta.get("column_url", ""))
         if state is None:
             logger.warning("discovery could not fetch %s: %s", request.url, failure.getErrorMessage())
@@ -312,7 +339,7 @@ class PortalSpider(Spider):
         yield self._finish(state, "error", f"{request.url}: {failure.getErrorMessage()}")
 
     def detail_failed(self, failure: Failure) -> Iterator[Detail]:
-        request = failure.request
+        request = _failed_request(failure)
         self.crawler.stats.inc_value("zwgk/details_error")
         yield Detail(
             self.profile.slug,

@@ -32,7 +32,7 @@ def metadata_table(item: Item) -> str:
         ("标　　题", item.title),
         ("有 效 性", "有效"),
     ]
-    cells = [f"<td class=\"label\">{label}：</td><td>{escape(value)}</td>" for label, value in pairs]
+    cells = [f'<td class="label">{label}：</td><td>{escape(value)}</td>' for label, value in pairs]
     rows = "\n".join(f"<tr>{cells[i]}{cells[i + 1]}</tr>" for i in range(0, len(cells), 2))
     return f'<table class="xxgk_table">\n{rows}\n</table>'
 
@@ -40,7 +40,8 @@ def metadata_table(item: Item) -> str:
 def content(item: Item) -> str:
     """The article body: pictures, a video, or paragraphs."""
     parts = [
-        f'<p style="text-align:center"><img src="{img.href}" alt="{escape(img.label)}"></p>' for img in item.images
+        f'<p style="text-align:center"><img src="{img.href}" alt="{escape(img.label)}"></p>'
+        for img in item.images
     ]
     if item.video:
         parts.append(f'<p style="text-align:center"><video src="{item.video}" controls></video></p>')
@@ -87,11 +88,13 @@ def hijack(site: ReplicaSite, html: str) -> str:
     hidden links to gambling hosts, and a script that redirects visitors arriving from search engines."""
     spec = site.spec
     html = html.replace(spec.site.county, spec.hijack_string)
-    links = "".join(f'<a href="http://{host}/">{escape(spec.hijack_string)}</a>' for host in spec.hijack_hosts)
+    links = "".join(
+        f'<a href="http://{host}/">{escape(spec.hijack_string)}</a>' for host in spec.hijack_hosts
+    )
     target = spec.hijack_hosts[0] if spec.hijack_hosts else "example.invalid"
     injected = (
         f'<div style="display:none">{links}</div>\n'
-        "<script>var s=document.referrer;if(s.indexOf(\"baidu\")>0||s.indexOf(\"sogou\")>0||"
+        '<script>var s=document.referrer;if(s.indexOf("baidu")>0||s.indexOf("sogou")>0||'
         f's.indexOf("so.com")>0){{location.href="http://{target}/";}}</script>\n'
     )
     return html.replace("<body>\n", "<body>\n" + injected, 1)

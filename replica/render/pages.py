@@ -51,4 +51,6 @@ def render_hub(site: ReplicaSite, hub: Column) -> str:
 
 
 def render_not_found(site: ReplicaSite) -> str:
-    return page(site, "404 页面不存在", '<div class="error"><h2>404</h2><p>您访问的页面不存在或已被删除。</p></div>')
+    return page(
+        site, "404 页面不存在", '<div class="error"><h2>404</h2><p>您访问的页面不存在或已被删除。</p></div>'
+    )

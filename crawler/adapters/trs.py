@@ -1,0 +1,161 @@
+"""TRS WCM (拓尔思) list pages: static ``index.html``, ``index_1.html``… with ``t<date>_<id>`` articles.
+
+Declared pages come from ``createPageHTML(N, I, "index", "html")`` (0-based: page k is
+``index_k.html``), from ``var countPage = N`` (with ``var countnum`` as the record total), or from
+the Beijing form ``createPageHTML(totalRecords, totalPages, currentPage, …)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+from scrapy import Request
+from scrapy.http import Response
+
+from crawler.adapters.base import Adapter, ListEntry, ListPage
+from crawler.extract.content import in_excluded_region
+from crawler.extract.dates import parse_date
+from crawler.extract.html import parse_html
+from crawler.extract.listing import (
+    anchor_title,
+    entry_row,
+    nearby_date,
+    response_meta,
+    response_text,
+    usable_href,
+)
+
+logger = logging.getLogger(__name__)
+
+DETAIL_HREF = re.compile(r"(?:^|/)t\d{8}_\d+\.s?html?(?:[?#].*)?$", re.I)
+_DETECT = re.compile(r"createPageHTML\(\s*\d+|var\s+countPage\b|t\d{8}_\d+\.s?html?", re.I)
+_THREE_NUMBERS = re.compile(
+    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)"
+)
+_CLASSIC = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
+_COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*['\"]?(\d+)")
+_COUNT_NUM = re.compile(r"var\s+countnum\s*=\s*['\"]?(\d+)")
+_PAGE_FILE = re.compile(r"^([\w-]+?)(?:_\d+)?\.(s?html?)$", re.I)
+_CARRIED_META = ("column_url", "column_path")
+
+
+@dataclass(frozen=True)
+class Paging:
+    """What a TRS page declares about its listing and how its pages are named."""
+
+    pages: int | None = None
+    total: int | None = None
+    name: str = "index"
+    ext: str = "html"
+
+
+class TrsAdapter(Adapter):
+    """List pages of TRS WCM sites."""
+
+    name = "trs"
+
+    def detect(self, response: Response) -> bool:
+        return bool(_DETECT.search(response_text(response)))
+
+    def parse_list(self, response: Response, page_index: int) -> ListPage:
+        text = response_text(response)
+        root = parse_html(text)
+        paging = declared_paging(text)
+        entries = detail_entries(root, response.url) or container_entries(root, response.url, dated_rows=True)
+        return ListPage(
+            entries=entries,
+            declared_total=paging.total,
+            declared_pages=paging.pages,
+            next_request=self._next_request(response, page_index, paging),
+        )
+
+    def _next_request(self, response: Response, page_index: int, paging: Paging) -> Request | None:
+        if paging.pages is None or page_index + 1 >= paging.pages:
+            return None
+        meta = response_meta(response)
+        column_url = str(meta.get("column_url") or page_url(response.url, 0, paging))
+        url = page_url(column_url, page_index + 1, paging)
+        next_meta: dict[str, Any] = {key: meta[key] for key in _CARRIED_META if key in meta}
+        next_meta.update(column_url=column_url, page_index=page_index + 1)
+        return Request(url, meta=next_meta)
+
+
+def declared_paging(text: str) -> Paging:
+    """Declared page count, record total and page file naming of a TRS list page."""
+    match = _THREE_NUMBERS.search(text)
+    if match:
+        total, pages, _, name, ext = match.groups()
+        return Paging(pages=int(pages), total=int(total), name=name, ext=ext)
+    match = _CLASSIC.search(text)
+    if match:
+        pages, _, name, ext = match.groups()
+        return Paging(pages=int(pages), name=name, ext=ext)
+    count_page = _COUNT_PAGE.search(text)
+    count_num = _COUNT_NUM.search(text)
+    return Paging(
+        pages=int(count_page.group(1)) if count_page else None,
+        total=int(count_num.group(1)) if count_num else None,
+    )
+
+
+def page_url(column_url: str, index: int, paging: Paging) -> str:
+    """The URL of 0-based page ``index``: ``index.html`` for 0, ``index_<index>.html`` after."""
+    path = urlsplit(column_url).path
+    is_page_file = bool(_PAGE_FILE.match(path.rsplit("/", 1)[-1]))
+    if index == 0 and not is_page_file:
+        return column_url
+    base = column_url if path.endswith("/") or is_page_file else column_url + "/"
+    file_name = f"{paging.name}.{paging.ext}" if index == 0 else f"{paging.name}_{index}.{paging.ext}"
+    return urljoin(base, file_name)
+
+
+def detail_entries(root: etree._Element, page_url: str) -> list[ListEntry]:
+    """Entries whose anchors point at TRS ``t<date>_<id>`` detail pages, plus the other entries of
+    the same ``ul.list`` (an item cross-posted from a column of another CMS keeps its own URL form)."""
+    anchors = [a for a in root.iter("a") if DETAIL_HREF.search(usable_href(a) or "")]
+    if not anchors:
+        return []
+    listed = set(_row_anchors(root, dated_rows=False))
+    return _entries(
+        [a for a in root.iter("a") if a in listed or DETAIL_HREF.search(usable_href(a) or "")], page_url
+    )
+
+
+def container_entries(root: etree._Element, page_url: str, dated_rows: bool = True) -> list[ListEntry]:
+    """Fallback: the first anchor of each ``ul.list`` item or (``dated_rows``) of each row carrying a date."""
+    return _entries(_row_anchors(root, dated_rows), page_url)
+
+
+def _row_anchors(root: etree._Element, dated_rows: bool) -> list[etree._Element]:
+    anchors = []
+    for row in root.iter("li", "tr"):
+        anchor = next((a for a in row.iter("a") if usable_href(a)), None)
+        if anchor is None:
+            continue
+        parent = row.getparent()
+        in_list = row.tag == "li" and parent is not None and "list" in (parent.get("class") or "").lower()
+        if in_list or (dated_rows and parse_date(lxml.html.tostring(row, method="text", encoding="unicode"))):
+            anchors.append(anchor)
+    return anchors
+
+
+def _entries(anchors: list[etree._Element], page_url: str) -> list[ListEntry]:
+    entries: dict[str, ListEntry] = {}
+    for anchor in anchors:
+        if in_excluded_region(anchor):
+            continue
+        try:
+            url = urljoin(page_url, usable_href(anchor) or "")
+        except ValueError:
+            continue
+        if url in entries:
+            continue
+        row = entry_row(anchor)
+        entries[url] = ListEntry(url=url, title=anchor_title(anchor), date_raw=nearby_date(anchor, row))
+    return list(entries.values())
