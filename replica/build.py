@@ -6,13 +6,14 @@ spec always yields the same columns, items, words and faults.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 from datetime import date, datetime, time, timedelta
 
 from replica import titles
-from replica.model import HIJACKED, NOT_FOUND, Attachment, Column, Item, ReplicaSite
-from replica.spec import ColumnDef, Spec, SpecError
+from replica.model import FOREIGN, HIJACKED, NOT_FOUND, Attachment, Column, Item, ReplicaSite
+from replica.spec import FOLDER_STYLES, ColumnDef, Spec, SpecError
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +41,24 @@ ASSET_TYPES = {
 }
 
 
-def build_site(spec: Spec) -> ReplicaSite:
-    """The portal described by ``spec``; the same spec always gives an equal site."""
+def build_site(spec: Spec, state: int = 0) -> ReplicaSite:
+    """The portal described by ``spec`` on day ``state``; the same spec and state always give an equal site.
+
+    State 0 is the spec as written (on ``as_of``); state n applies the spec's ``changes`` 1..n, each
+    a later day (``STATE_DAYS`` days apart). Building a later state never alters state 0.
+    """
+    if state not in spec.states:
+        raise SpecError(f"spec {spec.name}: no state {state}; it has states {spec.states}")
+    site = _build_base(spec)
+    if state:
+        from replica.changes import apply_changes  # changes builds new items with this module
+
+        for number in range(1, state + 1):
+            site = apply_changes(site, number)
+    return site
+
+
+def _build_base(spec: Spec) -> ReplicaSite:
     rng = random.Random(spec.seed)
     defs = spec.all_columns()
     counts = _resolve_counts(spec, rng)
@@ -65,6 +82,7 @@ def build_site(spec: Spec) -> ReplicaSite:
     for item in items.values():
         listings[item.home].append(item)
     items = _place_faults(spec, rng, items, listings)
+    _place_foreign(spec, rng, items, listings, shells)
 
     columns: dict[str, Column] = {}
     for d in defs:
@@ -78,11 +96,16 @@ def build_site(spec: Spec) -> ReplicaSite:
             items=tuple(ordered),
             children=tuple(c.path for c in d.children),
         )
-    assets = {a.path: a.path.rsplit(".", 1)[-1] for item in items.values() for a in _files(item)}
-    assets.update({item.video: "mp4" for item in items.values() if item.video})
-    site = ReplicaSite(spec=spec, columns=columns, items=items, assets=assets)
+    site = ReplicaSite(spec=spec, columns=columns, items=items, assets=assets_of(items))
     logger.debug("built replica %s: %d columns, %d items", spec.name, len(columns), len(items))
     return site
+
+
+def assets_of(items: dict[str, Item]) -> dict[str, str]:
+    """Every file the items link to (attachments, pictures, videos), path → extension."""
+    assets = {a.path: a.path.rsplit(".", 1)[-1] for item in items.values() for a in _files(item)}
+    assets.update({item.video: "mp4" for item in items.values() if item.video})
+    return assets
 
 
 def _files(item: Item) -> tuple[Attachment, ...]:
@@ -97,10 +120,30 @@ def folder(column: ColumnDef, spec: Spec) -> str:
 
 
 def column_url(column: ColumnDef, spec: Spec, column_id: int) -> str:
-    """A column's first list page (TRS, hubs) or column page (Hanweb), as a URL path."""
+    """A column's first list page (TRS, Ucap, generic, hubs) or column page (Hanweb), as a URL path."""
     if column.is_hub or column.cms == "trs":
         return folder(column, spec) + "index.html"
+    if column.cms == "ucap":
+        return folder(column, spec) + "list.shtml"
+    if column.cms == "generic":
+        return folder(column, spec) + "list.jsp"
     return f"/col/col{column_id}/index.html"
+
+
+def item_url(
+    spec: Spec, column: ColumnDef, shell: Column, directory: str, pub: datetime, item_id: int
+) -> str:
+    """An item's detail page path in its column's CMS style (``directory`` is the column's folder)."""
+    y, m, d = pub.year, pub.month, pub.day
+    if column.cms == "trs":
+        return f"{directory}{y}{m:02d}/t{y}{m:02d}{d:02d}_{item_id}.html"
+    if column.cms == "ucap":
+        # 开普云 names pages by a 32-hex id; derived from the seed so no random draw is spent on it.
+        digest = hashlib.md5(f"{spec.seed}:{item_id}".encode(), usedforsecurity=False).hexdigest()
+        return f"{directory}{y}{m:02d}/{digest}.shtml"
+    if column.cms == "generic":
+        return f"/content/{item_id}.html"
+    return f"/art/{y}/{m}/{d}/art_{shell.column_id}_{item_id}.html"
 
 
 def _resolve_counts(spec: Spec, rng: random.Random) -> dict[str, dict[int, int]]:
@@ -172,11 +215,11 @@ def _make_items(
     doc_seq: dict[int, int] = {}
     # Looked up once: spec.column() and folder() walk the tree, and there are thousands of stubs.
     by_path = {c.path: c for c in spec.all_columns()}
-    folders = {c.path: folder(c, spec) for c in by_path.values() if c.cms == "trs" and not c.is_hub}
+    folders = {c.path: folder(c, spec) for c in by_path.values() if c.cms in FOLDER_STYLES and not c.is_hub}
     for pub, path in stubs:
         next_id += rng.randint(1, 6)
         index_seq[pub.year] = index_seq.get(pub.year, 0) + 1
-        item = _make_item(
+        item = make_item(
             spec,
             rng,
             by_path[path],
@@ -191,12 +234,12 @@ def _make_items(
     return items
 
 
-def _make_item(
+def make_item(
     spec: Spec,
     rng: random.Random,
     column: ColumnDef,
     shell: Column,
-    trs_folder: str,
+    column_folder: str,
     pub: datetime,
     item_id: int,
     seq: int,
@@ -206,12 +249,8 @@ def _make_item(
     code = column.taxonomy_code or ""
     y, m, d = pub.year, pub.month, pub.day
     title = titles.make_title(rng, code, site.county, column.name, y, m, d)
-    if column.cms == "trs":
-        directory = f"{trs_folder}{y}{m:02d}/"
-        url = f"{directory}t{y}{m:02d}{d:02d}_{item_id}.html"
-    else:
-        directory = f"/art/{y}/{m}/{d}/"
-        url = f"{directory}art_{shell.column_id}_{item_id}.html"
+    url = item_url(spec, column, shell, column_folder, pub, item_id)
+    directory = url.rsplit("/", 1)[0] + "/"
     department = rng.choice(titles.DEPARTMENTS)
     publisher = site.county + (department[1:] if column.path.startswith("部门工作") else "人民政府办公室")
     kind = column.kind
@@ -293,3 +332,41 @@ def _place_faults(
         chosen = pick(fault.column, fault.year)
         listings[fault.target or ""].append(items[chosen.url])
     return items
+
+
+def _place_foreign(
+    spec: Spec,
+    rng: random.Random,
+    items: dict[str, Item],
+    listings: dict[str, list[Item]],
+    shells: dict[str, Column],
+) -> None:
+    """List one item per ``foreign`` entry whose link points to another host (a cross-posted article)."""
+    if not spec.foreign:
+        return
+    next_id = max(i.id for i in items.values())
+    for fault in spec.foreign:
+        next_id += rng.randint(1, 6)
+        [pub] = _datetimes(rng, spec, fault.year, 1)
+        column = spec.column(fault.column)
+        made = make_item(spec, rng, column, shells[column.path], "", pub, next_id, 1, {})
+        url = (
+            f"http://{spec.foreign_host}/art/{pub.year}/{pub.month}/{pub.day}/"
+            f"art_{rng.randint(1000, 9999)}_{next_id}.html"
+        )
+        foreign = Item(
+            **{
+                **made.__dict__,
+                "url": url,
+                "kind": "article",
+                "index_no": "",
+                "doc_no": None,
+                "written": None,
+                "images": (),
+                "video": None,
+                "attachments": (),
+                "status": FOREIGN,
+            }
+        )
+        items[url] = foreign
+        listings[column.path].append(foreign)

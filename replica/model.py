@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from replica.spec import ColumnDef, Spec
+from replica.spec import STATE_DAYS, ColumnDef, Spec
 
 logger = logging.getLogger(__name__)
 
-# An item's status: served normally, listed but its page is gone, or served with spam injected.
+# An item's status: served normally, listed but its page is gone, served with spam injected, or
+# listed with a link to another host (its page is not served by the replica).
 OK = "ok"
 NOT_FOUND = "not_found"
 HIJACKED = "hijacked"
+FOREIGN = "foreign"
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,21 @@ class Item:
     video: str | None = None
     attachments: tuple[Attachment, ...] = ()
     status: str = OK
+    # When the page was last edited (Last-Modified); None when never edited since ``pub``.
+    modified: datetime | None = None
 
     @property
     def year(self) -> int:
         return self.pub.year
+
+    @property
+    def last_modified(self) -> datetime:
+        return self.modified or self.pub
+
+    @property
+    def served(self) -> bool:
+        """Whether the replica serves a detail page for this item (not 404, not on another host)."""
+        return self.status in (OK, HIJACKED)
 
     @property
     def list_date(self) -> date:
@@ -88,6 +101,11 @@ class Column:
         return self.defn.is_hub
 
     @property
+    def blocked(self) -> int | None:
+        """The HTTP status every page of this column answers with (412/521), or None."""
+        return self.defn.blocked
+
+    @property
     def top(self) -> str:
         """The name of the top-level column this column sits under (itself at the top)."""
         return self.path.split("/", 1)[0]
@@ -95,16 +113,28 @@ class Column:
 
 @dataclass(frozen=True)
 class ReplicaSite:
-    """The whole generated portal: columns by path (spec order), items by URL path."""
+    """The whole generated portal: columns by path (spec order), items by URL path.
+
+    ``state`` is the day: 0 is the spec's ``as_of``, state n is ``n × STATE_DAYS`` days later with
+    the spec's ``changes`` 1..n applied; ``changes`` lists the URLs changed relative to state n-1
+    (keys ``new``, ``removed``, ``edited``, ``redated``, ``hijacked``; empty at state 0). A foreign
+    item's key in ``items`` is its absolute URL.
+    """
 
     spec: Spec
     columns: dict[str, Column]
     items: dict[str, Item]
     assets: dict[str, str] = field(default_factory=dict)
+    state: int = 0
+    changes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         return self.spec.site.name
+
+    @property
+    def as_of(self) -> date:
+        return self.spec.as_of + timedelta(days=STATE_DAYS * self.state)
 
     def top_columns(self) -> list[Column]:
         return [self.columns[c.path] for c in self.spec.columns]

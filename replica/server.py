@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qsl, urlsplit
 
+from replica.build import build_site
 from replica.model import ReplicaSite
 from replica.routes import Reply, Router
 
@@ -15,6 +16,8 @@ logger = logging.getLogger(__name__)
 
 # Dataproxy forms are tiny; refuse anything bigger rather than read it.
 MAX_FORM_BYTES = 64 * 1024
+# The request headers the router looks at (lower case).
+CONDITIONAL_HEADERS = ("if-none-match", "if-modified-since")
 
 
 class _Server(ThreadingHTTPServer):
@@ -51,12 +54,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, params: dict[str, str], head: bool) -> None:
         owner = self.server.owner
         owner.count_request()
-        reply: Reply = owner.router.get(urlsplit(self.path).path, params)
+        # One read of the router: a concurrent set_state() swaps it whole, never mid-request.
+        router = owner.router
+        conditional = {k: v for k, v in self.headers.items() if k.lower() in CONDITIONAL_HEADERS}
+        reply: Reply = router.get(urlsplit(self.path).path, params, conditional)
         self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
+        if reply.status != 304:
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers:
+            self.send_header(name, value)
         self.end_headers()
-        if not head:
+        if not head and reply.status != 304:
             self.wfile.write(reply.body)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
@@ -64,7 +73,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class ReplicaServer:
-    """A replica portal served on ``host``:``port`` (port 0 picks a free one) in a background thread."""
+    """A replica portal served on ``host``:``port`` (port 0 picks a free one) in a background thread.
+
+    ``set_state(n)`` (or ``set_site``) switches the served portal to a later day while running; a new
+    server may bind the port of a stopped one (SO_REUSEADDR).
+    """
 
     def __init__(self, site: ReplicaSite, host: str = "127.0.0.1", port: int = 0) -> None:
         self.site = site
@@ -83,6 +96,22 @@ class ReplicaServer:
             # Keep the port once chosen, so a restart after stop() serves the same base_url.
             self._address = (self._address[0], int(self._httpd.server_address[1]))
         return self._httpd
+
+    @property
+    def state(self) -> int:
+        return self.site.state
+
+    def set_site(self, site: ReplicaSite) -> None:
+        """Serve ``site`` from the next request on (requests under way finish on the old one)."""
+        router = Router(site)
+        self.site, self.router = site, router
+        logger.info("replica %s now serving state %d", site.spec.name, site.state)
+
+    def set_state(self, state: int) -> ReplicaSite:
+        """Serve state ``state`` of the current spec (see ``replica.build_site``) and return that site."""
+        site = build_site(self.site.spec, state)
+        self.set_site(site)
+        return site
 
     @property
     def port(self) -> int:

@@ -2,7 +2,9 @@
 
 A spec names the site, its column tree (names as the portal shows them, CMS family, kind of item,
 how many items per year) and the deliberate faults (hijacked page, 404 item, GBK column, cross-listed
-items). ``load_spec`` validates it and refuses a malformed one with a message naming the field.
+items, WAF-blocked columns, crawler traps, an item on a foreign host). A ``changes`` block says what
+differs on later days (states 1, 2, …). ``load_spec`` validates it and refuses a malformed one with a
+message naming the field.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from taxonomy import default_taxonomy
 logger = logging.getLogger(__name__)
 
 SPEC_DIR = Path(__file__).with_name("specs")
-CMS_STYLES = ("trs", "hanweb")
+CMS_STYLES = ("trs", "hanweb", "ucap", "generic")
+# CMS styles whose URLs live under the column's folder of abbreviations (``/zdgz/ggzy/…``).
+FOLDER_STYLES = ("trs", "ucap", "generic")
+# HTTP statuses a blocked column answers with: 412 (JS cookie challenge), 521 (加速乐 first visit).
+BLOCK_STATUSES = (412, 521)
+# Days between one state of a replica and the next.
+STATE_DAYS = 7
 KINDS = ("article", "picture", "video")
 
 
@@ -61,6 +69,8 @@ class ColumnDef:
     per_page: int = 20
     pool: dict[int, int] | None = None
     children: tuple[ColumnDef, ...] = ()
+    # HTTP status (412/521) every page of the column answers with; None when it is served normally.
+    blocked: int | None = None
 
     @property
     def is_hub(self) -> bool:
@@ -84,6 +94,30 @@ class Fault:
 
 
 @dataclass(frozen=True)
+class NewItems:
+    """``count`` items added to ``column`` on the day of a later state."""
+
+    column: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a later state (a later day) of the portal changes relative to the state before it.
+
+    ``removed`` items vanish from their listings and their pages answer 404; ``edited`` pages get a
+    new body under the same URL and 发布日期; ``redated`` items get a new 发布日期; ``hijacked`` pages
+    are newly injected with spam.
+    """
+
+    new: tuple[NewItems, ...] = ()
+    removed: tuple[Fault, ...] = ()
+    edited: tuple[Fault, ...] = ()
+    redated: tuple[Fault, ...] = ()
+    hijacked: tuple[Fault, ...] = ()
+
+
+@dataclass(frozen=True)
 class Spec:
     """A validated replica spec."""
 
@@ -98,6 +132,10 @@ class Spec:
     hijack_hosts: tuple[str, ...]
     not_found: Fault
     cross_listed: tuple[Fault, ...] = ()
+    foreign: tuple[Fault, ...] = ()
+    foreign_host: str = "www.jinzhou.gov.cn.example"
+    traps: bool = False
+    changes: dict[int, Changes] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def all_columns(self) -> list[ColumnDef]:
@@ -105,6 +143,11 @@ class Spec:
         for column in self.columns:
             out.extend(column.walk())
         return out
+
+    @property
+    def states(self) -> list[int]:
+        """The states this spec can be built in: 0 and every state of its ``changes`` block."""
+        return [0, *sorted(self.changes)]
 
     def column(self, path: str) -> ColumnDef:
         for column in self.all_columns():
@@ -119,7 +162,7 @@ def available_specs() -> list[str]:
 
 
 def load_spec(name: str = "qingshi") -> Spec:
-    """Load and validate the bundled spec ``name`` (``qingshi`` or ``tiny``)."""
+    """Load and validate the bundled spec ``name`` (see :func:`available_specs`)."""
     path = SPEC_DIR / f"{name}.yaml"
     if not name or "/" in name or not path.is_file():
         raise SpecError(f"unknown replica spec {name!r}; available: {', '.join(available_specs())}")
@@ -141,7 +184,8 @@ def parse_spec(data: Any, source: str = "<spec>") -> Spec:
     defaults = data.get("per_page") or {}
     if not isinstance(data["columns"], list) or not data["columns"]:
         raise SpecError(f"{source}: 'columns' must be a non-empty list")
-    columns = tuple(_column(raw, None, None, defaults, source) for raw in data["columns"])
+    default_cms = str(data.get("cms") or "trs")
+    columns = tuple(_column(raw, None, None, defaults, source, default_cms) for raw in data["columns"])
     as_of = data["as_of"]
     if not isinstance(as_of, date):
         raise SpecError(f"{source}: as_of must be a date (YYYY-MM-DD), got {as_of!r}")
@@ -160,6 +204,10 @@ def parse_spec(data: Any, source: str = "<spec>") -> Spec:
         hijack_hosts=tuple(str(h) for h in hijack.get("hosts") or ()),
         not_found=_fault(data["not_found"], "not_found", source),
         cross_listed=tuple(_fault(f, "cross_listed", source) for f in data.get("cross_listed") or ()),
+        foreign=tuple(_fault(f, "foreign", source) for f in _foreign(data, source)),
+        foreign_host=_foreign_host(data, source),
+        traps=bool(data.get("traps", False)),
+        changes=_changes(data.get("changes"), source),
         raw=data,
     )
     _check_references(spec, source)
@@ -176,6 +224,56 @@ def _site(raw: Any, source: str) -> SiteInfo:
     return SiteInfo(**{f: str(raw[f]) for f in fields})
 
 
+def _foreign(data: dict[str, Any], source: str) -> list[Any]:
+    raw = data.get("foreign") or {}
+    if not isinstance(raw, dict):
+        raise SpecError(f"{source}: foreign must be a mapping with 'host' and 'items'")
+    items = raw.get("items") or []
+    if not isinstance(items, list):
+        raise SpecError(f"{source}: foreign.items must be a list of {{column, year}}")
+    return items
+
+
+def _foreign_host(data: dict[str, Any], source: str) -> str:
+    raw = data.get("foreign") or {}
+    return str(raw.get("host") or "www.jinzhou.gov.cn.example") if isinstance(raw, dict) else ""
+
+
+def _changes(raw: Any, source: str) -> dict[int, Changes]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise SpecError(f"{source}: changes must map a state number to its changes")
+    out: dict[int, Changes] = {}
+    for state, block in raw.items():
+        try:
+            number = int(state)
+        except (TypeError, ValueError):
+            raise SpecError(f"{source}: changes: state {state!r} is not a number") from None
+        if number < 1:
+            raise SpecError(f"{source}: changes: states start at 1 (state 0 is the spec itself)")
+        if not isinstance(block, dict):
+            raise SpecError(f"{source}: changes.{number} must be a mapping")
+        unknown = set(block) - {"new", "removed", "edited", "redated", "hijacked"}
+        if unknown:
+            raise SpecError(f"{source}: changes.{number}: unknown keys {sorted(unknown)}")
+        new = []
+        for entry in block.get("new") or ():
+            if not isinstance(entry, dict) or "column" not in entry or int(entry.get("count", 0)) < 1:
+                raise SpecError(f"{source}: changes.{number}.new entries need 'column' and 'count' >= 1")
+            new.append(NewItems(str(entry["column"]), int(entry["count"])))
+        out[number] = Changes(
+            new=tuple(new),
+            **{
+                key: tuple(_fault(f, f"changes.{number}.{key}", source) for f in block.get(key) or ())
+                for key in ("removed", "edited", "redated", "hijacked")
+            },
+        )
+    if sorted(out) != list(range(1, len(out) + 1)):
+        raise SpecError(f"{source}: changes must number the states 1, 2, … without gaps")
+    return out
+
+
 def _fault(raw: Any, what: str, source: str) -> Fault:
     if not isinstance(raw, dict) or "column" not in raw or "year" not in raw:
         raise SpecError(f"{source}: {what} entries need 'column' and 'year', got {raw!r}")
@@ -189,12 +287,13 @@ def _column(
     parent_node: TaxonomyNode | None,
     defaults: dict[str, int],
     source: str,
+    default_cms: str = "trs",
 ) -> ColumnDef:
     if not isinstance(raw, dict) or not raw.get("name"):
         raise SpecError(f"{source}: every column needs a 'name', got {raw!r}")
     name = str(raw["name"])
     path = f"{parent.path}/{name}" if parent else name
-    cms = str(raw.get("cms") or (parent.cms if parent else "trs"))
+    cms = str(raw.get("cms") or (parent.cms if parent else default_cms))
     if cms not in CMS_STYLES:
         raise SpecError(f"{source}: column {path}: cms must be one of {CMS_STYLES}, got {cms!r}")
     kind = str(raw.get("kind", "article"))
@@ -203,24 +302,32 @@ def _column(
     node = _taxonomy_node(raw, name, parent_node, path, source)
     children_raw = raw.get("children") or []
     abbr = raw.get("abbr")
-    if (children_raw or cms == "trs") and not abbr:
-        raise SpecError(f"{source}: column {path}: hubs and TRS columns need an 'abbr' (their URL folder)")
+    if (children_raw or cms in FOLDER_STYLES) and not abbr:
+        raise SpecError(
+            f"{source}: column {path}: hubs and TRS, Ucap and generic columns need an 'abbr' (their URL folder)"
+        )
+    blocked = raw.get("blocked")
+    if blocked is not None and (children_raw or int(blocked) not in BLOCK_STATUSES):
+        raise SpecError(
+            f"{source}: column {path}: blocked must be one of {BLOCK_STATUSES} on a listing column"
+        )
     column = ColumnDef(
         name=name,
         path=path,
         cms=cms,
         kind=kind,
         abbr=str(abbr) if abbr else None,
-        taxonomy_code=node.code,
+        taxonomy_code=node.code if node is not None else None,
         counts=_counts(raw["counts"], path, source) if "counts" in raw else None,
         weight=float(raw.get("weight", 1.0)),
         doc_ratio=float(raw.get("doc_ratio", 0.0)),
         encoding=str(raw.get("encoding", "utf-8")).lower(),
         per_page=int(raw.get("per_page") or defaults.get(cms) or (20 if cms == "trs" else 15)),
         pool=_counts(raw["pool"], path, source) if raw.get("pool") else None,
+        blocked=int(blocked) if blocked is not None else None,
     )
     if children_raw:
-        children = tuple(_column(c, column, node, defaults, source) for c in children_raw)
+        children = tuple(_column(c, column, node, defaults, source, default_cms) for c in children_raw)
         column = ColumnDef(**{**column.__dict__, "children": children})
     elif column.counts is None and parent is None:
         raise SpecError(f"{source}: column {path}: a top-level listing column needs 'counts'")
@@ -229,8 +336,13 @@ def _column(
 
 def _taxonomy_node(
     raw: dict[str, Any], name: str, parent: TaxonomyNode | None, path: str, source: str
-) -> TaxonomyNode:
+) -> TaxonomyNode | None:
+    """The column's taxonomy node; ``taxonomy: null`` declares a column that matches none (县长信箱)."""
     taxonomy = default_taxonomy()
+    if "taxonomy" in raw and raw["taxonomy"] is None:
+        if taxonomy.match(name, parent) is not None:
+            raise SpecError(f"{source}: column {path}: 'taxonomy: null' but the name matches a taxonomy node")
+        return None
     if raw.get("taxonomy"):
         try:
             return taxonomy.get(str(raw["taxonomy"]))
@@ -255,10 +367,20 @@ def _counts(raw: Any, path: str, source: str) -> dict[int, int]:
 
 def _check_references(spec: Spec, source: str) -> None:
     paths = {c.path for c in spec.all_columns()}
-    for fault in (spec.hijack, spec.not_found, *spec.cross_listed):
+    blocked = {c.path for c in spec.all_columns() if c.blocked}
+    changed = [f for c in spec.changes.values() for f in (*c.removed, *c.edited, *c.redated, *c.hijacked)]
+    for fault in (spec.hijack, spec.not_found, *spec.cross_listed, *spec.foreign, *changed):
         for ref in (fault.column, fault.target):
             if ref is not None and ref not in paths:
                 raise SpecError(f"{source}: fault refers to unknown column {ref!r}")
+            if ref in blocked:
+                raise SpecError(f"{source}: column {ref!r} is blocked; place no fault or change on it")
+    for changes in spec.changes.values():
+        for new in changes.new:
+            if new.column not in paths or spec.column(new.column).is_hub or new.column in blocked:
+                raise SpecError(
+                    f"{source}: new items need a listing column that is not blocked: {new.column!r}"
+                )
     for column in spec.all_columns():
         if column.pool is not None and not column.is_hub:
             raise SpecError(f"{source}: column {column.path}: only hubs take a 'pool'")

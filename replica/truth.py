@@ -12,7 +12,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from replica.model import HIJACKED, NOT_FOUND, Item, ReplicaSite
+from replica.changes import CHANGE_KINDS
+from replica.model import FOREIGN, HIJACKED, NOT_FOUND, Item, ReplicaSite
+from replica.render.traps import TRAPS
 from taxonomy import default_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -20,6 +22,9 @@ logger = logging.getLogger(__name__)
 FEATURE_COLUMN = "政务公开重点工作"
 DOCUMENTS_COLUMN = "政府文件"
 REPORT_YEAR = 2018
+# The key of truth["taxonomy"] for items of columns that match no taxonomy node (JSON turns a None key
+# into "null" anyway, so the string keeps the Python and the JSON form equal).
+UNCLASSIFIED = "null"
 
 DEFINITIONS = {
     "item_year": "An item's year is the year of the 发布日期 on its detail page; for an item whose page "
@@ -35,13 +40,34 @@ DEFINITIONS = {
     "declared_total is the total the column's list pages declare.",
     "taxonomy": "Per leaf taxonomy path, distinct items listed in a column mapped to it, by year.",
     "kinds": "picture: 图片 items; video: 视频新闻 items; document: items with a real 文号; article: the rest.",
+    "unclassified": "A column whose name matches no taxonomy node (e.g. 县长信箱) has taxonomy_code and "
+    'taxonomy null in columns[]; its items are unclassified and counted under the key "null" of taxonomy.',
+    "blocked": "A blocked column answers every page (list and detail) with HTTP 412 or 521 and a JS cookie "
+    "challenge, so its items are unknown to a crawler: its columns[] entry has blocked: true, http_status, "
+    "declared_total null and items {}; its real counts are in special.blocked_counts, and its items are "
+    "left out of report_2018, taxonomy and totals. Blocked columns are not empty columns.",
+    "foreign": "special.foreign lists items whose list entry links to another host (absolute URLs). They "
+    "count in their column, the taxonomy and the totals, dated by the list page; they have no detail page "
+    "on the portal, so totals.detail_pages leaves them out.",
+    "traps": "special.traps: URL patterns (regular expressions on path and query) of generated pages that "
+    "answer 200 and link to ever more generated pages (calendar days, search results, print views). No "
+    "trap page is an item.",
+    "state": "state 0 is the portal on as_of; state n is n × 7 days later with the spec's changes 1..n "
+    "applied. as_of is the day of the state.",
+    "changes": "Present from state 1: URL paths changed since the previous state. new: items added (dated "
+    "after the previous as_of); removed: items gone from their listing whose page answers 404; edited: "
+    "body changed, same URL and 发布日期, Last-Modified moved; redated: 发布日期 changed; hijacked: spam "
+    "newly injected (Last-Modified unchanged, ETag changed). The 浏览次数 counter on detail pages changes "
+    "on every request and is not a change.",
 }
 
 
 def memberships(site: ReplicaSite) -> dict[str, list[str]]:
-    """For every item URL path, the paths of the columns that list it (home column first)."""
+    """For every item URL path, the paths of the (not blocked) columns that list it (home column first)."""
     out: dict[str, list[str]] = defaultdict(list)
     for column in site.listing_columns():
+        if column.blocked:
+            continue
         for item in column.items:
             out[item.url].append(column.path)
     for url, paths in out.items():
@@ -60,7 +86,9 @@ def truth(site: ReplicaSite) -> dict[str, Any]:
     spec = site.spec
     taxonomy = default_taxonomy()
     listed = memberships(site)
-    items = list(site.items.values())
+    blocked = [c for c in site.listing_columns() if c.blocked]
+    hidden = {i.url for c in blocked for i in c.items}
+    items = [i for i in site.items.values() if i.url not in hidden]
     in_year = [i for i in items if i.year == REPORT_YEAR]
     cutoff = date(REPORT_YEAR, 12, 31)
 
@@ -79,23 +107,27 @@ def truth(site: ReplicaSite) -> dict[str, Any]:
     columns = []
     per_taxonomy: dict[str, set[str]] = defaultdict(set)
     for column in site.listing_columns():
-        node = taxonomy.get(column.defn.taxonomy_code or "")
-        columns.append(
-            {
-                "path": column.path,
-                "url": column.url,
-                "cms": column.cms,
-                "taxonomy_code": node.code,
-                "taxonomy": node.path,
-                "declared_total": len(column.items),
-                "items": _by_year(list(column.items)),
-            }
-        )
-        per_taxonomy[node.path].update(i.url for i in column.items)
+        code = column.defn.taxonomy_code
+        node = taxonomy.get(code) if code is not None else None
+        entry: dict[str, Any] = {
+            "path": column.path,
+            "url": column.url,
+            "cms": column.cms,
+            "taxonomy_code": node.code if node else None,
+            "taxonomy": node.path if node else None,
+            "declared_total": len(column.items),
+            "items": _by_year(list(column.items)),
+        }
+        if column.blocked:
+            entry.update(blocked=True, http_status=column.blocked, declared_total=None, items={})
+        else:
+            per_taxonomy[node.path if node else UNCLASSIFIED].update(i.url for i in column.items)
+        columns.append(entry)
     kinds = ("picture", "video", "document", "article")
-    return {
+    out: dict[str, Any] = {
         "spec": spec.name,
-        "as_of": spec.as_of.isoformat(),
+        "state": site.state,
+        "as_of": site.as_of.isoformat(),
         "site": {"slug": spec.site.slug, "name": spec.site.name},
         "definitions": DEFINITIONS,
         "report_2018": report,
@@ -107,16 +139,23 @@ def truth(site: ReplicaSite) -> dict[str, Any]:
             "items_by_year": _by_year(items),
             "kinds_by_year": {k: _by_year([i for i in items if i.kind == k]) for k in kinds},
             "items": len(items),
-            "detail_pages": sum(1 for i in items if i.status != NOT_FOUND),
+            "detail_pages": sum(1 for i in items if i.served),
         },
         "special": {
             "hijacked": [i.url for i in items if i.status == HIJACKED],
             "not_found": [i.url for i in items if i.status == NOT_FOUND],
             "cross_listed": [[url, paths] for url, paths in listed.items() if len(paths) > 1],
-            "empty_columns": [c.path for c in site.listing_columns() if not c.items],
+            "empty_columns": [c.path for c in site.listing_columns() if not c.items and not c.blocked],
             "gbk_columns": [c.path for c in site.listing_columns() if c.defn.encoding == "gbk"],
+            "blocked_columns": [c.path for c in blocked],
+            "blocked_counts": {c.path: _by_year(list(c.items)) for c in blocked},
+            "foreign": [i.url for i in items if i.status == FOREIGN],
+            "traps": [dict(t) for t in TRAPS] if spec.traps else [],
         },
     }
+    if site.state:
+        out["changes"] = {kind: list(site.changes.get(kind, ())) for kind in CHANGE_KINDS}
+    return out
 
 
 def profile(site: ReplicaSite, base_url: str) -> dict[str, Any]:

@@ -139,21 +139,19 @@ def _count_by_column(
 def _count_by_taxonomy(
     session: Session, site: str | None, year: int | None, online_only: bool
 ) -> list[CountRow]:
-    # DISTINCT in a subquery lets the database hash (item, node) pairs; COUNT(DISTINCT) would sort.
-    pairs = (
-        select(Item.site_id, ItemColumn.taxonomy_path, Item.id, _year_of(Item.counted_on).label("year"))
+    year_expr = _year_of(Item.counted_on)
+    stmt = (
+        select(
+            Site.slug, ItemColumn.taxonomy_path, year_expr.label("year"), func.count(func.distinct(Item.id))
+        )
+        .select_from(ItemColumn)
         .join(Item, Item.id == ItemColumn.item_id)
+        .join(Site, Site.id == Item.site_id)
         .where(*_item_filters(year, online_only))
-        .distinct()
+        .group_by(Site.slug, ItemColumn.taxonomy_path, year_expr)
     )
     if site is not None:
-        pairs = pairs.where(Item.site_id == select(Site.id).where(Site.slug == site).scalar_subquery())
-    sub = pairs.subquery()
-    stmt = (
-        select(Site.slug, sub.c.taxonomy_path, sub.c.year, func.count())
-        .join(Site, Site.id == sub.c.site_id)
-        .group_by(Site.slug, sub.c.taxonomy_path, sub.c.year)
-    )
+        stmt = stmt.where(Site.slug == site)
     return [
         CountRow(site=slug, column=None, taxonomy=taxonomy, year=_int(y), items=int(n))
         for slug, taxonomy, y, n in session.execute(stmt)

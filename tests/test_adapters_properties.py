@@ -4,8 +4,14 @@ from fixtures.pages._responses import text_response
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.adapters.hanweb import HanwebAdapter
+from crawler.adapters.generic import GenericAdapter, next_page_url
+from crawler.adapters.hanweb import HanwebAdapter, column_state
+from crawler.adapters.pager import read_pager
 from crawler.adapters.trs import TrsAdapter
+from crawler.adapters.trs import declared_paging as trs_paging
+from crawler.adapters.ucap import UcapAdapter
+from crawler.adapters.ucap import declared_paging as ucap_paging
+from crawler.extract.html import parse_html
 
 MARKUP = st.sampled_from(
     [
@@ -46,3 +52,59 @@ def test_hanweb_parse_list_never_raises(body: bytes) -> None:
     response = text_response(body, url="http://www.example.gov.cn/col/col33718/index.html")
     adapter.detect(response)
     adapter.parse_list(response, 0)
+
+
+PAGER_MARKUP = st.sampled_from(
+    [
+        "createPageHTML('page_div',",
+        "createPageHTML(",
+        "'list','shtml',",
+        '"index", "html");',
+        ", 0, ",
+        "<a href='?page=2'>",
+        "<a href='list.php?page=x'>",
+        "<a href='?pageNo=0'>",
+        "下一页</a>",
+        "尾页</a>",
+        "共",
+        "页",
+        "条",
+        "var countPage = ",
+        "totalRecord:",
+        "perPage:",
+        "<totalrecord>",
+        "</totalrecord>",
+        "9" * 5000,
+        "<nextgroup><![CDATA[<a href='dataproxy.jsp?columnid=1&unitid=%zz'>]]>",
+        "param_1={columnid:2, webid:'x'}",
+        "/",
+    ]
+)
+PAGER_TEXT = st.lists(
+    st.one_of(PAGER_MARKUP, st.integers(-5, 10**6).map(str), st.text(max_size=12)), max_size=25
+).map("".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(PAGER_TEXT)
+def test_pagination_parsers_never_raise(text: str) -> None:
+    trs_paging(text)
+    ucap_paging(text)
+    column_state(text, "http://www.example.gov.cn/col/col1/index.html", None)
+    root = parse_html(text)
+    pager = read_pager(text, root, "http://www.example.gov.cn/list.php?page=3")
+    next_page_url("http://www.example.gov.cn/list.php?page=3", pager)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.one_of(
+        PAGER_TEXT.map(lambda s: s.encode("utf-8", "surrogatepass")),
+        PAGE.map(lambda s: s.encode("utf-8", "surrogatepass")),
+    )
+)
+def test_ucap_and_generic_parse_list_never_raise(body: bytes) -> None:
+    for adapter in (UcapAdapter(), GenericAdapter()):
+        response = text_response(body, url="http://www.example.gov.cn/col/list_2.shtml")
+        adapter.detect(response)
+        adapter.parse_list(response, 1)

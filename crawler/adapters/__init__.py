@@ -7,14 +7,20 @@ line here; detection tries them in ``DETECTION_ORDER``.
 from __future__ import annotations
 
 from crawler.adapters.base import Adapter, ListEntry, ListPage
+from crawler.adapters.generic import GenericAdapter
 from crawler.adapters.hanweb import HanwebAdapter
 from crawler.adapters.trs import TrsAdapter
+from crawler.adapters.ucap import UcapAdapter
 
 ADAPTERS: dict[str, type[Adapter]] = {
     HanwebAdapter.name: HanwebAdapter,
+    UcapAdapter.name: UcapAdapter,
     TrsAdapter.name: TrsAdapter,
+    GenericAdapter.name: GenericAdapter,
 }
-DETECTION_ORDER: tuple[str, ...] = ("hanweb", "trs")
+# Most specific markers first: a Ucap page may also link TRS-style t<date> articles, and any
+# list page has the generic shape.
+DETECTION_ORDER: tuple[str, ...] = ("hanweb", "ucap", "trs", "generic")
 
 __all__ = ["ADAPTERS", "DETECTION_ORDER", "Adapter", "ListEntry", "ListPage", "get_adapter"]
 

@@ -116,15 +116,42 @@ def page_url(column_url: str, index: int, paging: Paging) -> str:
 
 
 def detail_entries(root: etree._Element, page_url: str) -> list[ListEntry]:
-    """Entries whose anchors point at TRS ``t<date>_<id>`` detail pages, plus the other entries of
-    the same ``ul.list`` (an item cross-posted from a column of another CMS keeps its own URL form)."""
-    anchors = [a for a in root.iter("a") if DETAIL_HREF.search(usable_href(a) or "")]
+    """Entries of the listing container: the one holding the most TRS ``t<date>_<id>`` anchors.
+
+    A sidebar of hot or related articles of other columns is another container and is left
+    out; a dated row of the listing whose link has another form (an item cross-posted from a
+    column of another CMS) is kept.
+    """
+    anchors = [
+        a for a in root.iter("a") if DETAIL_HREF.search(usable_href(a) or "") and not in_excluded_region(a)
+    ]
     if not anchors:
         return []
-    listed = set(_row_anchors(root, dated_rows=False))
-    return _entries(
-        [a for a in root.iter("a") if a in listed or DETAIL_HREF.search(usable_href(a) or "")], page_url
-    )
+    by_container: dict[etree._Element, int] = {}
+    for anchor in anchors:
+        container = _container(anchor)
+        by_container[container] = by_container.get(container, 0) + 1
+    main = max(by_container, key=lambda c: by_container[c])
+    detail = set(anchors)
+    kept = [a for a in main.iter("a") if a in detail or _is_cross_post(a, main)]
+    return _entries(kept, page_url)
+
+
+def _container(anchor: etree._Element) -> etree._Element:
+    row = entry_row(anchor)
+    parent = row.getparent() if row is not None else None
+    return parent if parent is not None else anchor
+
+
+def _is_cross_post(anchor: etree._Element, container: etree._Element) -> bool:
+    """A row of ``container`` whose first link is not a TRS detail link: dated, or in a ``ul.list``."""
+    row = entry_row(anchor)
+    if row is None or row.getparent() is not container or not usable_href(anchor):
+        return False
+    if next((a for a in row.iter("a") if usable_href(a)), None) is not anchor:
+        return False
+    in_list = row.tag == "li" and "list" in (container.get("class") or "").lower()
+    return in_list or parse_date(lxml.html.tostring(row, method="text", encoding="unicode")) is not None
 
 
 def container_entries(root: etree._Element, page_url: str, dated_rows: bool = True) -> list[ListEntry]:

@@ -25,6 +25,8 @@ from crawler.items import Detail
 logger = logging.getLogger(__name__)
 
 PICTURE_MAX_TEXT = 100
+# Title elements of CMS templates, tried after the ArticleTitle meta (开普云 <UCAPTITLE>).
+_TITLE_TAGS = ("ucaptitle",)
 _EMPTY_DOC_NO = {"无", "-", "--", "—", "/", "暂无", "null", "none"}
 _TITLE_SUFFIX = re.compile(r"(?:\s+[-—–]+\s+|\s*[_|｜]\s*)(?!.*(?:\s+[-—–]+\s+|[_|｜]))(.+)$")
 _HASHED_FIELDS = (
@@ -85,6 +87,10 @@ def content_hash(detail: Detail) -> str:
 def _title(root: etree._Element, metas: dict[str, str], labelled: dict[str, str]) -> str:
     if metas.get("articletitle"):
         return " ".join(metas["articletitle"].split())
+    for tag in _TITLE_TAGS:
+        element = root.find(f".//{tag}")
+        if element is not None and inline_text(element):
+            return inline_text(element)
     for heading in root.iter("h1"):
         text = inline_text(heading)
         if text and not content.in_excluded_region(heading):

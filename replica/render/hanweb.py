@@ -8,6 +8,7 @@ from html import escape
 
 from replica.model import Column, Item, ReplicaSite
 from replica.render.layout import chain, page, short
+from replica.render.traps import widget
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ def render_column(site: ReplicaSite, column: Column, charset: str = "utf-8") -> 
         meta={"ColumnName": column.name, "ColId": str(c)},
         charset=charset,
         crumbs=chain(site, column),
+        aside=widget(site),
         hanweb=True,
     )
 

@@ -21,12 +21,16 @@ def page(
     charset: str = "utf-8",
     crumbs: list[Column] | None = None,
     hanweb: bool = False,
+    aside: str = "",
 ) -> str:
-    """A complete HTML document with the site's meta tags, nav, breadcrumb and footer around ``body``."""
+    """A complete HTML document with the site's meta tags, nav, breadcrumb and footer around ``body``
+    (and ``aside``, a sidebar such as the calendar widget, after it)."""
     info = site.spec.site
     tags = {"SiteName": info.name, "SiteDomain": info.domain, "SiteIDCode": info.site_id_code, **(meta or {})}
     metas = "\n".join(f'<meta name="{k}" content="{escape(v)}">' for k, v in tags.items())
     position = breadcrumb(crumbs) if crumbs is not None else ""
+    if aside:
+        body = f"{body}\n{aside}"
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>

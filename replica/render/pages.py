@@ -19,7 +19,7 @@ def render_home(site: ReplicaSite) -> str:
     blocks = []
     for name in HOME_BLOCKS:
         column = site.columns.get(name)
-        if column is None:
+        if column is None or column.blocked:
             continue
         rows = "\n".join(
             f'<li><a href="{i.url}" title="{escape(i.title)}" target="_blank">{escape(short(i.title, 24))}</a>'

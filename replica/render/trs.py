@@ -8,6 +8,7 @@ from html import escape
 
 from replica.model import Column, Item, ReplicaSite
 from replica.render.layout import chain, page, short
+from replica.render.traps import widget
 
 logger = logging.getLogger(__name__)
 
@@ -49,4 +50,5 @@ def render_list(site: ReplicaSite, column: Column, index: int, charset: str = "u
         meta={"ColumnName": column.name, "ColumnType": "列表"},
         charset=charset,
         crumbs=chain(site, column),
+        aside=widget(site),
     )

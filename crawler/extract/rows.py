@@ -1,0 +1,178 @@
+"""Find a list page's repeated block of entries, whatever the CMS: rows of one link and one date.
+
+A list page of any portal is a container whose children repeat the same shape: a title link
+and the date it was published. The container whose children most often have that shape is the
+listing; the page chrome (nav, header, footer, breadcrumb, sidebar, pager) and the boxes of hot
+or related items beside it are never searched. The rules are data, in ``rows.yaml``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from lxml import etree
+
+from crawler.extract.content import is_excluded
+from crawler.extract.dates import find_date_text, parse_date
+from crawler.extract.html import inline_text
+from crawler.extract.listing import anchor_title, nearby_date, usable_href
+
+logger = logging.getLogger(__name__)
+
+ROWS_FILE = Path(__file__).with_name("rows.yaml")
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+
+
+@dataclass(frozen=True)
+class RowRules:
+    excluded_tokens: frozenset[str]
+    container_tags: tuple[str, ...]
+    max_anchors: int
+    max_row_chars: int
+    more_words: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One entry of a listing: the row element, its title anchor, title and raw date."""
+
+    element: etree._Element
+    anchor: etree._Element
+    title: str
+    date_raw: str | None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A container and the rows among its children."""
+
+    container: etree._Element
+    rows: list[Row]
+
+
+@cache
+def load_rules() -> RowRules:
+    """The rules of ``rows.yaml``."""
+    with ROWS_FILE.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return RowRules(
+        excluded_tokens=frozenset(str(t).lower() for t in data["excluded_tokens"]),
+        container_tags=tuple(data["container_tags"]),
+        max_anchors=int(data["max_anchors_per_row"]),
+        max_row_chars=int(data["max_row_chars"]),
+        more_words=frozenset(str(w) for w in data["more_words"]),
+    )
+
+
+def is_more_link(anchor: etree._Element) -> bool:
+    """Whether the anchor is a "更多>>" link (to a column, never an entry)."""
+    return inline_text(anchor).strip() in load_rules().more_words
+
+
+def is_list_chrome(element: etree._Element) -> bool:
+    """Whether ``element`` is page chrome or a box of other columns' items (hot, related…)."""
+    if not isinstance(element.tag, str):
+        return False
+    if is_excluded(element):
+        return True
+    tokens = {
+        t for t in _TOKEN_SPLIT.split(f"{element.get('class') or ''} {element.get('id') or ''}".lower()) if t
+    }
+    return element.tag == "aside" or not load_rules().excluded_tokens.isdisjoint(tokens)
+
+
+def content_elements(root: etree._Element) -> Iterator[etree._Element]:
+    """Every element outside the chrome, in document order."""
+    walker = etree.iterwalk(root, events=("start",))
+    for _, node in walker:
+        if not isinstance(node.tag, str):
+            continue
+        if node is not root and is_list_chrome(node):
+            walker.skip_subtree()
+            continue
+        yield node
+
+
+def blocks(root: etree._Element) -> list[Block]:
+    """Every container outside the chrome with at least one row among its children."""
+    rules = load_rules()
+    found = []
+    for element in content_elements(root):
+        if element.tag not in rules.container_tags:
+            continue
+        rows = [row for child in element if (row := as_row(child, rules)) is not None]
+        if rows:
+            found.append(Block(element, rows))
+    return found
+
+
+def main_block(found: list[Block]) -> Block | None:
+    """The listing among ``found``: the container with the most rows, joined by its siblings of
+    the same kind (templates that split one page's entries into several ``ul`` of five)."""
+    if not found:
+        return None
+    best = max(found, key=lambda block: len(block.rows))
+    parent = best.container.getparent()
+    kind = (best.container.tag, best.container.get("class"))
+    rows = [
+        row
+        for block in found
+        if block is best
+        or (
+            block.container.getparent() is parent
+            and (block.container.tag, block.container.get("class")) == kind
+        )
+        for row in block.rows
+    ]
+    return Block(best.container, rows)
+
+
+def as_row(element: etree._Element, rules: RowRules | None = None) -> Row | None:
+    """``element`` read as one entry (a few anchors, short text, a date), else None."""
+    rules = rules or load_rules()
+    if not isinstance(element.tag, str) or is_list_chrome(element):
+        return None
+    anchors = [a for a in element.iter("a") if usable_href(a)]
+    if not anchors or len(anchors) > rules.max_anchors:
+        return None
+    text = inline_text(element)
+    if len(text) > rules.max_row_chars or parse_date(text) is None:
+        return None
+    titled = [a for a in anchors if inline_text(a).strip() not in rules.more_words]
+    if not titled:
+        return None
+    anchor = max(titled, key=lambda a: len(_title(a)))
+    title = _title(anchor)
+    date_raw = nearby_date(anchor, element) or _date_inside(anchor)
+    return Row(element, anchor, title, date_raw)
+
+
+def _title(anchor: etree._Element) -> str:
+    """``title=``, else the anchor's text without a date element printed inside it."""
+    if (anchor.get("title") or "").strip():
+        return anchor_title(anchor)
+    dated = [e for e in anchor.iterdescendants() if isinstance(e.tag, str) and _is_date_only(inline_text(e))]
+    if not dated:
+        return anchor_title(anchor)
+    text = inline_text(anchor)
+    for element in dated:
+        text = text.replace(inline_text(element), " ", 1)
+    return " ".join(text.split())
+
+
+def _date_inside(anchor: etree._Element) -> str | None:
+    for element in anchor.iterdescendants():
+        if isinstance(element.tag, str) and _is_date_only(inline_text(element)):
+            return inline_text(element)
+    return find_date_text(inline_text(anchor))
+
+
+def _is_date_only(text: str) -> bool:
+    found = find_date_text(text)
+    return found is not None and len(text.strip(" []()（）【】")) <= len(found) + 6

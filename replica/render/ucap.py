@@ -1,0 +1,61 @@
+"""开普云 (Ucap) list pages: ``list.shtml``, ``list_2.shtml`` … with Signature B ``createPageHTML`` paging."""
+
+from __future__ import annotations
+
+import logging
+import math
+from html import escape
+
+from replica.model import Column, Item, ReplicaSite
+from replica.render.layout import chain, page, short
+from replica.render.traps import widget
+
+logger = logging.getLogger(__name__)
+
+
+def page_count(column: Column) -> int:
+    """How many list pages the column has (an empty column still has its ``list.shtml``)."""
+    return max(1, math.ceil(len(column.items) / column.defn.per_page))
+
+
+def page_name(number: int) -> str:
+    """Ucap numbering is 1-based: page 1 is ``list.shtml``, page n is ``list_n.shtml``."""
+    return "list.shtml" if number == 1 else f"list_{number}.shtml"
+
+
+def list_href(column: Column, item: Item) -> str:
+    """Own items relative (``./201803/<hex>.shtml``); cross-posted and foreign ones as they are."""
+    folder = column.url.rsplit("/", 1)[0] + "/"
+    return "./" + item.url[len(folder) :] if item.url.startswith(folder) else item.url
+
+
+def pager(column: Column, number: int) -> str:
+    """Signature B: ``createPageHTML(div, totalPages, currentPage, prefix, ext, totalRecords)``."""
+    return (
+        '<div id="page_div"></div><script>'
+        f"createPageHTML('page_div', {page_count(column)}, {number}, 'list', 'shtml', {len(column.items)});"
+        "</script>"
+    )
+
+
+def render_list(site: ReplicaSite, column: Column, number: int, charset: str = "utf-8") -> str:
+    """List page ``number`` (1-based) of a Ucap column, newest items first."""
+    size = column.defn.per_page
+    rows = "\n".join(
+        f'<li><a href="{list_href(column, item)}" title="{escape(item.title)}" target="_blank">'
+        f'{escape(short(item.title))}</a><span class="date">{item.list_date:%Y-%m-%d}</span></li>'
+        for item in column.items[(number - 1) * size : number * size]
+    )
+    body = (
+        f'<div class="list_box"><h2 class="column-title">{escape(column.name)}</h2>\n'
+        f'<div class="list_con"><ul>\n{rows}\n</ul></div>\n{pager(column, number)}</div>'
+    )
+    return page(
+        site,
+        f"{column.name}_{site.name}",
+        body,
+        meta={"ColumnName": column.name, "ColumnType": "列表"},
+        charset=charset,
+        crumbs=chain(site, column),
+        aside=widget(site),
+    )
