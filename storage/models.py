@@ -1,8 +1,8 @@
 """The archive's tables: sites, their columns, the items listed in them, memberships, crawl runs.
 
-Later work adds ``capture`` (one fetched copy of a page, its WARC file and offset) and ``finding``
-(spam, hidden links, empty or stale columns, count mismatches) beside these; both hang off
-``item.id`` / ``column.id`` / ``crawl_run.id`` so nothing here needs to change for them.
+Evidence and time: ``capture`` (one fetched copy of a page, its WARC file and offset),
+``item_version`` (a copy whose content differs from the last) and ``finding`` (spam, hidden links,
+removals, edits, empty or stale columns, count mismatches, with evidence).
 """
 
 from __future__ import annotations
@@ -196,6 +196,7 @@ class ItemColumn(Base):
     taxonomy_version: Mapped[Code | None]
     first_seen: Mapped[Timestamp]
     last_seen: Mapped[Timestamp]
+    removed_at: Mapped[Timestamp | None]
 
 
 class CrawlRun(Base):
@@ -212,3 +213,80 @@ class CrawlRun(Base):
     status: Mapped[Status] = mapped_column(default="running")
     exit_code: Mapped[int | None]
     stats: Mapped[dict[str, Any] | None]
+
+
+class Capture(Base):
+    """One fetched copy of a page, and where its WARC record lies.
+
+    ``record_type`` is ``response`` for a new payload and ``revisit`` when the payload digest equals
+    an earlier capture's (the WARC then holds headers only and points at ``refers_to``).
+    """
+
+    __tablename__ = "capture"
+    __table_args__ = (
+        Index("ix_capture_site_id_url_fetched_at", "site_id", "url", "fetched_at"),
+        Index("ix_capture_payload_digest", "payload_digest"),
+    )
+
+    id: Mapped[intpk]
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    url: Mapped[Url]
+    page_kind: Mapped[Status]
+    fetched_at: Mapped[Timestamp]
+    http_status: Mapped[int]
+    content_type: Mapped[Name | None]
+    payload_digest: Mapped[Code]
+    payload_length: Mapped[int]
+    content_hash: Mapped[Code | None] = mapped_column(String(128))
+    record_type: Mapped[Status]
+    refers_to: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+    warc_file: Mapped[Name]
+    warc_offset: Mapped[int]
+    warc_length: Mapped[int]
+    changed: Mapped[bool] = mapped_column(default=True)
+
+
+class ItemVersion(Base):
+    """A copy of an item whose content (normalised text and metadata) differs from the one before."""
+
+    __tablename__ = "item_version"
+    __table_args__ = (UniqueConstraint("item_id", "version_no"),)
+
+    id: Mapped[intpk]
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    version_no: Mapped[int]
+    content_hash: Mapped[Code] = mapped_column(String(128))
+    captured_at: Mapped[Timestamp]
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+    title: Mapped[str | None]
+    published_on: Mapped[date | None]
+    written_on: Mapped[date | None]
+    doc_no: Mapped[Name | None]
+    index_no: Mapped[Name | None]
+    publisher: Mapped[Name | None]
+    body_text: Mapped[str | None]
+
+
+class Finding(Base):
+    """Something an auditor must be told, with its evidence: spam, hidden links, removals, edits,
+    empty / stale / blocked columns, count mismatches. ``subject`` (a URL or column path) makes
+    re-recording the same finding idempotent."""
+
+    __tablename__ = "finding"
+    __table_args__ = (UniqueConstraint("site_id", "kind", "subject"),)
+
+    id: Mapped[intpk]
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    kind: Mapped[Code]
+    subject: Mapped[Url]
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"), index=True)
+    column_id: Mapped[int | None] = mapped_column(ForeignKey("column.id"))
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    severity: Mapped[Status] = mapped_column(default="warning")
+    evidence: Mapped[dict[str, Any] | None]
+    first_seen: Mapped[Timestamp]
+    last_seen: Mapped[Timestamp]
+    resolved_at: Mapped[Timestamp | None]

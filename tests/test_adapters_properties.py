@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from fixtures.pages._responses import text_response
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crawler.adapters.generic import GenericAdapter, next_page_url
@@ -74,7 +74,6 @@ PAGER_MARKUP = st.sampled_from(
         "perPage:",
         "<totalrecord>",
         "</totalrecord>",
-        "9" * 5000,
         "<nextgroup><![CDATA[<a href='dataproxy.jsp?columnid=1&unitid=%zz'>]]>",
         "param_1={columnid:2, webid:'x'}",
         "/",
@@ -85,8 +84,18 @@ PAGER_TEXT = st.lists(
 ).map("".join)
 
 
+HUGE = "9" * 5000
+
+
 @settings(max_examples=80, deadline=None)
 @given(PAGER_TEXT)
+@example(f'createPageHTML({HUGE}, 0, "index", "html");')
+@example(f"createPageHTML({HUGE}, {HUGE}, 0, 'index', 'html');")
+@example(f"var countPage = {HUGE}; var countnum = {HUGE};")
+@example(f"createPageHTML('page_div', {HUGE}, 1, 'list', 'shtml', {HUGE});")
+@example(f"totalRecord:{HUGE}, perPage:{HUGE} <totalrecord>{HUGE}</totalrecord>")
+@example(f"共{HUGE}页 共{HUGE}条 <a href='?page={HUGE}'>尾页</a><a href='?page={HUGE}'>{HUGE}</a>")
+@example("共0页 <a href='?page=-1'>尾页</a> totalPage:0")
 def test_pagination_parsers_never_raise(text: str) -> None:
     trs_paging(text)
     ucap_paging(text)

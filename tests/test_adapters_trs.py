@@ -168,3 +168,19 @@ def test_cross_posted_item_of_another_cms_is_listed() -> None:
         TZGG + "201803/t20180305_1.html",
         "http://www.example.gov.cn/art/2018/3/10/art_2000_6885.html",
     ]
+
+
+def test_sidebar_of_other_columns_articles_is_not_counted() -> None:
+    """The 热点/相关 sidebar links t<date> articles of other columns; only the listing counts,
+    with its cross-posted Hanweb item."""
+    zfwj = "http://www.example.gov.cn/zwgk/zfwj/"
+    response = file_response("trs_list_sidebar.html", zfwj + "index.html")
+    page = TrsAdapter().parse_list(response, 0)
+    assert [(e.url, e.date_raw) for e in page.entries] == [
+        (zfwj + "201905/t20190520_701.html", "2019-05-20"),
+        (zfwj + "201904/t20190415_655.html", "2019-04-15"),
+        ("http://www.example.gov.cn/art/2019/4/2/art_1229_88.html", "2019-04-02"),
+        (zfwj + "201903/t20190308_610.html", "2019-03-08"),
+    ]
+    assert page.entries[0].title == "示例县人民政府关于印发2019年政府工作报告重点工作分工的通知"
+    assert page.declared_pages == 3

@@ -22,6 +22,7 @@ PAGES = {
     "inline": ("inline_bold_detail.html", "http://www.example.gov.cn/a/2.html", None),
     "picture": ("picture_detail.html", "http://www.example.gov.cn/tpxw/201804/t20180402_1.html", None),
     "video": ("video_detail.html", "http://www.example.gov.cn/sp/1.html", None),
+    "ucap": ("ucap_detail.shtml", "http://www.szq.gov.cn/szqrmzf/zcwj/202103/5f1c.shtml", None),
 }
 
 _cache: dict[str, Detail] = {}
@@ -57,6 +58,27 @@ FIELDS = [
     ("trs", "http_status", 200),
     ("trs", "site", "demo"),
     # Hanweb detail: <li><span>label：</span>value</li>
+    # 开普云: <UCAPTITLE> and <UCAPCONTENT>, a <title> that starts with the site name
+    ("ucap", "title", "示例区人民政府关于印发2021年为民办实事项目的通知"),
+    ("ucap", "pubdate_meta_raw", "2021-03-15 10:20"),
+    ("ucap", "published_on", date(2021, 3, 15)),
+    ("ucap", "column_name_meta", "政策文件"),
+    (
+        "ucap",
+        "body_text",
+        "各街道办事处，区各委、办、局：\n现将《2021年为民办实事项目》印发给你们，请认真贯彻落实。\n"
+        "附件：2021年为民办实事项目.pdf",
+    ),
+    (
+        "ucap",
+        "attachments",
+        [
+            Attachment(
+                "http://www.szq.gov.cn/szqrmzf/zcwj/202103/P020210315123456.pdf",
+                "附件：2021年为民办实事项目.pdf",
+            )
+        ],
+    ),
     ("hanweb", "title", "示例市人民政府办公室关于做好春季森林防火工作的通知"),
     ("hanweb", "index_no", "01527918X/2018-00031"),
     ("hanweb", "doc_no", "示政办发〔2018〕12号"),

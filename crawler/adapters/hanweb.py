@@ -37,8 +37,11 @@ GROUP_PAGES = 3
 DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
 _DETECT = re.compile(r"<datastore>|dataproxy\.jsp|/col/col\d+/|jpage\(", re.I)
 _RECORD = re.compile(r"<record>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.S | re.I)
-_TOTAL = re.compile(r"totalRecord\s*:\s*['\"]?(\d+)|<totalrecord>\s*(\d+)\s*</totalrecord>", re.I)
-_PER_PAGE = re.compile(r"perPage\s*:\s*['\"]?(\d+)", re.I)
+# At most 9 digits: a longer run is no count (and int() refuses 4300+ digits).
+_TOTAL = re.compile(
+    r"totalRecord\s*:\s*['\"]?(\d{1,9})(?!\d)|<totalrecord>\s*(\d{1,9})\s*</totalrecord>", re.I
+)
+_PER_PAGE = re.compile(r"perPage\s*:\s*['\"]?(\d{1,9})(?!\d)", re.I)
 _PROXY = re.compile(r"(/module/(?:[\w-]+/)*?jpage/dataproxy\.jsp)", re.I)
 _PARAM_SCRIPT = re.compile(r"param_(\d+)\s*=\s*\{([^}]*)\}", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*(?:<!\[CDATA\[)?.*?href=[\"']([^\"']+)", re.S | re.I)

@@ -35,12 +35,15 @@ logger = logging.getLogger(__name__)
 
 DETAIL_HREF = re.compile(r"(?:^|/)t\d{8}_\d+\.s?html?(?:[?#].*)?$", re.I)
 _DETECT = re.compile(r"createPageHTML\(\s*\d+|var\s+countPage\b|t\d{8}_\d+\.s?html?", re.I)
+# Numbers are at most 9 digits: a longer run is no page count (and int() refuses 4300+ digits).
 _THREE_NUMBERS = re.compile(
-    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)"
+    r"createPageHTML\(\s*(\d{1,9})\s*,\s*(\d{1,9})\s*,\s*(\d{1,9})\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)"
 )
-_CLASSIC = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
-_COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*['\"]?(\d+)")
-_COUNT_NUM = re.compile(r"var\s+countnum\s*=\s*['\"]?(\d+)")
+_CLASSIC = re.compile(
+    r"createPageHTML\(\s*(\d{1,9})\s*,\s*(\d{1,9})\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)[\"']"
+)
+_COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*['\"]?(\d{1,9})(?!\d)")
+_COUNT_NUM = re.compile(r"var\s+countnum\s*=\s*['\"]?(\d{1,9})(?!\d)")
 _PAGE_FILE = re.compile(r"^([\w-]+?)(?:_\d+)?\.(s?html?)$", re.I)
 _CARRIED_META = ("column_url", "column_path")
 
