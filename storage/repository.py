@@ -7,12 +7,11 @@ so concurrent workers writing the same item meet in the database, not in Python.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -28,6 +27,7 @@ from storage.models import (
     Site,
     utcnow,
 )
+from storage.upsert import insert_for
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +58,7 @@ _DATE_FIELDS = ("published_on", "written_on", "url_date")
 _FETCH_OUTCOME = ("fetch_status", "http_status")
 
 
-def _insert(session: Session) -> Callable[..., Any]:
-    name = session.get_bind().dialect.name
-    if name == "sqlite":
-        return sqlite.insert
-    if name == "postgresql":
-        return postgresql.insert
-    raise NotImplementedError(f"no upsert for the {name!r} dialect; use SQLite or PostgreSQL")
+_insert = insert_for
 
 
 def _check(value: str, allowed: tuple[str, ...], what: str) -> None:

@@ -17,16 +17,11 @@ from rich.console import Console
 
 from crawler.profile import ProfileError
 from storage.db import DatabaseError
+from zwgk import audit_cli
 
 logger = logging.getLogger(__name__)
 
 EXIT_BAD_INPUT = 2
-
-
-def _db_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--data", metavar="DIR", help="data folder (default $ZWGK_DATA or ./zwgk-data)")
-    group.add_argument("--db", metavar="URL", help="any SQLAlchemy database URL instead of the data folder")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     crawl = sub.add_parser("crawl", help="crawl a portal: TARGET is a site-profile YAML or the portal's URL")
     crawl.add_argument("target")
-    _db_options(crawl)
+    audit_cli.db_options(crawl)
     crawl.add_argument("--site", metavar="SLUG", help="slug for a portal given by URL (default: its host)")
     crawl.add_argument("--json", action="store_true", help="print the run summary as JSON")
     crawl.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
@@ -60,15 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
     )
 
-    audit = sub.add_parser("audit", help="what auditors came for")
-    asub = audit.add_subparsers(dest="audit_command", required=True)
-    counts = asub.add_parser("counts", help="items per column (or taxonomy node) per year")
-    _db_options(counts)
-    counts.add_argument("--site", metavar="SLUG")
-    counts.add_argument("--year", type=int)
-    counts.add_argument("--by", choices=("column", "taxonomy"), default="column")
-    counts.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    counts.add_argument("--online-only", action="store_true", help="leave out removed and unreachable items")
+    audit_cli.add_parsers(sub)
     return parser
 
 
@@ -96,10 +83,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from zwgk.commands import crawl
 
         return crawl(args)
-    if args.command == "audit" and args.audit_command == "counts":
-        from zwgk.commands import audit_counts
-
-        return audit_counts(args)
+    if args.command == "audit":
+        return audit_cli.run(args)
     raise AssertionError(f"unhandled command {args.command}")
 
 

@@ -1,4 +1,4 @@
-"""The bodies of ``zwgk crawl`` and ``zwgk audit counts``: open the store, call in, print."""
+"""The body of ``zwgk crawl``: check the store, run the crawl, print its summary."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from typing import Any
 
 from rich.console import Console
 
-from audit.counts import format_counts
 from crawler.runner import run_crawl
 from storage.db import database_url, open_database
-from storage.queries import count_items
 
 logger = logging.getLogger(__name__)
 
@@ -50,16 +48,3 @@ def crawl(args: argparse.Namespace) -> int:
             highlight=False,
         )
     return outcome.exit_code
-
-
-def audit_counts(args: argparse.Namespace) -> int:
-    db = open_database(database_url(args.data, args.db))
-    with db.session() as session:
-        rows = count_items(session, site=args.site, year=args.year, by=args.by, online_only=args.online_only)
-    db.dispose()
-    output = format_counts(rows, args.format)
-    if isinstance(output, str):
-        sys.stdout.write(output)
-    else:
-        Console().print(output)
-    return 0

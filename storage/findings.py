@@ -1,0 +1,100 @@
+"""Findings: what an auditor must be told, each with its evidence, recorded idempotently.
+
+A finding is keyed by (site, kind, subject): seeing the same problem again updates its
+``last_seen`` and evidence instead of adding a row; ``resolve_findings`` closes the ones a run
+no longer sees.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Finding
+from storage.upsert import insert_for
+
+logger = logging.getLogger(__name__)
+
+FINDING_KINDS = (
+    "hijacked",  # title or site name replaced (被篡改)
+    "hidden_link",  # 暗链: hidden links to other hosts
+    "spam",  # gambling / porn vocabulary in a hidden or off-domain context
+    "cloaking",  # search-engine cloaking script
+    "broken_link",  # 错链 / 断链 inside a listing
+    "empty_column",  # 空白栏目
+    "stale_column",  # 栏目不更新
+    "blocked",  # a WAF challenge instead of the page
+    "removed",  # gone from its listing and its page is gone
+    "edited",  # content changed after publication
+    "redated",  # the published date changed
+    "count_mismatch",  # declared total differs from what was found
+)
+SEVERITIES = ("info", "warning", "veto")
+
+
+def record_finding(
+    session: Session,
+    site_id: int,
+    kind: str,
+    subject: str,
+    seen_at: datetime,
+    *,
+    evidence: Mapping[str, Any] | None = None,
+    severity: str = "warning",
+    item_id: int | None = None,
+    column_id: int | None = None,
+    capture_id: int | None = None,
+    run_id: int | None = None,
+) -> int:
+    """Record (or refresh) one finding; returns its id."""
+    if kind not in FINDING_KINDS:
+        raise ValueError(f"unknown finding kind {kind!r}; expected one of {', '.join(FINDING_KINDS)}")
+    if severity not in SEVERITIES:
+        raise ValueError(f"unknown severity {severity!r}; expected one of {', '.join(SEVERITIES)}")
+    values = {
+        "site_id": site_id,
+        "kind": kind,
+        "subject": subject,
+        "item_id": item_id,
+        "column_id": column_id,
+        "capture_id": capture_id,
+        "run_id": run_id,
+        "severity": severity,
+        "evidence": dict(evidence or {}),
+        "first_seen": seen_at,
+        "last_seen": seen_at,
+        "resolved_at": None,
+    }
+    stmt = insert_for(session)(Finding).values(**values)
+    refreshed = {
+        key: stmt.excluded[key] for key in ("last_seen", "evidence", "severity", "run_id", "resolved_at")
+    }
+    for key in ("item_id", "column_id", "capture_id"):
+        if values[key] is not None:
+            refreshed[key] = stmt.excluded[key]
+    stmt = stmt.on_conflict_do_update(index_elements=["site_id", "kind", "subject"], set_=refreshed)
+    session.execute(stmt)
+    found = session.execute(
+        select(Finding.id).where(Finding.site_id == site_id, Finding.kind == kind, Finding.subject == subject)
+    ).scalar_one()
+    return int(found)
+
+
+def resolve_findings(
+    session: Session, site_id: int, kind: str, still_seen: set[str], resolved_at: datetime
+) -> int:
+    """Close the open findings of ``kind`` whose subject is not in ``still_seen``; returns how many."""
+    open_ones = session.execute(
+        select(Finding.id, Finding.subject).where(
+            Finding.site_id == site_id, Finding.kind == kind, Finding.resolved_at.is_(None)
+        )
+    ).all()
+    gone = [row.id for row in open_ones if row.subject not in still_seen]
+    if gone:
+        session.execute(update(Finding).where(Finding.id.in_(gone)).values(resolved_at=resolved_at))
+    return len(gone)
