@@ -103,7 +103,12 @@ def _replica(args: argparse.Namespace) -> int:
             yaml.safe_dump(replica.profile(site, args.base_url), allow_unicode=True, sort_keys=False)
         )
         return 0
-    server = replica.ReplicaServer(site, host=args.host, port=args.port)
+    try:
+        server = replica.ReplicaServer(site, host=args.host, port=args.port)
+    except OSError as exc:
+        raise ValueError(
+            f"cannot serve the replica on {args.host}:{args.port}: {exc.strerror or exc}"
+        ) from exc
     print(f"replica {args.spec} serving at {server.base_url} (Ctrl-C to stop)", flush=True)
     server.serve_forever()
     return 0

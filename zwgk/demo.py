@@ -4,6 +4,10 @@ beside the annual report's, each with the definition the archive used."""
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
+import time
+import urllib.request
 from typing import Any
 
 from rich.console import Console
@@ -11,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import replica
+from audit.definitions import rules_text
 from audit.figures import report_figures
 from crawler.items import Detail
 from crawler.runner import run_crawl
@@ -19,6 +24,51 @@ from storage.db import database_url, open_database
 logger = logging.getLogger(__name__)
 
 REPORT_YEAR = 2018
+# What each figure counts, in one line; the rules every count follows are printed after them.
+FIGURE_SCOPE = {
+    "items_published": "全站不重复条目，发布日期在该年 / distinct items of the whole portal published in the year",
+    "pictures": "其中图片类条目 / of them, picture items (a page of photos with a caption)",
+    "video_news": "其中视频新闻条目 / of them, video items (a page carrying a video)",
+    "government_documents": "列于“政府文件”栏目的条目 / items listed in the 政府文件 column",
+    "feature_column_cumulative": "政务公开重点工作专栏及其子栏目的不重复条目，截至该年12月31日（累计）"
+    " / distinct items of the feature column and its sub-columns up to 31 December (cumulative)",
+}
+
+
+class ReplicaProcess:
+    """The replica served by a child process, so the crawler and the portal use one core each."""
+
+    def __init__(self, spec_name: str, port: int, timeout: float = 30.0) -> None:
+        self.base_url = f"http://127.0.0.1:{port}/"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "zwgk", "replica", "serve", "--spec", spec_name, "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                error = (self.process.stderr.read() if self.process.stderr else "").strip().splitlines()
+                raise ValueError(
+                    f"the replica could not serve on 127.0.0.1:{port}: {error[-1] if error else 'it exited'}; "
+                    "try --port N"
+                )
+            try:
+                with urllib.request.urlopen(self.base_url, timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise ValueError(f"the replica did not answer on 127.0.0.1:{port} within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
 
 def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int:
@@ -68,19 +118,21 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
         figures = report_figures(session, slug, REPORT_YEAR)
     db.dispose()
     claims = truth.get("report_claims") or truth["report_2018"]
-    table = Table(title=f"{truth['site']['name']} {REPORT_YEAR}年 — 年度报告所列 vs 存档", show_lines=True)
-    for header in ("指标", "年报所列", "存档", "差异", "口径 (definition)"):
-        table.add_column(header, overflow="fold")
-    for figure in figures:
+    table = Table(title=f"{truth['site']['name']} {REPORT_YEAR}年：年度报告所列 vs 存档", show_lines=False)
+    for header in ("指标", "年报所列", "存档", "差异", "口径"):
+        table.add_column(header, justify="right" if header in ("年报所列", "存档", "差异") else "left")
+    for number, figure in enumerate(figures, 1):
         claimed = claims.get(figure.key)
         diff = "" if claimed is None else f"{figure.archived - claimed:+d}"
         table.add_row(
-            figure.label,
-            "" if claimed is None else str(claimed),
-            str(figure.archived),
-            diff,
-            figure.definition,
+            figure.label, "" if claimed is None else str(claimed), str(figure.archived), diff, f"[{number}]"
         )
     console.print(table)
+    console.print("口径 (what each archived number counts):")
+    for number, figure in enumerate(figures, 1):
+        console.print(f"  [{number}] {FIGURE_SCOPE.get(figure.key, figure.definition)}", highlight=False)
+    console.print("计数规则 (counting rules):")
+    console.print(rules_text("zh"), highlight=False)
+    console.print(rules_text("en"), highlight=False)
     console.print("Next: zwgk audit counts --year 2018   (per column; --by taxonomy, --format json|csv)")
     return outcome.exit_code
