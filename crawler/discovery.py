@@ -28,22 +28,25 @@ from taxonomy import Taxonomy
 logger = logging.getLogger(__name__)
 
 DISCOVERY_FILE = Path(__file__).with_name("discovery.yaml")
+_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_CLASS, _ID = _LOWER.format("@class"), _LOWER.format("@id")
 _NAV_XPATH = etree.XPath(
-    "//*[self::nav or contains(concat(' ', normalize-space(@class), ' '), ' nav')"
-    " or contains(@id, 'nav') or contains(@class, 'menu') or contains(@id, 'menu')]//a[@href]"
+    f"//*[self::nav or contains(concat(' ', normalize-space({_CLASS}), ' '), ' nav')"
+    f" or contains({_ID}, 'nav') or contains({_CLASS}, 'menu') or contains({_ID}, 'menu')]//a[@href]"
 )
 _CHROME_XPATH = etree.XPath(
-    "ancestor::*[self::nav or self::header or self::footer"
-    " or contains(@class, 'nav') or contains(@id, 'nav') or contains(@class, 'menu')"
-    " or contains(@class, 'position') or contains(@class, 'breadcrumb') or contains(@class, 'crumb')"
-    " or contains(@class, 'footer') or contains(@id, 'footer') or contains(@class, 'header')]"
+    f"ancestor::*[self::nav or self::header or self::footer"
+    f" or contains({_CLASS}, 'nav') or contains({_ID}, 'nav') or contains({_CLASS}, 'menu')"
+    f" or contains({_CLASS}, 'position') or contains({_CLASS}, 'breadcrumb') or contains({_CLASS}, 'crumb')"
+    f" or contains({_CLASS}, 'footer') or contains({_ID}, 'footer') or contains({_CLASS}, 'header')]"
 )
 _OUTER_CHROME_XPATH = etree.XPath(
-    "ancestor::*[self::header or self::footer or contains(@class, 'footer') or contains(@id, 'footer')"
-    " or contains(@class, 'header') or contains(@class, 'position') or contains(@class, 'crumb')]"
+    f"ancestor::*[self::header or self::footer or contains({_CLASS}, 'footer') or contains({_ID}, 'footer')"
+    f" or contains({_CLASS}, 'header') or contains({_CLASS}, 'position') or contains({_CLASS}, 'crumb')]"
 )
 _GROUP_TAGS = ("ul", "ol", "dl", "table", "nav", "div", "section", "p")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+_ASCII_SPACE = re.compile(r"[ \t\r\n\f]+")
 _ARROWS = re.compile(r"[\s<>‹›«»\u3000\xa0]+")
 _ELLIPSIS = re.compile(r"(\.{2,}|…+|。。+)$")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -132,16 +135,18 @@ def hub_children(
     Sub-column links are read from the content and from sub-column blocks (``div.sub-columns``,
     ``ul.lanmu``, tab strips, left-hand sub-menus, tables), leaving out items (links in dated
     rows), traps and links already known (the nav). A hub links at least two columns named like
-    taxonomy nodes; its children are the links of the blocks holding those names.
+    taxonomy nodes, or one inside a sub-column block; its children are the links of the blocks
+    holding those names.
     """
     root = _tree(response)
     anchors = [a for a in root.iter("a") if _is_hub_candidate(a)]
     links = _links(response.url, anchors, allowed_hosts, keep_anchor=True)
     own = urldefrag(response.url)[0]
     links = [(link, anchor) for link, anchor in links if link.url not in known and link.url != own]
-    named_groups = {_group(anchor) for link, anchor in links if taxonomy.match(link.name) is not None}
-    if sum(1 for link, _ in links if taxonomy.match(link.name) is not None) < 2:
+    named = [anchor for link, anchor in links if taxonomy.match(link.name) is not None]
+    if len(named) < 2 and not any(_in_sub_column_block(anchor) for anchor in named):
         return []
+    named_groups = {_group(anchor) for anchor in named}
     return [link for link, anchor in links if _group(anchor) in named_groups or _in_sub_column_block(anchor)]
 
 
@@ -225,10 +230,10 @@ def _links(
 
 def _anchor_name(anchor: etree._Element, href: str) -> tuple[str, bool]:
     """The anchor's ``title=``, text, or image alt; else the last step of its URL, provisionally."""
-    name = " ".join((anchor.get("title") or "").split()) or inline_text(anchor)
+    name = _collapse(anchor.get("title") or "") or _collapse("".join(anchor.itertext()))
     if not name:
         for image in anchor.iter("img"):
-            name = " ".join((image.get("alt") or image.get("title") or "").split())
+            name = _collapse(image.get("alt") or image.get("title") or "")
             if name:
                 break
     if name:
@@ -269,6 +274,11 @@ def _tree(response: Response) -> etree._Element:
 def _tokens(element: etree._Element) -> set[str]:
     value = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
     return {t for t in _TOKEN_SPLIT.split(value) if t}
+
+
+def _collapse(text: str) -> str:
+    """XPath ``normalize-space``: ASCII whitespace only, so a name keeps its U+3000 (政　府　文　件)."""
+    return _ASCII_SPACE.sub(" ", text).strip(" ")
 
 
 def _word(text: str) -> str:

@@ -1,9 +1,11 @@
 """What the spider yields: plain dataclasses the pipelines understand (Scrapy accepts dataclass items).
 
-Five records, one per thing observed:
+Seven records, one per thing observed:
+- ``Fetched``: a raw HTTP exchange, for the WARC evidence (every response the spider receives);
 - ``SiteSeen`` / ``ColumnSeen``: the portal and each column about to be walked (from the profile or discovery);
 - ``Listing``: an item seen on a column's list page (the membership, the list title and list date);
 - ``Detail``: what an item's own page says (or that it could not be fetched);
+- ``Delisted``: an item a complete walk no longer finds in its column (sweep mode);
 - ``ColumnWalk``: how a column's listing walk ended (pages, items found, declared total, status).
 Raw strings stay raw here; the normalise pipeline turns dates and labels into values.
 """
@@ -15,6 +17,33 @@ from dataclasses import dataclass, field
 from datetime import date
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Fetched:
+    """One HTTP exchange exactly as it happened; the archive pipeline writes it to WARC.
+
+    ``page_kind`` is home, hub, list or detail. The archive and integrity pipelines fill the
+    fields after ``body`` (where the record landed, what the page scan found).
+    """
+
+    site: str
+    url: str
+    page_kind: str
+    status: int
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    request_headers: list[tuple[str, str]]
+    method: str = "GET"
+    request_body: bytes = b""
+    fetched_at: str = ""
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_length: int | None = None
+    payload_digest: str | None = None
+    record_type: str | None = None
+    changed: bool = True
+    signals: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -93,7 +122,23 @@ class Detail:
     encoding: str | None = None
     content_hash: str | None = None
     fetched_at: str | None = None
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
     note: str = ""
+
+
+@dataclass
+class Delisted:
+    """An item known in a column that a complete walk of the column no longer lists.
+
+    ``page_status`` is the HTTP status its own page answered when checked (404/410: gone).
+    """
+
+    site: str
+    column_url: str
+    url: str
+    page_status: int
 
 
 @dataclass

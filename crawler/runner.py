@@ -102,19 +102,25 @@ def run_crawl(
     db_url: str,
     *,
     slug: str | None = None,
+    mode: str = "full",
+    revalidate_fraction: float = 1.0,
+    warc_dir: str | None = None,
     log_level: str = "WARNING",
     overrides: dict[str, Any] | None = None,
     on_record: Callable[[Any], None] | None = None,
 ) -> CrawlOutcome:
     """Crawl one portal (a profile, a profile file or a URL) into the database at ``db_url``."""
+    spider_kwargs: dict[str, Any] = {"mode": mode, "revalidate_fraction": revalidate_fraction}
     if isinstance(target, SiteProfile):
-        spider_kwargs: dict[str, Any] = {"profile": target}
+        spider_kwargs["profile"] = target
         hosts, politeness = target.allowed_hosts, target.politeness
     else:
-        spider_kwargs = {"target": target, "slug": slug}
-        probe = PortalSpider(target=target, slug=slug)  # validates the profile / URL before anything starts
+        spider_kwargs.update(target=target, slug=slug)
+        probe = PortalSpider(**spider_kwargs)  # validates the profile / URL / mode before anything starts
         hosts, politeness = probe.profile.allowed_hosts, probe.profile.politeness
     settings = crawl_settings(hosts, db_url, politeness, log_level, overrides)
+    if warc_dir is not None:
+        settings.set("ZWGK_WARC_DIR", warc_dir, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     columns: dict[str, int] = {}

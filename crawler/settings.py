@@ -50,6 +50,14 @@ ITEM_PIPELINES = {
 
 # Where the store pipeline writes; ``zwgk crawl`` sets it from --data / --db.
 ZWGK_DB_URL = None
+# Where the archive pipeline writes WARC files; ``zwgk crawl`` sets it to DATA/warc.
+ZWGK_WARC_DIR = None
+# Size at which a WARC file is closed and the next one begun.
+ZWGK_WARC_MAX_BYTES = 100 * 2**20
+# Monitors: a completely walked column listing fewer than this share of its best count in the
+# last runs is flagged, once it has at least ZWGK_MONITOR_MIN_HISTORY earlier complete runs.
+ZWGK_MONITOR_MIN_SHARE = 0.5
+ZWGK_MONITOR_MIN_HISTORY = 2
 # Records written per transaction by the store pipeline.
 ZWGK_STORE_BATCH = 500
 # Hub pages are followed this deep from the home page when discovering columns.

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urldefrag, urlsplit, urlunsplit
 
 from crawler.extract import parse_date
-from crawler.items import ColumnSeen, ColumnWalk, Detail, Listing
+from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Listing
 
 logger = logging.getLogger(__name__)
 
@@ -46,5 +46,8 @@ class NormalisePipeline:
             if item.written_on is None and item.written_raw:
                 item.written_on = parse_date(item.written_raw)
         elif isinstance(item, ColumnWalk | ColumnSeen):
+            item.column_url = canonical_url(item.column_url)
+        elif isinstance(item, Delisted):
+            item.url = canonical_url(item.url)
             item.column_url = canonical_url(item.column_url)
         return item

@@ -8,11 +8,11 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.items import ColumnSeen, ColumnWalk, Detail, Listing, SiteSeen
+from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Listing, SiteSeen
 
 logger = logging.getLogger(__name__)
 
-_KNOWN = (SiteSeen, ColumnSeen, Listing, Detail, ColumnWalk)
+_KNOWN = (Fetched, SiteSeen, ColumnSeen, Listing, Detail, ColumnWalk, Delisted)
 _FETCH_STATUSES = {"ok", "not_found", "blocked", "error", "foreign"}
 
 

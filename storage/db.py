@@ -31,15 +31,16 @@ class DatabaseError(RuntimeError):
     """The archive database cannot be opened, reached, written or migrated."""
 
 
-def database_url(data_dir: str | Path | None = None, db_url: str | None = None) -> str:
-    """The database URL: ``db_url`` if given, else a SQLite file in the data folder.
+def data_folder(data_dir: str | Path | None = None) -> Path:
+    """The data folder (SQLite file, WARC files, locks): ``data_dir``, else ``$ZWGK_DATA``, else ``./zwgk-data``."""
+    return Path(data_dir or os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR).expanduser().resolve()
 
-    The data folder is ``data_dir``, else ``$ZWGK_DATA``, else ``./zwgk-data``.
-    """
+
+def database_url(data_dir: str | Path | None = None, db_url: str | None = None) -> str:
+    """The database URL: ``db_url`` if given, else a SQLite file in the data folder."""
     if db_url:
         return db_url
-    folder = Path(data_dir or os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR).expanduser().resolve()
-    return f"sqlite:///{folder / SQLITE_FILE}"
+    return f"sqlite:///{data_folder(data_dir) / SQLITE_FILE}"
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -174,6 +174,9 @@ class Item(Base):
     last_seen: Mapped[Timestamp]
     removed_at: Mapped[Timestamp | None]
     detail_fetched_at: Mapped[Timestamp | None]
+    # Validators of the last good fetch, for conditional revalidation (If-None-Match / If-Modified-Since).
+    etag: Mapped[Name | None]
+    last_modified: Mapped[Code | None]
 
 
 class ItemColumn(Base):

@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 unexpected error (a record could not be stored, a callback failed);
 2 bad input (arguments, profile, database URL); 3 the portal could not be reached;
-5 the crawl finished but some columns were blocked or failed.
+4 another run of the same site is active; 5 the crawl finished but some columns were blocked or
+failed; 6 the crawl finished but a monitor flagged it (a column shrank, nothing found).
 """
 
 from __future__ import annotations
@@ -50,6 +51,29 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cli.db_options(crawl)
     crawl.add_argument("--site", metavar="SLUG", help="slug for a portal given by URL (default: its host)")
     crawl.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    mode = crawl.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--incremental",
+        dest="mode",
+        action="store_const",
+        const="incremental",
+        help="walk listings only until known items; fetch only new pages (for nightly runs)",
+    )
+    mode.add_argument(
+        "--sweep",
+        dest="mode",
+        action="store_const",
+        const="sweep",
+        help="walk whole listings, detect removals, revalidate known pages conditionally",
+    )
+    crawl.set_defaults(mode="full")
+    crawl.add_argument(
+        "--revalidate-fraction",
+        type=float,
+        default=1.0,
+        metavar="F",
+        help="in a sweep, revalidate this share of known pages tonight (default 1)",
+    )
     crawl.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     crawl.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"

@@ -8,11 +8,12 @@ column's walk: a walk stops when a list page adds no new item URL, and ends in a
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,13 +24,44 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.adapters import ADAPTERS, DETECTION_ORDER, Adapter, get_adapter
 from crawler.extract import detect_block, extract_detail
-from crawler.items import ColumnSeen, ColumnWalk, Detail, Listing, SiteSeen
+from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Listing, SiteSeen
+from crawler.monitors import FOUND_PREFIX
 from crawler.profile import ColumnSpec, SiteProfile, load_profile
+from storage.db import database_url, open_database
+from storage.frontier import CrawlState, crawl_state
 from taxonomy import Node, default_taxonomy
 
 logger = logging.getLogger(__name__)
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+MODES = ("full", "incremental", "sweep")
+# An incremental walk stops on the first list page where this many known items appear: new items
+# sit on top of a listing, and a small overlap survives reordering and pinned items.
+KNOWN_OVERLAP = 3
+GONE = (404, 410)
+
+
+def _header_pairs(headers: Any) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]
+
+
+def in_revalidation_share(url: str, fraction: float, today: date) -> bool:
+    """Whether ``url`` is revalidated tonight when ``fraction`` of known pages are, one share a night.
+
+    Pages are split into round(1/fraction) stable buckets by a hash of the URL; night n takes
+    bucket n mod buckets, so every page is revalidated once every 1/fraction nights.
+    """
+    if fraction >= 1:
+        return True
+    if fraction <= 0:
+        return False
+    buckets = max(1, round(1 / fraction))
+    bucket = int(hashlib.sha1(url.encode()).hexdigest()[:8], 16) % buckets
+    return bucket == today.toordinal() % buckets
 
 
 def slug_for_url(url: str) -> str:
@@ -51,6 +83,11 @@ class ColumnState:
     declared_pages: int | None = None
 
 
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
 def _failed_request(failure: Failure) -> Request:
     request: Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy on errbacks
     return request
@@ -61,8 +98,22 @@ class PortalSpider(Spider):
 
     name = "portal"
 
-    def __init__(self, target: str | None = None, profile: SiteProfile | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        target: str | None = None,
+        profile: SiteProfile | None = None,
+        mode: str = "full",
+        revalidate_fraction: float | str = 1.0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
+        if mode not in MODES:
+            raise ValueError(f"unknown crawl mode {mode!r}; expected one of {', '.join(MODES)}")
+        self.crawl_mode = mode
+        self.revalidate_fraction = float(revalidate_fraction)
+        if not 0 <= self.revalidate_fraction <= 1:
+            raise ValueError(f"--revalidate-fraction must be between 0 and 1, got {revalidate_fraction}")
+        self.known = CrawlState()
         self.taxonomy = default_taxonomy()
         self.home_url: str | None = None
         if profile is None:
@@ -82,7 +133,6 @@ class PortalSpider(Spider):
             else:
                 profile = load_profile(target)
         self.profile = profile
-        self.crawl_mode = "full"
         self.target_label = target or profile.slug
         self.columns: dict[str, ColumnState] = {}
         self.requested_details: set[str] = set()
@@ -90,7 +140,17 @@ class PortalSpider(Spider):
 
     # -- entry -------------------------------------------------------------------------------
 
+    def _load_known(self) -> None:
+        if self.crawl_mode == "full":
+            return
+        db = open_database(self.settings.get("ZWGK_DB_URL") or database_url())
+        with db.session() as session:
+            self.known = crawl_state(session, self.profile.slug)
+        db.dispose()
+        logger.info("%s crawl: %d items already known", self.crawl_mode, len(self.known.items))
+
     async def start(self) -> AsyncIterator[Any]:
+        self._load_known()
         if self.home_url is not None:
             yield Request(
                 self.home_url,
@@ -105,9 +165,25 @@ class PortalSpider(Spider):
             for record in self._begin_column(spec):
                 yield record
 
+    def _fetched(self, response: Response, page_kind: str) -> Fetched:
+        request = response.request
+        return Fetched(
+            site=self.profile.slug,
+            url=response.url,
+            page_kind=page_kind,
+            status=response.status,
+            response_headers=_header_pairs(response.headers),
+            body=response.body,
+            request_headers=_header_pairs(request.headers) if request is not None else [],
+            method=request.method if request is not None else "GET",
+            request_body=request.body if request is not None else b"",
+            fetched_at=datetime.now(UTC).isoformat(),
+        )
+
     # -- discovery ---------------------------------------------------------------------------
 
     def parse_home(self, response: Response) -> Iterator[Any]:
+        yield self._fetched(response, "home")
         reason = detect_block(response.status, response.headers, response.body)
         if reason or response.status >= 400:
             self.fatal = f"the home page {response.url} answered HTTP {response.status}" + (
@@ -147,6 +223,7 @@ class PortalSpider(Spider):
         """A page reached from the nav or a hub: walk it as a column, or descend into it as a hub."""
         meta = response.meta
         adapter = self._detect(response, empty_ok=False)
+        yield self._fetched(response, "list" if adapter else "hub")
         children: list[discovery.Link] = []
         if adapter is None and meta["depth"] < self.settings.getint("ZWGK_DISCOVERY_DEPTH", 3):
             children = discovery.hub_children(
@@ -220,6 +297,7 @@ class PortalSpider(Spider):
         return candidates[0] if candidates and empty_ok else None
 
     def parse_list(self, response: Response) -> Iterator[Any]:
+        yield self._fetched(response, "list")
         state = self.columns[response.meta["column_url"]]
         yield from self._walk(response, state, response.meta.get("page_index", 0))
 
@@ -250,7 +328,9 @@ class PortalSpider(Spider):
             state.seen.add(entry.url)
             yield from self._listed(state, entry.url, entry.title, entry.date_raw)
         self.crawler.stats.inc_value("zwgk/list_pages")
-        if new and page.next_request is not None:
+        if self._reached_known(state, new):
+            yield self._finish(state, "ok", f"incremental: stopped at known items on page {page_index}")
+        elif new and page.next_request is not None:
             meta = {
                 **page.next_request.meta,
                 "handle_httpstatus_all": True,
@@ -264,6 +344,33 @@ class PortalSpider(Spider):
             yield self._finish(
                 state, "ok", "" if new or page_index == 0 else f"page {page_index} added no new item"
             )
+            if self.crawl_mode == "sweep":
+                yield from self._check_delisted(state)
+
+    def _reached_known(self, state: ColumnState, new: list[Any]) -> bool:
+        if self.crawl_mode != "incremental":
+            return False
+        known = self.known.column_items.get(state.spec.url, set())
+        hits = sum(1 for entry in new if entry.url in known)
+        return hits > 0 and hits >= min(KNOWN_OVERLAP, len(known))
+
+    def _check_delisted(self, state: ColumnState) -> Iterator[Request]:
+        """After a complete walk, fetch each known item the listing no longer shows: gone or moved?"""
+        for url in sorted(self.known.column_items.get(state.spec.url, set()) - state.seen):
+            yield Request(
+                url,
+                callback=self.parse_delisted,
+                errback=self.detail_failed,
+                meta={"handle_httpstatus_all": True, "column_url": state.spec.url},
+                dont_filter=True,
+                priority=-1,
+            )
+
+    def parse_delisted(self, response: Response) -> Iterator[Any]:
+        yield self._fetched(response, "detail")
+        yield Delisted(self.profile.slug, response.meta["column_url"], response.url, response.status)
+        if response.status in GONE:
+            yield from self.parse_detail(response, archived=True)
 
     def _listed(self, state: ColumnState, url: str, title: str, date_raw: str | None) -> Iterator[Any]:
         foreign = not self.profile.is_allowed(url)
@@ -280,16 +387,43 @@ class PortalSpider(Spider):
         if foreign or url in self.requested_details:
             return
         self.requested_details.add(url)
+        headers = self._validators(url)
+        if headers is None:
+            return
         yield Request(
             url,
             callback=self.parse_detail,
             errback=self.detail_failed,
+            headers=headers,
             meta={"handle_httpstatus_all": True},
             priority=-1,
         )
 
+    def _validators(self, url: str) -> dict[str, str] | None:
+        """Headers for fetching a detail page, or None when this mode does not fetch it again.
+
+        full: fetch everything. incremental: only pages not yet fetched well. sweep: new pages,
+        and tonight's share of known ones conditionally (ETag / Last-Modified).
+        """
+        if self.crawl_mode == "full" or not self.known.is_fetched(url):
+            return {}
+        if self.crawl_mode == "incremental":
+            return None
+        if not in_revalidation_share(url, self.revalidate_fraction, datetime.now(UTC).date()):
+            return None
+        known = self.known.items[url]
+        headers = {}
+        if known.etag:
+            headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        return headers
+
     def _finish(self, state: ColumnState, status: str, note: str) -> ColumnWalk:
         self.crawler.stats.inc_value(f"zwgk/columns_{status}")
+        if status == "ok" and self.crawl_mode != "incremental":
+            # A complete walk's size, which the monitors compare with the column's history.
+            self.crawler.stats.set_value(f"{FOUND_PREFIX}{state.spec.path}", len(state.seen))
         return ColumnWalk(
             site=self.profile.slug,
             column_url=state.spec.url,
@@ -304,8 +438,14 @@ class PortalSpider(Spider):
 
     # -- detail pages ------------------------------------------------------------------------
 
-    def parse_detail(self, response: Response) -> Iterator[Detail]:
+    def parse_detail(self, response: Response, archived: bool = False) -> Iterator[Any]:
+        if not archived:
+            yield self._fetched(response, "detail")
         now = datetime.now(UTC).isoformat()
+        if response.status == 304:
+            self.crawler.stats.inc_value("zwgk/details_not_modified")
+            yield Detail(self.profile.slug, response.url, 304, fetched_at=now, not_modified=True)
+            return
         reason = detect_block(response.status, response.headers, response.body)
         if reason or response.status >= 400:
             status = "blocked" if reason else ("not_found" if response.status in (404, 410) else "error")
@@ -322,6 +462,8 @@ class PortalSpider(Spider):
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
         detail = extract_detail(response.url, response.body, content_type, self.profile.slug, response.status)
         detail.fetched_at = now
+        detail.etag = _header(response, "ETag")
+        detail.last_modified = _header(response, "Last-Modified")
         self.crawler.stats.inc_value("zwgk/details_ok")
         yield detail
 

@@ -1,0 +1,57 @@
+"""What the archive already knows about a site, as the crawler needs it to crawl incrementally.
+
+Read-only; one query per table, so loading a county's state (tens of thousands of items) is cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Column, Item, ItemColumn, Site
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KnownItem:
+    fetch_status: str
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass
+class CrawlState:
+    """Known items per column URL (still listed ones), and every known item's fetch state by URL."""
+
+    column_items: dict[str, set[str]] = field(default_factory=dict)
+    items: dict[str, KnownItem] = field(default_factory=dict)
+
+    def is_fetched(self, url: str) -> bool:
+        known = self.items.get(url)
+        return known is not None and known.fetch_status in ("ok", "foreign")
+
+
+def crawl_state(session: Session, slug: str) -> CrawlState:
+    """The frontier of ``slug`` as stored: empty for a site never crawled."""
+    site_id = session.scalar(select(Site.id).where(Site.slug == slug))
+    state = CrawlState()
+    if site_id is None:
+        return state
+    rows = session.execute(
+        select(Item.url, Item.fetch_status, Item.etag, Item.last_modified).where(Item.site_id == site_id)
+    )
+    for url, status, etag, last_modified in rows:
+        state.items[url] = KnownItem(status, etag, last_modified)
+    listed = session.execute(
+        select(Column.url, Item.url)
+        .join(ItemColumn, ItemColumn.column_id == Column.id)
+        .join(Item, Item.id == ItemColumn.item_id)
+        .where(Column.site_id == site_id, ItemColumn.removed_at.is_(None))
+    )
+    for column_url, item_url in listed:
+        state.column_items.setdefault(column_url, set()).add(item_url)
+    return state
