@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Column, Item, ItemColumn, Site
+from storage.models import Capture, Column, Item, ItemColumn, Site
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +56,22 @@ def crawl_state(session: Session, slug: str) -> CrawlState:
     for column_url, item_url in listed:
         state.column_items.setdefault(column_url, set()).add(item_url)
     return state
+
+
+def last_payloads(session: Session, slug: str) -> dict[str, tuple[str, datetime]]:
+    """For each URL of ``slug``, the digest and time of its latest full (non-revisit) capture."""
+    site_id = session.scalar(select(Site.id).where(Site.slug == slug))
+    if site_id is None:
+        return {}
+    latest = (
+        select(Capture.url, func.max(Capture.fetched_at).label("at"))
+        .where(Capture.site_id == site_id, Capture.record_type == "response")
+        .group_by(Capture.url)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Capture.url, Capture.payload_digest, Capture.fetched_at).join(
+            latest, (latest.c.url == Capture.url) & (latest.c.at == Capture.fetched_at)
+        )
+    )
+    return {url: (digest, at) for url, digest, at in rows}

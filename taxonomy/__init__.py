@@ -23,13 +23,20 @@ DEFAULT_PATH = Path(__file__).with_name("taxonomy.yaml")
 # Quotes that portals use interchangeably around names such as 公共资源配置“黑名单”.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'", "《": "", "》": ""})
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
+# Nav labels cut short with an ellipsis (双创政策...).
+_ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{2,})$")
 _SUFFIXES = ("专栏", "栏目", "信息公开", "信息")
+# A shortened name (双创政策 for 双创政策汇编, 灾害事故救援 for 灾害事故救援、救助) is taken only when
+# what it leaves out starts a list (、，及和与等…) or is a generic word, and only one node fits.
+_SHORTENED_MIN = 4
+_LIST_STARTS = tuple("、，,（(及和与等暨")
+_GENERIC_TAILS = ("汇编", "信息", "专栏", "公开", "工作", "情况", "事项", "结果", "信息公开", "工作专栏")
 
 
 def normalise_name(name: str) -> str:
     """Fold the spelling variants real portals use: width, quotes, spaces, bracketed notes."""
     text = unicodedata.normalize("NFKC", name).translate(_QUOTES)
-    text = _SPACE.sub("", text)
+    text = _ELLIPSIS.sub("", _SPACE.sub("", text))
     return text.strip("·-—:：")
 
 
@@ -141,7 +148,23 @@ class Taxonomy:
             found = _prefer(index.get(key, []), parent)
             if found is not None:
                 return Match(found, rule)
-        return None
+        shortened = self._shortened(_bare(name), parent)
+        return Match(shortened, "normalised") if shortened is not None else None
+
+    def _shortened(self, name: str, parent: Node | None) -> Node | None:
+        """The one node whose name or alias ``name`` shortens, if exactly one does."""
+        if len(name) < _SHORTENED_MIN:
+            return None
+        found = {
+            node.code: node
+            for spelling, nodes in self._normal.items()
+            if spelling.startswith(name) and _is_dropped_tail(spelling[len(name) :])
+            for node in nodes
+        }
+        if parent is not None:
+            inside = {c: n for c, n in found.items() if n.path.startswith(parent.path + "/")}
+            found = inside or found
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def match_keywords(self, text: str) -> Match | None:
         """A node whose keywords occur in ``text`` (a title), for items in unmapped columns."""
@@ -153,6 +176,10 @@ class Taxonomy:
         if best is None:
             return None
         return Match(best[1], f"keyword:{best[2]}")
+
+
+def _is_dropped_tail(tail: str) -> bool:
+    return bool(tail) and (tail.startswith(_LIST_STARTS) or tail in _GENERIC_TAILS)
 
 
 def _prefer(candidates: list[Node], parent: Node | None) -> Node | None:

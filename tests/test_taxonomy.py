@@ -43,6 +43,13 @@ def test_codes_and_paths_are_unique(tax):
         ("公共资源配置“黑名单”", "政务公开重点工作/公共资源配置/公共资源配置“黑名单”", "exact"),
         ("灾害事故救援", "政务公开重点工作/社会公益事业建设/灾害事故救援、救助", "alias"),
         ("财政信息专栏", "政务公开重点工作/财政信息", "normalised"),
+        ("公共资源配置 “黑名单”", "政务公开重点工作/公共资源配置/公共资源配置“黑名单”", "normalised"),
+        ("取水\u3000许可", "政务公开重点工作/公共资源配置/取水许可", "normalised"),
+        ("双创政策...", "政务公开重点工作/双创政策汇编", "normalised"),
+        ("灾害事故救援…", "政务公开重点工作/社会公益事业建设/灾害事故救援、救助", "normalised"),
+        # shortened: what is left out starts a list or is a generic word, and one node fits
+        ("重大建设项目批准", "政务公开重点工作/重大建设项目批准和实施", "normalised"),
+        ("批准服务", "政务公开重点工作/重大建设项目批准和实施/批准服务和结果", "normalised"),
     ],
 )
 def test_match(tax, name, path, rule):
@@ -59,6 +66,16 @@ def test_parent_context_picks_the_child(tax):
 
 def test_unknown_name_is_unmatched(tax):
     assert tax.match("县长信箱") is None
+
+
+@pytest.mark.parametrize("name", ["政府文件解读", "国有土地使用权", "双创", "政策", "公共资源"])
+def test_a_longer_or_ambiguous_name_is_not_guessed(tax, name):
+    assert tax.match(name) is None
+
+
+def test_every_rule_is_one_the_profile_shows(tax):
+    names = ["政府文件", "通知公告", "政　府　文　件", "双创政策...", "批准服务"]
+    assert {tax.match(n).rule for n in names} <= {"exact", "alias", "normalised"}
 
 
 def test_keywords(tax):

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from crawler.profile import ProfileError
 from storage.db import DatabaseError
-from zwgk import audit_cli
+from zwgk import archive_cli, audit_cli, schedule
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     audit_cli.add_parsers(sub)
+    archive_cli.add_parsers(sub, audit_cli.db_options)
+    schedule.add_parser(sub)
     return parser
 
 
@@ -109,6 +111,20 @@ def _dispatch(args: argparse.Namespace) -> int:
         return crawl(args)
     if args.command == "audit":
         return audit_cli.run(args)
+    if args.command == "show":
+        return archive_cli.show(args)
+    if args.command == "diff":
+        return archive_cli.diff(args)
+    if args.command == "schedule":
+        from zwgk.commands import target_slug
+
+        slug = target_slug(args.target, args.site)
+        lines = schedule.crontab_lines(args, slug)
+        print("\n".join(lines))
+        if args.install:
+            schedule.install(lines, slug)
+            print(f"installed in this user's crontab (lines marked {schedule.MARKER}{slug})", file=sys.stderr)
+        return 0
     raise AssertionError(f"unhandled command {args.command}")
 
 

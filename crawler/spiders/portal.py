@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.adapters import ADAPTERS, DETECTION_ORDER, Adapter, get_adapter
+from crawler.adapters.ucap import FALLBACK_META
 from crawler.extract import detect_block, extract_detail
 from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Listing, SiteSeen
 from crawler.monitors import FOUND_PREFIX
@@ -191,6 +192,7 @@ class PortalSpider(Spider):
             )
             return
         self.profile.name = discovery.site_name(response) or self.profile.name
+        self.profile.cms = discovery.detect_cms(response) or "mixed"
         yield SiteSeen(self.profile.slug, self.profile.name, self.profile.base_url, self.profile.cms)
         hosts = set(self.profile.allowed_hosts)
         nav = discovery.nav_links(response, hosts, self.taxonomy)
@@ -213,6 +215,8 @@ class PortalSpider(Spider):
                 "handle_httpstatus_all": True,
                 "column_path": path,
                 "column_url": link.url,
+                "link_name": link.name,
+                "link_provisional": link.provisional,
                 "taxonomy_code": node.code if node else None,
                 "depth": depth,
                 "known": known,
@@ -221,9 +225,17 @@ class PortalSpider(Spider):
 
     def parse_discovered(self, response: Response) -> Iterator[Any]:
         """A page reached from the nav or a hub: walk it as a column, or descend into it as a hub."""
-        meta = response.meta
+        meta = dict(response.meta)
         adapter = self._detect(response, empty_ok=False)
         yield self._fetched(response, "list" if adapter else "hub")
+        link = discovery.Link(meta["link_name"], meta["column_url"], meta["link_provisional"])
+        name = discovery.own_name(link, response)
+        if name != link.name:
+            parent_path, _, _ = meta["column_path"].rpartition("/")
+            parent = self.taxonomy.by_path(parent_path) if parent_path else None
+            match = self.taxonomy.match(name, parent)
+            meta["column_path"] = f"{parent_path}/{name}" if parent_path else name
+            meta["taxonomy_code"] = match.node.code if match else None
         children: list[discovery.Link] = []
         if adapter is None and meta["depth"] < self.settings.getint("ZWGK_DISCOVERY_DEPTH", 3):
             children = discovery.hub_children(
@@ -302,6 +314,13 @@ class PortalSpider(Spider):
         yield from self._walk(response, state, response.meta.get("page_index", 0))
 
     def _walk(self, response: Response, state: ColumnState, page_index: int) -> Iterator[Any]:
+        fallback = response.meta.get(FALLBACK_META)
+        if fallback and response.status == 404:
+            # Some Ucap sites number their second list page _1, not _2: try the other name once.
+            keep = ("column_url", "column_path", "page_index", "handle_httpstatus_all", "hanweb")
+            meta = {key: response.meta[key] for key in keep if key in response.meta}
+            yield response.request.replace(url=fallback, meta=meta, dont_filter=True)  # type: ignore[union-attr]
+            return
         reason = detect_block(response.status, response.headers, response.body)
         if reason:
             yield self._finish(state, "blocked", f"page {page_index}: {reason}")

@@ -1,0 +1,90 @@
+"""Write every fetched exchange to WARC: the evidence an auditor shows, exactly as served.
+
+An exchange whose payload equals the last full capture of the same URL becomes a ``revisit``
+record (identical-payload-digest) instead of a second copy. The record's file and offset are put
+on the ``Fetched`` record for the store pipeline to keep in the ``capture`` table.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import Fetched
+from storage.db import database_url, open_database
+from storage.frontier import last_payloads
+from storage.warc import WarcWriter, payload_digest
+
+logger = logging.getLogger(__name__)
+
+
+def reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+class ArchivePipeline:
+    def __init__(self, crawler: Crawler, folder: Path, max_bytes: int, db_url: str) -> None:
+        self.crawler = crawler
+        self.folder = folder
+        self.max_bytes = max_bytes
+        self.db_url = db_url
+        self.writer: WarcWriter | None = None
+        self.last: dict[str, tuple[str, datetime]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        folder = crawler.settings.get("ZWGK_WARC_DIR")
+        if not folder:
+            raise NotConfigured("ZWGK_WARC_DIR is not set: no WARC evidence is written")
+        db_url = crawler.settings.get("ZWGK_DB_URL") or database_url()
+        return cls(crawler, Path(folder), crawler.settings.getint("ZWGK_WARC_MAX_BYTES"), db_url)
+
+    def open_spider(self) -> None:
+        spider: Any = self.crawler.spider
+        db = open_database(self.db_url)
+        with db.session() as session:
+            self.last = last_payloads(session, spider.profile.slug)
+        db.dispose()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.writer = WarcWriter(self.folder, operator=f"zwgk crawl of {spider.profile.slug}")
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Fetched):
+            return item
+        assert self.writer is not None
+        fetched_at = datetime.fromisoformat(item.fetched_at) if item.fetched_at else datetime.now(UTC)
+        digest = payload_digest(item.body)
+        previous = self.last.get(item.url)
+        revisit = previous if item.status == 200 and previous is not None and previous[0] == digest else None
+        location = self.writer.write_exchange(
+            item.url,
+            fetched_at,
+            item.status,
+            reason_phrase(item.status),
+            item.response_headers,
+            item.body,
+            item.request_headers,
+            method=item.method,
+            revisit_of=(item.url, revisit[1]) if revisit else None,
+        )
+        item.warc_file, item.warc_offset, item.warc_length = location.file, location.offset, location.length
+        item.payload_digest, item.record_type = location.payload_digest, location.record_type
+        item.changed = revisit is None
+        if revisit is None and item.status == 200:
+            self.last[item.url] = (digest, fetched_at)
+        if self.crawler.stats:
+            self.crawler.stats.inc_value(f"zwgk/warc_{location.record_type}")
+        return item
+
+    def close_spider(self) -> None:
+        if self.writer is not None:
+            self.writer.close()

@@ -1,0 +1,135 @@
+"""``zwgk show`` and ``zwgk diff``: the archived page as it was served, and what changed between versions."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import logging
+import sys
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from crawler.extract import decode_body
+from pipelines.normalise import canonical_url
+from storage.db import data_folder, database_url, open_database
+from storage.models import Capture, Item, ItemVersion, Site
+from storage.warc import read_response
+
+logger = logging.getLogger(__name__)
+
+
+def add_parsers(sub: argparse._SubParsersAction, db_options: object) -> None:
+    show = sub.add_parser("show", help="print (or --raw write) an archived page exactly as it was served")
+    show.add_argument("url")
+    show.add_argument(
+        "--at", metavar="DATE", help="the capture in force on this date (YYYY-MM-DD); default latest"
+    )
+    show.add_argument("--raw", metavar="FILE", help="write the archived payload bytes to FILE")
+    show.add_argument("--headers", action="store_true", help="print the archived HTTP headers too")
+    show.add_argument("--list", action="store_true", help="list the captures of URL instead")
+    diff = sub.add_parser("diff", help="what changed between two versions of an item")
+    diff.add_argument("url")
+    diff.add_argument(
+        "--from", dest="from_version", type=int, help="version number (default: the one before --to)"
+    )
+    diff.add_argument("--to", dest="to_version", type=int, help="version number (default: the latest)")
+    for parser in (show, diff):
+        db_options(parser)  # type: ignore[operator]
+
+
+def show(args: argparse.Namespace) -> int:
+    db = open_database(database_url(args.data, args.db))
+    url = canonical_url(args.url)
+    with db.session() as session:
+        stmt = select(Capture).where(Capture.url.in_({url, args.url})).order_by(Capture.fetched_at.desc())
+        if args.at:
+            stmt = stmt.where(Capture.fetched_at <= datetime.combine(_date(args.at), time.max, tzinfo=UTC))
+        captures = list(session.scalars(stmt))
+    db.dispose()
+    if not captures:
+        raise ValueError(f"no capture of {args.url}" + (f" on or before {args.at}" if args.at else ""))
+    if args.list:
+        for capture in captures:
+            print(
+                f"{capture.fetched_at.isoformat(timespec='seconds')}  HTTP {capture.http_status}  "
+                f"{capture.record_type:8}  {capture.payload_digest}  {capture.warc_file}@{capture.warc_offset}"
+            )
+        return 0
+    capture = captures[0]
+    archived = read_response(data_folder(args.data) / "warc", capture.warc_file, capture.warc_offset)
+    if args.raw:
+        Path(args.raw).write_bytes(archived.body)
+        print(
+            f"wrote {len(archived.body)} bytes of {archived.url} captured {archived.date.isoformat()} to {args.raw}"
+        )
+        return 0
+    if args.headers:
+        print(f"HTTP {archived.status}")
+        for name, value in archived.headers:
+            print(f"{name}: {value}")
+        print()
+    content_type = next((v for k, v in archived.headers if k.lower() == "content-type"), None)
+    text, _ = decode_body(archived.body, content_type)
+    sys.stdout.write(text)
+    return 0
+
+
+def diff(args: argparse.Namespace) -> int:
+    db = open_database(database_url(args.data, args.db))
+    url = canonical_url(args.url)
+    with db.session() as session:
+        versions = list(
+            session.scalars(
+                select(ItemVersion)
+                .join(Item, Item.id == ItemVersion.item_id)
+                .join(Site, Site.id == Item.site_id)
+                .where(Item.url.in_({url, args.url}))
+                .order_by(ItemVersion.version_no)
+            )
+        )
+    db.dispose()
+    if not versions:
+        raise ValueError(f"no version of {args.url} in the archive")
+    by_number = {v.version_no: v for v in versions}
+    to_no = args.to_version or versions[-1].version_no
+    from_no = args.from_version or max((n for n in by_number if n < to_no), default=to_no)
+    if from_no not in by_number or to_no not in by_number:
+        raise ValueError(f"{args.url} has versions {sorted(by_number)}; asked for {from_no} and {to_no}")
+    old, new = by_number[from_no], by_number[to_no]
+    if old is new:
+        print(
+            f"{args.url} has only version {to_no} (captured {new.captured_at.isoformat(timespec='seconds')})"
+        )
+        return 0
+    lines = difflib.unified_diff(
+        _version_lines(old),
+        _version_lines(new),
+        fromfile=f"v{old.version_no} {old.captured_at.isoformat(timespec='seconds')}",
+        tofile=f"v{new.version_no} {new.captured_at.isoformat(timespec='seconds')}",
+        lineterm="",
+    )
+    print("\n".join(lines))
+    return 0
+
+
+def _version_lines(version: ItemVersion) -> list[str]:
+    fields = [
+        f"标题: {version.title or ''}",
+        f"发布日期: {version.published_on or ''}",
+        f"成文日期: {version.written_on or ''}",
+        f"文号: {version.doc_no or ''}",
+        f"索引号: {version.index_no or ''}",
+        f"发布机构: {version.publisher or ''}",
+        "",
+    ]
+    body = (version.body_text or "").replace("。", "。\n").splitlines()
+    return fields + [line for line in body if line.strip()]
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--at expects a date like 2018-12-31, got {text!r}") from None
