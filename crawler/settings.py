@@ -45,6 +45,7 @@ ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.normalise.NormalisePipeline": 200,
     "pipelines.classify.ClassifyPipeline": 300,
+    "pipelines.integrity.IntegrityPipeline": 400,
     "pipelines.archive.ArchivePipeline": 500,
     "pipelines.store.StorePipeline": 900,
 }

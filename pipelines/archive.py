@@ -8,6 +8,9 @@ on the ``Fetched`` record for the store pipeline to keep in the ``capture`` tabl
 from __future__ import annotations
 
 import logging
+import os
+import re
+import socket
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -19,7 +22,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.items import Fetched
 from storage.db import database_url, open_database
 from storage.frontier import last_payloads
-from storage.warc import WarcWriter, payload_digest
+from storage.warc import OPEN_SUFFIX, WarcWriter, payload_digest, repair_file
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,40 @@ def reason_phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+def _writer_is_gone(name: str) -> bool:
+    """Whether the writer of a ``.open`` file (named …-{host}-{pid}-{serial}.warc.gz.open) is dead.
+
+    Files of other hosts sharing the folder are left alone: their writers may be alive.
+    """
+    worker = name.rsplit("-", 1)[0]
+    host = re.sub(r"[^A-Za-z0-9._-]+", "_", socket.gethostname())
+    match = re.search(rf"-{re.escape(host)}-(\d+)$", worker)
+    if match is None:
+        return False
+    pid = int(match.group(1))
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def repair_abandoned(folder: Path) -> list[Path]:
+    """Finish the WARC files left ``.open`` by a writer that died (kill -9): cut a torn last record
+    (kept beside as ``.torn``), rename, index. Returns the files repaired."""
+    repaired = []
+    for path in sorted(folder.glob(f"*{OPEN_SUFFIX}")):
+        if _writer_is_gone(path.name[: -len(OPEN_SUFFIX)].removesuffix(".warc.gz")):
+            result = repair_file(path)
+            logger.warning("repaired abandoned WARC %s: %s", path.name, "; ".join(result.actions) or "ok")
+            repaired.append(path)
+    return repaired
 
 
 class ArchivePipeline:
@@ -55,6 +92,7 @@ class ArchivePipeline:
             self.last = last_payloads(session, spider.profile.slug)
         db.dispose()
         self.folder.mkdir(parents=True, exist_ok=True)
+        repair_abandoned(self.folder)
         self.writer = WarcWriter(self.folder, operator=f"zwgk crawl of {spider.profile.slug}")
 
     def process_item(self, item: Any) -> Any:

@@ -42,6 +42,11 @@ THINGS = (
 
 # Title templates per taxonomy code prefix; {c}=county, {y}=year, {m}=month, {town}, {dept}, {topic}, {thing}.
 TEMPLATES: dict[str, tuple[str, ...]] = {
+    # Columns that match no taxonomy node (code ""), such as a 县长信箱: letters and replies.
+    "": (
+        "关于{town}{topic}问题的回复", "关于{thing}进度的咨询及答复", "关于{dept}办事流程的留言回复",
+        "{town}群众反映{topic}相关问题的办理情况",
+    ),
     "JRGZ": (
         "{c}召开{y}年{topic}工作会议", "{c}领导深入{town}调研{topic}工作", "{c}部署{topic}重点工作",
         "{c}召开县政府第{n}次常务会议", "{c}开展{topic}专项督查", "{c}举行{thing}开工仪式",

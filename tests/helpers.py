@@ -44,7 +44,7 @@ def taxonomy_counts(data_dir: Path, site: str) -> dict[tuple[str, int], int]:
     with db.session() as session:
         rows = count_items(session, site=site, by="taxonomy")
     db.dispose()
-    return {(r.taxonomy or "", r.year): r.items for r in rows if r.items and r.year is not None}
+    return {(r.taxonomy or "null", r.year): r.items for r in rows if r.items and r.year is not None}
 
 
 def truth_column_counts(truth: dict[str, Any]) -> dict[tuple[str, int], int]:

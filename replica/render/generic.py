@@ -36,7 +36,7 @@ def render_list(site: ReplicaSite, column: Column, number: int, charset: str = "
         for item in chosen
     )
     body = (
-        f'<div class="column-box"><h2>{escape(column.name)}</h2>\n'
+        f'<div class="column-box"><h2>{escape(column.name, quote=False)}</h2>\n'
         f'<div class="news-list"><dl>\n{rows or "<dd>暂无信息</dd>"}\n</dl></div>\n'
         f'<div class="pager">{pager(page_count(column), number)}</div></div>'
     )

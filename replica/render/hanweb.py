@@ -49,7 +49,7 @@ def render_column(site: ReplicaSite, column: Column, charset: str = "utf-8") -> 
         f"perPage:{per_page},totalRecord:{total},groupSize:{PAGES_PER_GROUP},barPosition:'bottom',"
         f"ajaxParam:param_{u},showMode:'full',allowActiveTab:true}});</script>"
     )
-    body = f'<div class="list-box"><h2 class="column-title">{escape(column.name)}</h2>\n{datastore}\n{jpage}</div>'
+    body = f'<div class="list-box"><h2 class="column-title">{escape(column.name, quote=False)}</h2>\n{datastore}\n{jpage}</div>'
     return page(
         site,
         f"{column.name}_{site.name}",

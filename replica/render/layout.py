@@ -53,7 +53,9 @@ def page(
 
 def header(site: ReplicaSite) -> str:
     """The banner and the nav linking every top-level column."""
-    links = "".join(f'<li><a href="{c.url}">{escape(c.name)}</a></li>' for c in site.top_columns())
+    links = "".join(
+        f'<li><a href="{c.url}">{escape(c.name, quote=False)}</a></li>' for c in site.top_columns()
+    )
     return (
         f'<div class="header"><div class="banner"><a href="/">{escape(site.name)}</a></div>\n'
         f'<ul class="nav"><li><a href="/">首页</a></li>{links}</ul></div>'
@@ -62,7 +64,7 @@ def header(site: ReplicaSite) -> str:
 
 def breadcrumb(columns: list[Column]) -> str:
     """当前位置：首页 > column > … for the chain of columns from the top."""
-    links = "".join(f' &gt; <a href="{c.url}">{escape(c.name)}</a>' for c in columns)
+    links = "".join(f' &gt; <a href="{c.url}">{escape(c.name, quote=False)}</a>' for c in columns)
     return f'<div class="position">当前位置：<a href="/">首页</a>{links}</div>'
 
 

@@ -37,10 +37,10 @@ def render_hub(site: ReplicaSite, hub: Column) -> str:
     """A hub: the names of its sub-columns and groups, each linked to its own page."""
     rows = "\n".join(
         f'<li><a href="{site.columns[p].url}" title="{escape(site.columns[p].name)}">'
-        f"{escape(site.columns[p].name)}</a></li>"
+        f"{escape(site.columns[p].name, quote=False)}</a></li>"
         for p in hub.children
     )
-    body = f'<div class="hub"><h2 class="column-title">{escape(hub.name)}</h2>\n<ul class="sub-columns">\n{rows}\n</ul></div>'
+    body = f'<div class="hub"><h2 class="column-title">{escape(hub.name, quote=False)}</h2>\n<ul class="sub-columns">\n{rows}\n</ul></div>'
     return page(
         site,
         f"{hub.name}_{site.name}",

@@ -39,7 +39,7 @@ def render_list(site: ReplicaSite, column: Column, index: int, charset: str = "u
         for item in column.items[index * size : (index + 1) * size]
     )
     body = (
-        f'<div class="list-box"><h2 class="column-title">{escape(column.name)}</h2>\n'
+        f'<div class="list-box"><h2 class="column-title">{escape(column.name, quote=False)}</h2>\n'
         f'<ul class="list">\n{rows}\n</ul>\n'
         f'<div class="page"><script>createPageHTML({count}, {index}, "index", "html");</script></div></div>'
     )

@@ -47,7 +47,7 @@ def render_list(site: ReplicaSite, column: Column, number: int, charset: str = "
         for item in column.items[(number - 1) * size : number * size]
     )
     body = (
-        f'<div class="list_box"><h2 class="column-title">{escape(column.name)}</h2>\n'
+        f'<div class="list_box"><h2 class="column-title">{escape(column.name, quote=False)}</h2>\n'
         f'<div class="list_con"><ul>\n{rows}\n</ul></div>\n{pager(column, number)}</div>'
     )
     return page(

@@ -1,0 +1,47 @@
+"""Scan every fetched page for hijacking and tampering (被篡改, 暗链, cloaking) and attach the
+signals to its ``Fetched`` record; the store pipeline keeps them as findings beside the capture.
+
+The signatures are data (``crawler/extract/signatures.yaml``); this pipeline only decides which
+pages to scan and with what the site is known to be called.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.extract import decode_body
+from crawler.extract.integrity import scan_page
+from crawler.items import Fetched
+
+logger = logging.getLogger(__name__)
+
+SCANNED_KINDS = ("home", "hub", "list", "detail")
+
+
+class IntegrityPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IntegrityPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Fetched) or item.status != 200 or item.page_kind not in SCANNED_KINDS:
+            return item
+        profile: Any = getattr(self.crawler.spider, "profile", None)
+        content_type = next((v for k, v in item.response_headers if k.lower() == "content-type"), None)
+        if content_type and "html" not in content_type.lower():
+            return item
+        text, _ = decode_body(item.body, content_type)
+        signals = scan_page(
+            text, item.url, profile.name if profile else None, set(profile.allowed_hosts if profile else ())
+        )
+        item.signals = [asdict(signal) for signal in signals]
+        if signals and self.crawler.stats:
+            self.crawler.stats.inc_value("zwgk/pages_flagged")
+        return item
