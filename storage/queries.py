@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Integer, Select, and_, cast, extract, func, or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import Column, Item, ItemColumn, Site
+from storage.models import Column, Finding, Item, ItemColumn, Site
 
 logger = logging.getLogger(__name__)
 
@@ -237,3 +237,357 @@ def list_sites(session: Session) -> list[SiteInfo]:
     """Every site in the archive, by slug."""
     stmt = select(Site.slug, Site.name, Site.base_url, Site.cms).order_by(Site.slug)
     return [SiteInfo(slug, name, base_url, cms) for slug, name, base_url, cms in session.execute(stmt)]
+
+
+# --- Reads for year comparison, reconciliation and the inspection indicators -------------------------
+
+
+@dataclass(frozen=True)
+class ColumnState:
+    """What the inspection indicators need of one column, as of a date.
+
+    ``items`` and ``newest`` count only items dated on or before the as-of date (undated items
+    count as present but give no date).
+    """
+
+    site: str
+    column_id: int
+    path: str
+    url: str
+    status: str
+    taxonomy_code: str | None
+    taxonomy_path: str | None
+    items: int
+    newest: date | None
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """An item behind a number: enough for an auditor to open it and see why it counts."""
+
+    site: str
+    url: str
+    title: str | None
+    counted_on: date | None
+    kind: str
+    doc_no: str | None
+    fetch_status: str
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """A recorded finding with its evidence, as auditors read it."""
+
+    site: str
+    kind: str
+    subject: str
+    severity: str
+    evidence: dict[str, Any] | None
+    first_seen: Any
+    last_seen: Any
+    resolved_at: Any
+    title: str | None
+
+
+def _site_filter(stmt: Any, site: str | None, site_id_column: Any) -> Any:
+    if site is None:
+        return stmt
+    return stmt.where(site_id_column == select(Site.id).where(Site.slug == site).scalar_subquery())
+
+
+def _year_range(years: list[int]) -> Any:
+    return Item.counted_on.between(date(min(years), 1, 1), date(max(years), 12, 31))
+
+
+def count_columns_by_year(
+    session: Session, years: list[int], site: str | None = None
+) -> dict[tuple[str, str], dict[int, int]]:
+    """(site, column path) → {year: items} for every column of the site(s), 0 for a year without items.
+
+    One grouped scan over the memberships of the years' range (integer keys), then the names.
+    """
+    year_expr = _year_of(Item.counted_on)
+    per_column: Any = (
+        select(ItemColumn.column_id, year_expr.label("year"), func.count().label("n"))
+        .join(Item, Item.id == ItemColumn.item_id)
+        .where(_year_range(years))
+        .group_by(ItemColumn.column_id, year_expr)
+    )
+    per_column = _site_filter(per_column, site, Item.site_id)
+    counts: dict[int, dict[int, int]] = {}
+    for column_id, year, n in session.execute(per_column):
+        counts.setdefault(column_id, {})[int(year)] = int(n)
+    stmt: Any = _site_filter(
+        select(Column.id, Site.slug, Column.path).join(Site, Site.id == Column.site_id), site, Column.site_id
+    )
+    out: dict[tuple[str, str], dict[int, int]] = {}
+    for column_id, slug, path in session.execute(stmt):
+        found = counts.get(column_id, {})
+        row = out.setdefault((slug, path), dict.fromkeys(years, 0))
+        for year in years:
+            row[year] += found.get(year, 0)
+    return out
+
+
+def count_under_by_year(
+    session: Session, prefixes: list[str], years: list[int], site: str | None = None
+) -> dict[str, dict[int, int]]:
+    """site → {year: distinct items listed under any of the taxonomy ``prefixes`` (node or below)}."""
+    year_expr = _year_of(Item.counted_on)
+    under = or_(*(_under(ItemColumn.taxonomy_path, p) for p in prefixes))
+    ids: Any = (
+        select(Item.site_id, Item.id.label("item_id"), year_expr.label("year"))
+        .join(ItemColumn, ItemColumn.item_id == Item.id)
+        .where(_year_range(years), under)
+        .distinct()
+    )
+    ids = _site_filter(ids, site, Item.site_id).subquery()
+    stmt: Any = (
+        select(Site.slug, ids.c.year, func.count())
+        .select_from(ids)
+        .join(Site, Site.id == ids.c.site_id)
+        .group_by(Site.slug, ids.c.year)
+    )
+    out: dict[str, dict[int, int]] = {}
+    for slug, year, n in session.execute(stmt):
+        out.setdefault(slug, dict.fromkeys(years, 0))[int(year)] = int(n)
+    return out
+
+
+def count_kinds_by_year(
+    session: Session, years: list[int], site: str | None = None
+) -> dict[tuple[str, str], dict[int, int]]:
+    """(site, kind) → {year: distinct items}; kinds with no item in the years are left out."""
+    year_expr = _year_of(Item.counted_on)
+    per_site: Any = (
+        select(Item.site_id, Item.kind, year_expr.label("year"), func.count().label("n"))
+        .where(_year_range(years))
+        .group_by(Item.site_id, Item.kind, year_expr)
+    )
+    per_site = _site_filter(per_site, site, Item.site_id).subquery()
+    stmt: Any = select(Site.slug, per_site.c.kind, per_site.c.year, per_site.c.n).join(
+        Site, Site.id == per_site.c.site_id
+    )
+    out: dict[tuple[str, str], dict[int, int]] = {}
+    for slug, kind, year, n in session.execute(stmt):
+        out.setdefault((slug, kind), dict.fromkeys(years, 0))[int(year)] = int(n)
+    return out
+
+
+def count_sites_by_year(
+    session: Session, years: list[int], site: str | None = None
+) -> dict[str, dict[int, int]]:
+    """site → {year: distinct items of the site} (the 合计 row)."""
+    year_expr = _year_of(Item.counted_on)
+    per_site: Any = (
+        select(Item.site_id, year_expr.label("year"), func.count().label("n"))
+        .where(_year_range(years))
+        .group_by(Item.site_id, year_expr)
+    )
+    per_site = _site_filter(per_site, site, Item.site_id).subquery()
+    stmt: Any = select(Site.slug, per_site.c.year, per_site.c.n).join(Site, Site.id == per_site.c.site_id)
+    out: dict[str, dict[int, int]] = {}
+    for slug, year, n in session.execute(stmt):
+        out.setdefault(slug, dict.fromkeys(years, 0))[int(year)] = int(n)
+    return out
+
+
+def column_states(session: Session, as_of: date, site: str | None = None) -> list[ColumnState]:
+    """Every column with its item count and newest item date on or before ``as_of``."""
+    dated_ok = or_(Item.counted_on.is_(None), Item.counted_on <= as_of)
+    per_column: Any = (
+        select(
+            ItemColumn.column_id,
+            func.count().label("n"),
+            func.max(Item.counted_on).label("newest"),
+        )
+        .join(Item, Item.id == ItemColumn.item_id)
+        .where(dated_ok)
+        .group_by(ItemColumn.column_id)
+    )
+    per_column = _site_filter(per_column, site, Item.site_id).subquery()
+    stmt: Any = (
+        select(
+            Site.slug,
+            Column.id,
+            Column.path,
+            Column.url,
+            Column.status,
+            Column.taxonomy_code,
+            Column.taxonomy_path,
+            per_column.c.n,
+            per_column.c.newest,
+        )
+        .join(Site, Site.id == Column.site_id)
+        .outerjoin(per_column, per_column.c.column_id == Column.id)
+        .order_by(Site.slug, Column.path)
+    )
+    stmt = _site_filter(stmt, site, Column.site_id)
+    return [
+        ColumnState(slug, cid, path, url, status, code, tpath, int(n or 0), _as_date(newest))
+        for slug, cid, path, url, status, code, tpath, n, newest in session.execute(stmt)
+    ]
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    # SQLite returns MAX() over a DATE column as text.
+    return date.fromisoformat(str(value)[:10])
+
+
+def list_items(
+    session: Session,
+    site: str | None = None,
+    *,
+    year: int | None = None,
+    until: date | None = None,
+    kind: str | None = None,
+    fetch_status: str | None = None,
+    column_taxonomy: str | None = None,
+    under: str | None = None,
+    with_doc_no: bool | None = None,
+    limit: int | None = None,
+) -> list[ItemRef]:
+    """Distinct items matching every filter given, oldest first: the items behind a number.
+
+    ``column_taxonomy`` keeps items listed in a column mapped exactly to that taxonomy path;
+    ``under`` items listed under a taxonomy node or below; ``with_doc_no`` items with (or without)
+    a 文号. ``column`` of each row is one column path that lists it.
+    """
+    stmt: Any = select(
+        Site.slug,
+        Item.url,
+        func.coalesce(Item.title, Item.list_title),
+        Item.counted_on,
+        Item.kind,
+        Item.doc_no,
+        Item.fetch_status,
+        Item.id,
+    ).join(Site, Site.id == Item.site_id)
+    stmt = _site_filter(stmt, site, Item.site_id)
+    if year is not None:
+        stmt = stmt.where(_in_year(year))
+    if until is not None:
+        stmt = stmt.where(Item.counted_on <= until)
+    if kind is not None:
+        stmt = stmt.where(Item.kind == kind)
+    if fetch_status is not None:
+        stmt = stmt.where(Item.fetch_status == fetch_status)
+    if with_doc_no is True:
+        stmt = stmt.where(Item.doc_no.is_not(None), Item.doc_no != "", Item.doc_no != "无")
+    if column_taxonomy is not None:
+        listed = (
+            select(ItemColumn.item_id)
+            .join(Column, Column.id == ItemColumn.column_id)
+            .where(Column.taxonomy_path == column_taxonomy)
+        )
+        stmt = stmt.where(Item.id.in_(listed))
+    if under is not None:
+        stmt = stmt.where(
+            Item.id.in_(select(ItemColumn.item_id).where(_under(ItemColumn.taxonomy_path, under)))
+        )
+    stmt = stmt.order_by(Item.counted_on, Item.url)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = session.execute(stmt).all()
+    paths = _first_column_paths(session, [row[-1] for row in rows])
+    return [
+        ItemRef(slug, url, title, _as_date(on), kind_, doc_no, status, paths.get(item_id))
+        for slug, url, title, on, kind_, doc_no, status, item_id in rows
+    ]
+
+
+def _first_column_paths(session: Session, item_ids: list[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for start in range(0, len(item_ids), 900):  # SQLite's bound-parameter limit
+        chunk = item_ids[start : start + 900]
+        stmt = (
+            select(ItemColumn.item_id, func.min(Column.path))
+            .join(Column, Column.id == ItemColumn.column_id)
+            .where(ItemColumn.item_id.in_(chunk))
+            .group_by(ItemColumn.item_id)
+        )
+        out.update({int(i): p for i, p in session.execute(stmt)})
+    return out
+
+
+def count_documents(session: Session, site: str, year: int, column_taxonomy: str) -> int:
+    """Distinct items of ``year`` in columns mapped to ``column_taxonomy`` that are documents:
+    kind ``document`` or carrying a 文号."""
+    listed = (
+        select(ItemColumn.item_id)
+        .join(Column, Column.id == ItemColumn.column_id)
+        .where(Column.taxonomy_path == column_taxonomy)
+    )
+    has_doc_no = and_(Item.doc_no.is_not(None), Item.doc_no != "", Item.doc_no != "无")
+    ids: Any = _site_items(site).where(
+        _in_year(year), Item.id.in_(listed), or_(Item.kind == "document", has_doc_no)
+    )
+    return _scalar_count(session, ids)
+
+
+def list_findings(
+    session: Session, kinds: tuple[str, ...], site: str | None = None, as_of: date | None = None
+) -> list[FindingRow]:
+    """Findings of the given kinds; with ``as_of``, those first seen by the end of that day."""
+    stmt: Any = (
+        select(
+            Site.slug,
+            Finding.kind,
+            Finding.subject,
+            Finding.severity,
+            Finding.evidence,
+            Finding.first_seen,
+            Finding.last_seen,
+            Finding.resolved_at,
+            func.coalesce(Item.title, Item.list_title),
+        )
+        .join(Site, Site.id == Finding.site_id)
+        .outerjoin(Item, Item.id == Finding.item_id)
+        .where(Finding.kind.in_(kinds))
+        .order_by(Site.slug, Finding.kind, Finding.subject)
+    )
+    stmt = _site_filter(stmt, site, Finding.site_id)
+    rows = [FindingRow(*row) for row in session.execute(stmt)]
+    if as_of is not None:
+        rows = [r for r in rows if r.first_seen is None or r.first_seen.date() <= as_of]
+    return rows
+
+
+def column_paths(session: Session, site: str | None = None) -> list[tuple[str, str, str | None, str]]:
+    """(site, column path, taxonomy path, status) of every column."""
+    stmt: Any = _site_filter(
+        select(Site.slug, Column.path, Column.taxonomy_path, Column.status)
+        .join(Site, Site.id == Column.site_id)
+        .order_by(Site.slug, Column.path),
+        site,
+        Column.site_id,
+    )
+    return [(s, p, t, st) for s, p, t, st in session.execute(stmt)]
+
+
+def count_taxonomy_by_year(
+    session: Session, years: list[int], site: str | None = None
+) -> dict[tuple[str, str | None], dict[int, int]]:
+    """(site, membership taxonomy path) → {year: distinct items}; None is unclassified."""
+    year_expr = _year_of(Item.counted_on)
+    stmt: Any = (
+        select(
+            Item.site_id,
+            ItemColumn.taxonomy_path,
+            year_expr.label("year"),
+            func.count(func.distinct(Item.id)),
+        )
+        .select_from(ItemColumn)
+        .join(Item, Item.id == ItemColumn.item_id)
+        .where(_year_range(years))
+        .group_by(Item.site_id, ItemColumn.taxonomy_path, year_expr)
+    )
+    stmt = _site_filter(stmt, site, Item.site_id)
+    slugs = dict(session.execute(select(Site.id, Site.slug)).tuples().all())
+    out: dict[tuple[str, str | None], dict[int, int]] = {}
+    for site_id, path, year, n in session.execute(stmt):
+        out.setdefault((slugs[site_id], path), dict.fromkeys(years, 0))[int(year)] = int(n)
+    return out

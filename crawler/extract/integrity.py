@@ -56,6 +56,7 @@ class Signatures:
     marquee_max_px: int
     cloaking: tuple[tuple[re.Pattern[str], ...], ...]
     severity: dict[str, str]
+    trusted: tuple[str, ...] = ()
 
 
 @cache
@@ -72,6 +73,7 @@ def load_signatures(path: Path = SIGNATURES_FILE) -> Signatures:
         marquee_max_px=int(data["marquee_max_px"]),
         cloaking=tuple(tuple(re.compile(p, re.I) for p in entry) for entry in data["cloaking"]),
         severity={str(k): str(v) for k, v in data["severity"].items()},
+        trusted=tuple(str(h).lower() for h in data.get("trusted_host_suffixes") or ()),
     )
 
 
@@ -195,7 +197,8 @@ def _links_and_hidden_text(
         hiding = _is_hidden(anchor, sig)
         if hiding is not None:
             hidden_links.append({"href": href, "host": host, "text": text, "style": hiding})
-        terms = _terms(text + " " + href, sig.strong + sig.weak)
+        trusted = hiding is None and host.endswith(sig.trusted)
+        terms = _terms(text + " " + href, sig.strong if trusted else sig.strong + sig.weak)
         if terms:
             spam.append(
                 {

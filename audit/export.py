@@ -1,0 +1,124 @@
+"""Views and their formats: a rich table for the terminal, CSV (UTF-8 with BOM), XLSX and JSON.
+
+A :class:`View` is a titled table with Chinese headers; an XLSX workbook holds one sheet per view,
+header row frozen, columns sized to their content. JSON carries the full records (``data``) rather
+than the flattened rows, so programs get the items behind every number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("table", "json", "csv", "xlsx")
+BOM = "\ufeff"
+_SHEET_NAME_MAX = 31
+_WIDTH_MIN, _WIDTH_MAX = 6, 60
+
+
+@dataclass(frozen=True)
+class View:
+    """One table: a sheet of a workbook, a section of the terminal output."""
+
+    name: str
+    headers: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    caption: str = ""
+    numeric: frozenset[int] = field(default_factory=frozenset)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def rich_tables(views: Sequence[View]) -> list[Table]:
+    """One rich table per view, its caption below it."""
+    tables = []
+    for view in views:
+        table = Table(title=view.name, caption=view.caption or None, caption_justify="left")
+        for n, header in enumerate(view.headers):
+            table.add_column(header, justify="right" if n in view.numeric else "left", overflow="fold")
+        for row in view.rows:
+            table.add_row(*(str(_cell(v)) for v in row))
+        tables.append(table)
+    return tables
+
+
+def to_csv(views: Sequence[View]) -> str:
+    """CSV text starting with a BOM (Excel then reads UTF-8); several views follow one another,
+    each after a line with its name. Write it with ``encoding="utf-8"``."""
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for n, view in enumerate(views):
+        if len(views) > 1:
+            if n:
+                writer.writerow([])
+            writer.writerow([view.name])
+        writer.writerow(view.headers)
+        writer.writerows([_cell(v) for v in row] for row in view.rows)
+    return buffer.getvalue()
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_cell) + "\n"
+
+
+def write_xlsx(views: Sequence[View], path: Path | str) -> None:
+    """A workbook with one sheet per view: bold frozen header row, sensible widths, caption below."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    used: set[str] = set()
+    for view in views:
+        sheet = book.create_sheet(_sheet_name(view.name, used))
+        sheet.append(list(view.headers))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+        for row in view.rows:
+            sheet.append([_cell(v) for v in row])
+        sheet.freeze_panes = "A2"
+        for n, header in enumerate(view.headers, start=1):
+            values = [header, *(str(_cell(row[n - 1])) for row in view.rows[:500])]
+            width = max(_display_width(v) for v in values) + 2
+            sheet.column_dimensions[get_column_letter(n)].width = max(_WIDTH_MIN, min(_WIDTH_MAX, width))
+        if view.caption:
+            sheet.append([])
+            for line in view.caption.splitlines():
+                sheet.append([line])
+    book.save(str(path))
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:_SHEET_NAME_MAX] or "sheet"
+    candidate, n = base, 2
+    while candidate in used:
+        suffix = f"({n})"
+        candidate, n = base[: _SHEET_NAME_MAX - len(suffix)] + suffix, n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _display_width(text: str) -> int:
+    first = text.splitlines()[0] if text else ""
+    # CJK characters take two columns in Excel's default font.
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in first)

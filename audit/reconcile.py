@@ -1,0 +1,458 @@
+"""Report reconciliation: each claim of an annual report beside what the archive holds.
+
+A :class:`Reconciliation` says whether the claim is checkable (and why not), the claimed and the
+archived number, their difference (archived − claimed), the definition the archive counted by, and
+the items (or columns) behind the archived number. Free-text reports go through ``audit.claims``;
+fixed-table HTML reports through ``audit.tables``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from audit.claims import Claim, extract_claims
+from audit.compare import group_members
+from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, YEAR, definition
+from audit.export import View
+from audit.tables import TableReport, is_table_report, parse_table_two
+from storage import queries
+from storage.queries import ItemRef
+from taxonomy import Node, Taxonomy, default_taxonomy
+
+logger = logging.getLogger(__name__)
+
+GOVERNMENT_DOCUMENTS = "政府文件"
+FEATURE_COLUMN = "政务公开重点工作"
+GROUP_OF_CLAIM = {
+    "kept_subcolumns": "kept",
+    "kept_subcolumns_named": "kept",
+    "group_public_resources": "public_resources",
+    "group_social_welfare": "social_welfare",
+    "group_major_projects": "major_projects",
+}
+STRUCTURE_RULE = (
+    "结构数：存档中找到的、映射到该分组分类节点的栏目数（不重复节点）；报告列举的名称逐一与分类表匹配。"
+    " Structure: distinct taxonomy nodes of the group that the archive's columns map to; named "
+    "sub-columns are matched to the taxonomy one by one."
+)
+DOCUMENTS_RULE = (
+    "本年制发件数对照：该年发布、列在映射为“政府文件”的栏目中、且体裁为文件或带有文号的不重复条目。"
+    "栏目里也有非规范性文件，存档数通常不小于报告数。 Issued-this-year check: distinct items of the year "
+    "listed in columns mapped to 政府文件 that are of kind document or carry a 文号; the column also "
+    "holds documents that are not normative, so the archive usually holds at least the claimed number."
+)
+IDENTITY_RULE = (
+    "跨年恒等式：现行有效件数(Y) = 现行有效件数(Y−1) + 本年制发件数(Y) − 本年废止件数(Y)（2019版表格用"
+    "对外公开总数量与本年新公开数量）。 Cross-year identity: in force(Y) = in force(Y−1) + issued(Y) − repealed(Y)."
+)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """One claim of the report against the archive."""
+
+    key: str
+    label: str
+    scope: str
+    unit: str
+    text: str
+    checkable: bool
+    reason: str | None
+    claimed: int | None
+    archived: int | None
+    definition: str = ""
+    items: tuple[ItemRef, ...] = ()
+    evidence: dict[str, Any] = field(default_factory=dict)
+    approximate: bool = False
+
+    @property
+    def difference(self) -> int | None:
+        if self.claimed is None or self.archived is None:
+            return None
+        return self.archived - self.claimed
+
+
+def reconcile_text(
+    session: Session, site: str, year: int, text: str, taxonomy: Taxonomy | None = None
+) -> list[Reconciliation]:
+    """Every claim of a free-text report, checked where the archive can check it."""
+    taxonomy = taxonomy or default_taxonomy()
+    return [_check_claim(session, site, year, claim, taxonomy) for claim in extract_claims(text)]
+
+
+def reconcile_reports(
+    session: Session, site: str, year: int, reports: Sequence[str], taxonomy: Taxonomy | None = None
+) -> list[Reconciliation]:
+    """Reconcile one or more reports (free text or fixed-table HTML) for ``year``."""
+    out: list[Reconciliation] = []
+    tables: list[TableReport] = []
+    for text in reports:
+        if is_table_report(text):
+            tables.append(parse_table_two(text))
+        else:
+            out.extend(reconcile_text(session, site, year, text, taxonomy))
+    for report in tables:
+        if report.year in (None, year):
+            out.extend(_check_table(session, site, year, report))
+    out.extend(_identities(tables))
+    return out
+
+
+def _not_checkable(claim: Claim) -> Reconciliation:
+    return Reconciliation(
+        claim.key,
+        claim.label,
+        claim.scope,
+        claim.unit,
+        claim.text,
+        False,
+        claim.reason,
+        claim.value,
+        None,
+        approximate=claim.approximate,
+    )
+
+
+def _counted(claim: Claim, archived: int, rule: str, items: list[ItemRef]) -> Reconciliation:
+    return Reconciliation(
+        claim.key,
+        claim.label,
+        claim.scope,
+        claim.unit,
+        claim.text,
+        True,
+        None,
+        claim.value,
+        archived,
+        rule,
+        tuple(items),
+        approximate=claim.approximate,
+    )
+
+
+def _check_claim(session: Session, site: str, year: int, claim: Claim, taxonomy: Taxonomy) -> Reconciliation:
+    if not claim.checkable:
+        return _not_checkable(claim)
+    item_checks: dict[str, tuple[Callable[[], list[ItemRef]], str]] = {
+        "items_published": (
+            lambda: queries.list_items(session, site, year=year),
+            definition(YEAR, DISTINCT_TOTAL),
+        ),
+        "pictures": (
+            lambda: queries.list_items(session, site, year=year, kind="picture"),
+            definition(YEAR, DISTINCT_TOTAL) + " 图片 = 体裁为 picture 的条目 (kind picture).",
+        ),
+        "video_news": (
+            lambda: queries.list_items(session, site, year=year, kind="video"),
+            definition(YEAR, DISTINCT_TOTAL) + " 视频新闻 = 体裁为 video 的条目 (kind video).",
+        ),
+        "government_documents": (
+            lambda: queries.list_items(session, site, year=year, column_taxonomy=GOVERNMENT_DOCUMENTS),
+            definition(YEAR, EVERY_COLUMN, DISTINCT_TOTAL)
+            + " 政府文件 = 列在映射为“政府文件”的栏目中的条目.",
+        ),
+        "feature_column_cumulative": (
+            lambda: queries.list_items(session, site, until=date(year, 12, 31), under=FEATURE_COLUMN),
+            definition(FEATURE_CUMULATIVE, YEAR, DISTINCT_TOTAL),
+        ),
+    }
+    if claim.key in item_checks:
+        fetch, rule = item_checks[claim.key]
+        items = fetch()
+        if claim.key == "items_published" and claim.scope == "cumulative":
+            items = queries.list_items(session, site, until=date(year, 12, 31))
+        return _counted(claim, len(items), rule, items)
+    if claim.key == "top_columns":
+        return _check_top_columns(session, site, claim, taxonomy)
+    if claim.key in GROUP_OF_CLAIM:
+        return _check_group(session, site, claim, GROUP_OF_CLAIM[claim.key], taxonomy)
+    return _not_checkable(claim)
+
+
+def _archive_nodes(session: Session, site: str) -> dict[str, list[str]]:
+    """Taxonomy path → the archive's column paths mapped to it (walked or not, blocked included)."""
+    found: dict[str, list[str]] = {}
+    for _, path, tpath, _status in queries.column_paths(session, site):
+        if tpath is not None:
+            found.setdefault(tpath, []).append(path)
+    return found
+
+
+def _check_top_columns(session: Session, site: str, claim: Claim, taxonomy: Taxonomy) -> Reconciliation:
+    nodes = _archive_nodes(session, site)
+    columns = [p for _, p, _, _ in queries.column_paths(session, site)]
+    present, missing = {}, []
+    for name in claim.names:
+        match = taxonomy.match(name)
+        under = [
+            p
+            for t, ps in nodes.items()
+            if match and (t == match.node.path or t.startswith(match.node.path + "/"))
+            for p in ps
+        ]
+        under += [p for p in columns if p == name or p.startswith(name + "/")]
+        if under:
+            present[name] = sorted(set(under))[:5]
+        else:
+            missing.append(name)
+    rule = "报告列举的一级栏目在存档中存在（该栏目或其子栏目被抓取到）。 A named top-level column exists when the archive holds it or a column under it."
+    return Reconciliation(
+        claim.key,
+        claim.label,
+        claim.scope,
+        claim.unit,
+        claim.text,
+        True,
+        None,
+        claim.value,
+        len(present),
+        rule,
+        evidence={"present": present, "missing": missing},
+    )
+
+
+def resolve_names(
+    names: Sequence[str], candidates: list[Node], taxonomy: Taxonomy
+) -> list[tuple[str, Node | None]]:
+    """Match a report's listed names to nodes, re-joining what the list punctuation split apart:
+    "公共企事业单位、社会组织" is one node, and "省际、市际客运班线经营许可" is two."""
+    codes = {n.code for n in candidates}
+
+    def node_for(name: str) -> Node | None:
+        match = taxonomy.match(
+            name, taxonomy.get(candidates[0].parent) if candidates and candidates[0].parent else None
+        )
+        return match.node if match and match.node.code in codes else None
+
+    out: list[tuple[str, Node | None]] = []
+    i = 0
+    while i < len(names):
+        name = names[i]
+        if i + 1 < len(names):
+            joined = f"{name}、{names[i + 1]}"
+            node = node_for(joined)
+            if node is not None and node.name == joined:
+                out.append((joined, node))
+                i += 2
+                continue
+            following = names[i + 1]
+            if node_for(name) is None and len(name) < len(following):
+                expanded = name + following[len(name) :]
+                if node_for(expanded) is not None:
+                    out.append((expanded, node_for(expanded)))
+                    i += 1
+                    continue
+        out.append((name, node_for(name)))
+        i += 1
+    return out
+
+
+def _check_group(session: Session, site: str, claim: Claim, group: str, taxonomy: Taxonomy) -> Reconciliation:
+    members: list[Node] = []
+    for node in taxonomy.group(group):
+        children = taxonomy.children(node.code)
+        members.extend(children if children else [node])
+    archive = _archive_nodes(session, site)
+    found = {n.path: archive[n.path] for n in members if n.path in archive}
+    evidence: dict[str, Any] = {
+        "taxonomy_members": group_members(taxonomy, group),
+        "found_in_archive": {path: cols for path, cols in sorted(found.items())},
+        "not_found_in_archive": [n.name for n in members if n.path not in archive],
+    }
+    if claim.names:
+        resolved = resolve_names(claim.names, members, taxonomy)
+        evidence["named_in_report"] = [name for name, _ in resolved]
+        evidence["named_not_in_taxonomy"] = [name for name, node in resolved if node is None]
+        evidence["named_not_in_archive"] = [
+            name for name, node in resolved if node is not None and node.path not in archive
+        ]
+        evidence["report_list_length"] = len(resolved)
+    return Reconciliation(
+        claim.key,
+        claim.label,
+        claim.scope,
+        claim.unit,
+        claim.text,
+        True,
+        None,
+        claim.value,
+        len(found),
+        STRUCTURE_RULE,
+        evidence=evidence,
+    )
+
+
+def _check_table(session: Session, site: str, year: int, report: TableReport) -> list[Reconciliation]:
+    out: list[Reconciliation] = []
+    issued = [r.issued for r in report.rows if r.issued is not None]
+    items = [
+        i
+        for i in queries.list_items(session, site, year=year, column_taxonomy=GOVERNMENT_DOCUMENTS)
+        if i.kind == "document" or (i.doc_no not in (None, "", "无"))
+    ]
+    vocabulary = report.rows[0].vocabulary
+    label = "本年制发件数" if vocabulary == "2021" else "本年新制作数量"
+    out.append(
+        Reconciliation(
+            "table2_issued",
+            f"表二 规章+行政规范性文件 {label}",
+            "year",
+            "件",
+            "；".join(f"{r.label} {label} {r.issued}" for r in report.rows),
+            True,
+            None,
+            sum(issued) if issued else None,
+            len(items),
+            DOCUMENTS_RULE,
+            tuple(items),
+        )
+    )
+    for row in report.rows:
+        for field_name, word in (
+            ("repealed", "本年废止件数"),
+            ("in_force", "现行有效件数"),
+            ("published", "本年新公开数量"),
+        ):
+            value = getattr(row, field_name)
+            if value is None:
+                continue
+            out.append(
+                Reconciliation(
+                    f"table2_{row.row}_{field_name}",
+                    f"表二 {row.label} {word}",
+                    "cumulative" if field_name == "in_force" else "year",
+                    "件",
+                    f"{row.label} {word} {value}",
+                    False,
+                    "废止与现行有效状态不在网站栏目中逐件标注，存档无法计数（仅做跨年恒等式检查）。",
+                    value,
+                    None,
+                )
+            )
+    return out
+
+
+def _identities(tables: list[TableReport]) -> list[Reconciliation]:
+    by_year = {t.year: t for t in tables if t.year is not None}
+    out: list[Reconciliation] = []
+    for year, report in sorted(by_year.items()):
+        previous = by_year.get(year - 1)
+        if previous is None:
+            continue
+        for row in report.rows:
+            before = previous.row(row.row)
+            added = row.issued if row.vocabulary == "2021" else row.published
+            if before is None or before.in_force is None or row.in_force is None or added is None:
+                continue
+            expected = before.in_force + added - (row.repealed or 0)
+            out.append(
+                Reconciliation(
+                    f"identity_{row.row}",
+                    f"{row.label} 现行有效件数 {year - 1}→{year}",
+                    "cumulative",
+                    "件",
+                    f"{before.in_force} + {added} − {row.repealed or 0}",
+                    True,
+                    None,
+                    row.in_force,
+                    expected,
+                    IDENTITY_RULE,
+                    evidence={
+                        "previous_in_force": before.in_force,
+                        "issued": added,
+                        "repealed": row.repealed or 0,
+                    },
+                )
+            )
+    return out
+
+
+RECONCILE_HEADERS = (
+    "项目",
+    "报告原文",
+    "范围",
+    "可核对",
+    "不可核对原因",
+    "报告数",
+    "存档数",
+    "差额",
+    "单位",
+    "口径",
+    "依据条目（前几条）",
+    "依据条目数",
+)
+SCOPES_ZH = {"year": "本年", "cumulative": "累计", "structure": "结构"}
+ITEM_HEADERS = ("项目", "站点", "网址", "标题", "计数日期", "体裁", "文号", "抓取状态", "栏目")
+
+
+def reconcile_views(results: list[Reconciliation], preview: int = 3) -> list[View]:
+    """Two views: the claims (with the first items behind each number) and every item in full."""
+    rows = []
+    for r in results:
+        shown = [f"{i.title or ''} {i.url}" for i in r.items[:preview]]
+        if not r.items and r.evidence:
+            shown = [_evidence_line(r.evidence)]
+        rows.append(
+            (
+                r.label,
+                r.text,
+                SCOPES_ZH.get(r.scope, r.scope),
+                "是" if r.checkable else "否",
+                r.reason or "",
+                "" if r.claimed is None else (f"{r.claimed}余" if r.approximate else r.claimed),
+                r.archived,
+                r.difference,
+                r.unit,
+                r.definition,
+                "\n".join(shown),
+                len(r.items) if r.items else "",
+            )
+        )
+    items = [
+        (r.label, i.site, i.url, i.title, i.counted_on, i.kind, i.doc_no, i.fetch_status, i.column)
+        for r in results
+        for i in r.items
+    ]
+    caption = "差额 = 存档数 − 报告数。存档数按“口径”列所述规则计数。"
+    return [
+        View("报告核对", RECONCILE_HEADERS, rows, caption, frozenset({5, 6, 7, 11})),
+        View("依据条目", ITEM_HEADERS, items),
+    ]
+
+
+def _evidence_line(evidence: dict[str, Any]) -> str:
+    parts = []
+    for key in ("missing", "not_found_in_archive", "named_not_in_taxonomy", "named_not_in_archive"):
+        if evidence.get(key):
+            parts.append(f"{key}: {'、'.join(evidence[key])}")
+    return "; ".join(parts) or "全部找到"
+
+
+def reconcile_records(results: list[Reconciliation]) -> list[dict[str, Any]]:
+    """JSON-ready records with every item in full."""
+    return [
+        {
+            "key": r.key,
+            "label": r.label,
+            "scope": r.scope,
+            "unit": r.unit,
+            "text": r.text,
+            "checkable": r.checkable,
+            "reason": r.reason,
+            "claimed": r.claimed,
+            "approximate": r.approximate,
+            "archived": r.archived,
+            "difference": r.difference,
+            "definition": r.definition,
+            "items": [i.__dict__ for i in r.items],
+            "item_count": len(r.items),
+            "evidence": r.evidence,
+        }
+        for r in results
+    ]

@@ -1,0 +1,207 @@
+"""Year comparison, reconciliation, health and exports on small archives, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from audit.compare import TOTAL, compare_records, compare_view, compare_years
+from audit.export import to_csv, write_xlsx
+from audit.health import inspect_health
+from audit.reconcile import reconcile_reports, reconcile_views
+from storage import repository as repo
+from storage.db import Database, open_database
+from storage.findings import record_finding
+from storage.testing import temporary_database
+
+logger = logging.getLogger(__name__)
+
+T0 = datetime(2019, 2, 1, tzinfo=UTC)
+FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+COLUMNS = [
+    ("今日关注", "ZJ", "今日关注"),
+    ("政府文件", "ZFWJ", "政府文件"),
+    ("政府公告", "ZFGG", "政府公告"),
+    ("图片新闻", "TP", "图片"),
+    ("重点工作/放管服改革", "ZDGZ.K01", "政务公开重点工作/放管服改革"),
+    ("重点工作/财政信息", "ZDGZ.K02", "政务公开重点工作/财政信息"),
+    ("重点工作/公共资源配置/住房保障", "ZDGZ.GGZY.01", "政务公开重点工作/公共资源配置/住房保障"),
+    ("重点工作/公共资源配置/矿业权出让", "ZDGZ.GGZY.03", "政务公开重点工作/公共资源配置/矿业权出让"),
+    ("县长信箱", None, None),
+]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    try:
+        context = temporary_database(request.param, tmp_path)
+        url = context.__enter__()
+    except Exception as exc:  # PostgreSQL must answer: a missing server fails the test, never skips it
+        pytest.fail(f"{request.param} test database unavailable: {exc}")
+    database = open_database(url)
+    try:
+        with database.session() as session:
+            _county(session)
+            session.commit()
+        yield database
+    finally:
+        database.dispose()
+        context.__exit__(None, None, None)
+
+
+def _county(s: Session) -> None:
+    site = repo.ensure_site(s, "heishan", "黑山县", "http://hs/", "trs")
+    ids = {}
+    for n, (path, code, taxonomy) in enumerate(COLUMNS):
+        ids[path] = repo.ensure_column(s, site, path, f"http://hs/c{n}/", "trs", code, taxonomy, "exact", T0)
+        repo.record_column_walk(s, ids[path], 1, 0, None, None, "ok", None, T0)
+
+    def item(url: str, column: str, on: date, **detail: object) -> None:
+        taxonomy = dict((p, t) for p, _, t in COLUMNS)[column]
+        repo.record_listing(
+            s, site, ids[column], url, f"t{url}", on, 0, False, None, taxonomy, "column", "2018.1", T0
+        )
+        fields = {
+            "kind": "article",
+            "published_on": on,
+            "fetch_status": "ok",
+            "title": f"标题{url}",
+            **detail,
+        }
+        repo.record_detail(s, site, url, fields, T0)
+
+    item("http://hs/1", "政府文件", date(2018, 3, 1), doc_no="黑政办发〔2018〕47号")
+    item("http://hs/1", "重点工作/财政信息", date(2018, 3, 1), doc_no="黑政办发〔2018〕47号")  # cross-listed
+    item("http://hs/1b", "政府文件", date(2018, 5, 1))  # no 文号: not a document for table 二
+    item("http://hs/2", "政府文件", date(2017, 1, 1))
+    item("http://hs/3", "图片新闻", date(2018, 4, 1), kind="picture")
+    item("http://hs/4", "今日关注", date(2019, 1, 20))
+    item("http://hs/5", "重点工作/放管服改革", date(2018, 6, 1))
+    item("http://hs/5", "重点工作/财政信息", date(2018, 6, 1))  # kept twice, counted once
+    item("http://hs/6", "重点工作/公共资源配置/住房保障", date(2016, 6, 1))
+    item("http://hs/7", "政府公告", date(2018, 7, 1))
+    item("http://hs/8", "政府公告", date(2018, 8, 1), fetch_status="not_found")
+    item("http://hs/9", "县长信箱", date(2019, 4, 1))  # after the as-of date of the health test
+    record_finding(
+        s, site, "hijacked", "http://hs/4", T0, evidence={"matches": [{"field": "title"}]}, severity="veto"
+    )
+
+
+def test_compare_shows_every_column_with_zeros_and_changes(db):
+    with db.session() as s:
+        rows = compare_years(s, [2017, 2018, 2019], site="heishan")
+    got = {r.label: r.counts for r in rows}
+    assert got["政府文件"] == {2017: 1, 2018: 2, 2019: 0}
+    assert got["重点工作/公共资源配置/矿业权出让"] == {2017: 0, 2018: 0, 2019: 0}
+    assert got["县长信箱"] == {2017: 0, 2018: 0, 2019: 1}
+    assert got[TOTAL] == {2017: 1, 2018: 6, 2019: 2}
+    total = next(r for r in rows if r.label == TOTAL)
+    assert total.changes([2017, 2018, 2019]) == [5, -4]
+    view = compare_view(rows, [2017, 2018, 2019])
+    assert view.headers[-2:] == ("变化 2017→2018", "变化 2018→2019")
+    assert len(view.rows) == len(COLUMNS) + 1
+
+
+def test_compare_groups_count_distinct_items(db):
+    with db.session() as s:
+        rows = compare_years(s, [2016, 2018], site="heishan", by="taxonomy")
+        kinds = compare_years(s, [2018], site="heishan", by="kind")
+    groups = {r.label: r.counts for r in rows if r.kind == "group"}
+    assert groups["保留的子栏目（15个子栏目）"] == {2016: 0, 2018: 2}  # hs/1 and hs/5, each once
+    assert groups["公共资源配置（15个子栏目）"] == {2016: 1, 2018: 0}
+    assert groups["重大建设项目批准和实施（6个子栏目）"] == {2016: 0, 2018: 0}
+    members = next(r.members for r in rows if r.label.startswith("社会公益事业建设"))
+    assert len(members) == 13
+    assert {r.label: r.counts[2018] for r in kinds}["图片（picture）"] == 1
+    assert json.loads(json.dumps(compare_records(rows, [2016, 2018])))[0]["counts"] == {"2016": 0, "2018": 2}
+
+
+def test_reconcile_seed_against_a_small_archive(db):
+    seed = (FIXTURES / "seed_2018.txt").read_text(encoding="utf-8")
+    with db.session() as s:
+        results = {r.key: r for r in reconcile_reports(s, "heishan", 2018, [seed])}
+    published = results["items_published"]
+    assert (published.claimed, published.archived, published.difference) == (1758, 6, -1752)
+    assert {i.url for i in published.items} >= {"http://hs/1", "http://hs/8"}
+    assert results["pictures"].archived == 1
+    assert results["government_documents"].archived == 2
+    assert results["feature_column_cumulative"].archived == 3  # hs/1, hs/5 and the 2016 hs/6
+    assert results["kept_subcolumns"].archived == 2
+    assert results["group_public_resources"].archived == 2
+    assert "矿业权出让" not in results["group_public_resources"].evidence["named_not_in_archive"]
+    assert (
+        results["training_attendance"].checkable is False and results["training_attendance"].archived is None
+    )
+    top = results["top_columns"]
+    assert top.archived == 4 and set(top.evidence["missing"]) == {"乡镇动态", "部门工作", "政府信息公开"}
+
+
+def test_reconcile_table_reports_and_identity(db):
+    reports = [(FIXTURES / f"qingshi_{y}_report.html").read_text(encoding="utf-8") for y in (2020, 2021)]
+    with db.session() as s:
+        results = {r.key: r for r in reconcile_reports(s, "heishan", 2018, reports[:1])}
+        both = {r.key: r for r in reconcile_reports(s, "heishan", 2021, reports)}
+    assert "table2_issued" not in results  # a 2020 report says nothing about 2018
+    issued = both["table2_issued"]
+    assert issued.claimed == 5 and issued.archived == 0 and "文号" in issued.definition
+    assert both["identity_normative_documents"].difference == 0
+    assert both["table2_normative_documents_repealed"].checkable is False
+
+
+def test_table_two_counts_documents_with_doc_no(db):
+    report = (FIXTURES / "qingshi_2021_report.html").read_text(encoding="utf-8").replace("2021年", "2018年")
+    with db.session() as s:
+        issued = {r.key: r for r in reconcile_reports(s, "heishan", 2018, [report])}["table2_issued"]
+    assert [i.url for i in issued.items] == ["http://hs/1"]
+
+
+def test_health_as_of_a_date(db):
+    with db.session() as s:
+        health = {i.key: i for i in inspect_health(s, date(2019, 2, 1), site="heishan").indicators}
+        later = {i.key: i for i in inspect_health(s, date(2019, 6, 1), site="heishan").indicators}
+        before = {i.key: i for i in inspect_health(s, date(2019, 1, 1)).indicators}
+    empty = [e["column"] for e in health["empty_columns"].evidence]
+    assert sorted(empty) == ["县长信箱", "重点工作/公共资源配置/矿业权出让"]  # 县长信箱's item is later
+    assert health["homepage_stale"].fails is False  # hs/4 on 2019-01-20 is within two weeks
+    assert later["homepage_stale"].fails is True
+    stale = {e["column"] for e in health["stale_columns"].evidence}
+    # 政府公告 (notice) last published 2018-08-01, exactly six months back: not yet stale.
+    assert stale == {
+        "重点工作/公共资源配置/住房保障",
+        "重点工作/放管服改革",
+        "重点工作/财政信息",
+        "政府文件",
+        "图片新闻",
+    }
+    assert health["stale_columns"].fails is True
+    assert [e["url"] for e in health["broken_links"].evidence] == ["http://hs/8"]
+    assert health["hijacked_pages"].fails is True and health["hijacked_pages"].count == 1
+    assert before["hijacked_pages"].count == 0  # not yet seen on that day
+
+
+def test_exports_csv_with_bom_and_xlsx(db, tmp_path):
+    from openpyxl import load_workbook
+
+    seed = (FIXTURES / "seed_2018.txt").read_text(encoding="utf-8")
+    with db.session() as s:
+        views = reconcile_views(reconcile_reports(s, "heishan", 2018, [seed]))
+    text = to_csv(views)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows[0] == ["报告核对"] and "报告数" in rows[1]
+    path = tmp_path / "r.xlsx"
+    write_xlsx(views, path)
+    book = load_workbook(path)
+    assert book.sheetnames == ["报告核对", "依据条目"]
+    sheet = book["报告核对"]
+    assert sheet.freeze_panes == "A2" and sheet["F1"].value == "报告数"
+    assert sheet.column_dimensions["B"].width > 10
+    assert book["依据条目"].max_row > 7

@@ -1,0 +1,101 @@
+"""Reading annual reports: the seed's free-text claims and the fixed tables of 2019/2021 reports."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from audit.claims import extract_claims
+from audit.reconcile import _identities
+from audit.tables import parse_table_two
+
+logger = logging.getLogger(__name__)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_19a69fc2833c1675.txt"
+
+
+def seed_text() -> str:
+    path = SEED if SEED.exists() else FIXTURES / "seed_2018.txt"
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def claims():
+    return {c.key: c for c in extract_claims(seed_text())}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "unit", "scope"),
+    [
+        ("items_published", 1758, "条", "year"),
+        ("pictures", 96, "张", "year"),
+        ("video_news", 369, "条", "year"),
+        ("government_documents", 71, "条", "year"),
+        ("feature_column_cumulative", 956, "条", "cumulative"),
+        ("kept_subcolumns", 15, "个", "structure"),
+        ("group_public_resources", 15, "个", "structure"),
+        ("group_social_welfare", 13, "个", "structure"),
+        ("group_major_projects", 6, "个", "structure"),
+        ("top_columns", 7, "个", "structure"),
+    ],
+)
+def test_checkable_claims_of_the_seed(claims, key, value, unit, scope):
+    claim = claims[key]
+    assert (claim.value, claim.unit, claim.scope, claim.checkable) == (value, unit, scope, True)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "unit"),
+    [
+        ("training_attendance", 90, "人"),
+        ("open_day_units", 42, "家"),
+        ("disclosure_requests", 3, "封"),
+        ("mailbox_letters", 50, "封"),
+        ("deputy_suggestions", 74, "件"),
+        ("cppcc_proposals", 117, "件"),
+    ],
+)
+def test_claims_the_archive_cannot_see_say_why(claims, key, value, unit):
+    claim = claims[key]
+    assert (claim.value, claim.unit, claim.checkable) == (value, unit, False)
+    assert claim.reason
+
+
+def test_seed_claim_details(claims):
+    assert claims["training_attendance"].approximate  # 90余人
+    assert claims["top_columns"].names == (
+        "今日关注",
+        "乡镇动态",
+        "部门工作",
+        "政府文件",
+        "政府公告",
+        "政府信息公开",
+        "政务公开重点工作",
+    )
+    assert len(claims["kept_subcolumns_named"].names) == 15
+    everything = extract_claims(seed_text())
+    assert not any(c.checkable for c in everything if c.key == "other")
+    assert [c.value for c in everything if c.key == "items_published"] == [1758]  # 956 is the 专栏's
+
+
+def test_table_two_in_both_vocabularies():
+    old = parse_table_two((FIXTURES / "qingshi_2020_report.html").read_text(encoding="utf-8"))
+    new = parse_table_two((FIXTURES / "qingshi_2021_report.html").read_text(encoding="utf-8"))
+    assert old.year == 2020 and new.year == 2021
+    norm_old, norm_new = old.row("normative_documents"), new.row("normative_documents")
+    assert norm_old is not None and norm_new is not None
+    assert (norm_old.issued, norm_old.published, norm_old.in_force, norm_old.vocabulary) == (6, 6, 41, "2019")
+    assert (norm_new.issued, norm_new.repealed, norm_new.in_force, norm_new.vocabulary) == (5, 2, 44, "2021")
+    regs = new.row("regulations")
+    assert regs is not None and regs.label == "规章" and regs.issued == 0
+    identity = {r.key: r for r in _identities([old, new])}
+    check = identity["identity_normative_documents"]
+    assert (check.claimed, check.archived, check.difference) == (44, 44, 0)
+
+
+def test_a_page_without_table_two_is_an_error():
+    with pytest.raises(ValueError):
+        parse_table_two("<html><body><table><tr><td>x</td></tr></table></body></html>")
