@@ -18,7 +18,7 @@ from rich.console import Console
 
 from crawler.profile import ProfileError
 from storage.db import DatabaseError
-from zwgk import archive_cli, audit_cli, schedule
+from zwgk import archive_cli, audit_cli, schedule, web_cli
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cli.add_parsers(sub)
     archive_cli.add_parsers(sub, audit_cli.db_options)
     schedule.add_parser(sub)
+    web_cli.add_parser(sub)
     return parser
 
 
@@ -111,6 +112,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return crawl(args)
     if args.command == "audit":
         return audit_cli.run(args)
+    if args.command == "serve":
+        return web_cli.run(args)
     if args.command == "show":
         return archive_cli.show(args)
     if args.command == "diff":

@@ -1,0 +1,99 @@
+"""The auditors' dashboard: a read-only Flask application over the archive.
+
+``create_app(db_url, warc_dir)`` builds it; ``zwgk serve`` runs it. Pages, exports (XLSX, CSV of
+every table) and the JSON API (``/api/…``) all read through the same functions as the command line.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+
+from audit.web import security
+from audit.web.cache import ResultCache
+from audit.web.db import ReadOnlyArchive
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+# Large enough for a long annual report pasted as text; uploads are read, never stored.
+MAX_UPLOAD_BYTES = 4 * 2**20
+
+
+def create_app(
+    db_url: str,
+    warc_dir: Path | str | None = None,
+    *,
+    token: str | None = None,
+    today: date | None = None,
+) -> Flask:
+    """The application over the archive at ``db_url``; archived pages are read from ``warc_dir``.
+
+    ``token`` (default ``$ZWGK_TOKEN``) is then required on every request; ``today`` fixes the
+    default as-of date (tests).
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(HERE / "templates"),
+        static_folder=str(HERE / "static"),
+        static_url_path="/static",
+    )
+    app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES
+    app.config["ZWGK_ARCHIVE"] = ReadOnlyArchive(db_url)
+    app.config["ZWGK_WARC_DIR"] = Path(warc_dir) if warc_dir else None
+    app.config["ZWGK_TODAY"] = today
+    app.config["ZWGK_CACHE"] = ResultCache()
+    app.jinja_env.autoescape = True
+    security.install(app, token if token is not None else os.environ.get(security.TOKEN_ENV) or None)
+
+    from audit.web import api, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+
+    @app.teardown_appcontext
+    def _close(_exc: BaseException | None) -> None:
+        session = g.pop("zwgk_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()
+
+    return app
+
+
+def session() -> Any:
+    """The request's read-only session (opened on first use, rolled back at the end)."""
+    from flask import current_app
+
+    if "zwgk_session" not in g:
+        g.zwgk_session = current_app.config["ZWGK_ARCHIVE"].open_session()
+    return g.zwgk_session
+
+
+def today() -> date:
+    from flask import current_app
+
+    return current_app.config["ZWGK_TODAY"] or date.today()
+
+
+def warm(app: Flask, token: str | None = None) -> None:
+    """Ask the slow questions once (overview, each site, comparison, indicators) so auditors do not wait."""
+    from audit.web.tables import Params, site_counts, sites_view
+
+    archive: ReadOnlyArchive = app.config["ZWGK_ARCHIVE"]
+    with app.app_context(), archive.session() as s:
+        as_of = app.config["ZWGK_TODAY"] or date.today()
+        sites_view(s, Params(as_of=as_of))
+        from storage.queries import list_sites
+
+        for site in list_sites(s):
+            site_counts(s, site.slug)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    for url in ("/compare", "/health", "/findings"):
+        client.get(url, headers=headers)
