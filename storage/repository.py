@@ -7,14 +7,17 @@ so concurrent workers writing the same item meet in the database, not in Python.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy import Integer, Table, and_, bindparam, case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ClauseElement
 
+from storage.findings import record_finding
 from storage.models import (
     COLUMN_STATUSES,
     FETCH_STATUSES,
@@ -24,6 +27,7 @@ from storage.models import (
     CrawlRun,
     Item,
     ItemColumn,
+    ItemVersion,
     Site,
     utcnow,
 )
@@ -51,11 +55,25 @@ DETAIL_FIELDS = frozenset(
         "http_status",
         "encoding",
         "content_hash",
+        "etag",
+        "last_modified",
     }
 )
 _DATE_FIELDS = ("published_on", "written_on", "url_date")
 # What every fetch reports about itself, success or not.
 _FETCH_OUTCOME = ("fetch_status", "http_status")
+_TAXONOMY = ("taxonomy_code", "taxonomy_path", "taxonomy_rule", "taxonomy_version")
+# What an item version keeps besides its hash: the fields an auditor compares between versions.
+VERSION_FIELDS = ("title", "published_on", "written_on", "doc_no", "index_no", "publisher", "body_text")
+# Rows per batch statement: bounds the ``IN (...)`` lists well under SQLite's variable limit.
+CHUNK = 500
+
+ITEM = cast(Table, Item.__table__)
+MEMBERSHIP = cast(Table, ItemColumn.__table__)
+VERSION = cast(Table, ItemVersion.__table__)
+# Batch statements, built once per (dialect, shape); see ``_statement``.
+_STATEMENTS: dict[tuple[str, Hashable], Any] = {}
+_Row = TypeVar("_Row")
 
 
 _insert = insert_for
@@ -152,6 +170,33 @@ def record_column_walk(
         raise LookupError(f"no column with id {column_id}")
 
 
+@dataclass(frozen=True, slots=True)
+class ListingRow:
+    """One listing to record: ``url`` seen in the column ``column_id`` (what ``record_listing`` takes)."""
+
+    column_id: int
+    url: str
+    list_title: str | None
+    list_date: date | None
+    position: int | None
+    foreign: bool
+    taxonomy_code: str | None
+    taxonomy_path: str | None
+    taxonomy_rule: str | None
+    taxonomy_version: str | None
+    seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DetailRow:
+    """One fetched detail page to record (what ``record_detail`` takes); ``capture_id`` is its WARC copy."""
+
+    url: str
+    fields: Mapping[str, Any]
+    seen_at: datetime
+    capture_id: int | None = None
+
+
 def record_listing(
     session: Session,
     site_id: int,
@@ -167,140 +212,322 @@ def record_listing(
     taxonomy_version: str | None,
     seen_at: datetime,
 ) -> int:
-    """Record that ``url`` was listed in a column; returns the item's id.
+    """Record that ``url`` was listed in a column; returns the item's id (see ``record_listings``)."""
+    row = ListingRow(
+        column_id, url, list_title, list_date, position, foreign,
+        taxonomy_code, taxonomy_path, taxonomy_rule, taxonomy_version, seen_at,
+    )  # fmt: skip
+    return record_listings(session, site_id, [row])[0]
 
-    Creates the item when new, keeps the earliest list date, and lets an item seen again after
-    removal come back (``removed_at`` cleared). The item takes the taxonomy of its first
-    classified membership and keeps it.
+
+def record_listings(session: Session, site_id: int, rows: Sequence[ListingRow]) -> list[int]:
+    """Record many listings at once, as if each were recorded in turn; returns the item ids in order.
+
+    Creates each item when new, keeps the earliest list date, and lets an item (and its membership)
+    seen again after removal come back (``removed_at`` cleared). The item takes the taxonomy of its
+    first classified membership and keeps it; a foreign flag, once set, stays.
     """
-    item_id = _upsert_listed_item(
-        session,
-        site_id,
-        url,
-        list_title,
-        list_date,
-        foreign,
-        (taxonomy_code, taxonomy_path, taxonomy_rule, taxonomy_version),
-        seen_at,
-    )
-    stmt = _insert(session)(ItemColumn).values(
-        item_id=item_id,
-        column_id=column_id,
-        list_title=list_title,
-        list_date=list_date,
-        position=position,
-        taxonomy_code=taxonomy_code,
-        taxonomy_path=taxonomy_path,
-        taxonomy_rule=taxonomy_rule,
-        taxonomy_version=taxonomy_version,
-        first_seen=seen_at,
-        last_seen=seen_at,
-    )
-    ex = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[ItemColumn.item_id, ItemColumn.column_id],
-        set_={
-            "list_title": func.coalesce(ex.list_title, ItemColumn.list_title),
-            "list_date": _earlier(ItemColumn.list_date, ex.list_date),
-            "position": ex.position,
-            "taxonomy_code": ex.taxonomy_code,
-            "taxonomy_path": ex.taxonomy_path,
-            "taxonomy_rule": ex.taxonomy_rule,
-            "taxonomy_version": ex.taxonomy_version,
-            "first_seen": _earlier(ItemColumn.first_seen, ex.first_seen),
-            "last_seen": _later(ItemColumn.last_seen, ex.last_seen),
-        },
-    )
-    session.execute(stmt)
-    _recount(session, item_id)
-    return item_id
+    ids: list[int] = []
+    for chunk in _chunks(rows):
+        ids.extend(_record_listing_chunk(session, site_id, chunk))
+    return ids
 
 
-def _upsert_listed_item(
-    session: Session,
-    site_id: int,
-    url: str,
-    list_title: str | None,
-    list_date: date | None,
-    foreign: bool,
-    taxonomy: tuple[str | None, str | None, str | None, str | None],
-    seen_at: datetime,
-) -> int:
-    code, path, rule, version = taxonomy
-    stmt = _insert(session)(Item).values(
-        site_id=site_id,
-        url=url,
-        list_title=list_title,
-        list_date=list_date,
-        kind="article",
-        fetch_status="foreign" if foreign else "pending",
-        foreign=foreign,
-        taxonomy_code=code,
-        taxonomy_path=path,
-        taxonomy_rule=rule,
-        taxonomy_version=version,
-        first_seen=seen_at,
-        last_seen=seen_at,
-    )
-    ex = stmt.excluded
-    unclassified = and_(Item.taxonomy_code.is_(None), Item.taxonomy_path.is_(None))
+def _record_listing_chunk(session: Session, site_id: int, rows: Sequence[ListingRow]) -> list[int]:
+    connection = session.connection()
+    ids = [0] * len(rows)
+    for wave in _waves(rows, lambda row: row.url):
+        items = [_listed_item_params(site_id, row) for _, row in wave]
+        connection.execute(_statement(session, "listed_item", _listed_item_upsert), items)
+        found = _item_ids(session, site_id, [row.url for _, row in wave])
+        for index, row in wave:
+            ids[index] = found[row.url]
+        members = [_membership_params(found[row.url], row) for _, row in wave]
+        connection.execute(_statement(session, "membership", _membership_upsert), members)
+    _recount(session, ids)
+    return ids
+
+
+def _listed_item_params(site_id: int, row: ListingRow) -> dict[str, Any]:
+    return {
+        "site_id": site_id,
+        "url": row.url,
+        "list_title": row.list_title,
+        "list_date": row.list_date,
+        "kind": "article",
+        "fetch_status": "foreign" if row.foreign else "pending",
+        "foreign": row.foreign,
+        "taxonomy_code": row.taxonomy_code,
+        "taxonomy_path": row.taxonomy_path,
+        "taxonomy_rule": row.taxonomy_rule,
+        "taxonomy_version": row.taxonomy_version,
+        "first_seen": row.seen_at,
+        "last_seen": row.seen_at,
+    }
+
+
+def _membership_params(item_id: int, row: ListingRow) -> dict[str, Any]:
+    return {
+        "item_id": item_id,
+        "column_id": row.column_id,
+        "list_title": row.list_title,
+        "list_date": row.list_date,
+        "position": row.position,
+        "taxonomy_code": row.taxonomy_code,
+        "taxonomy_path": row.taxonomy_path,
+        "taxonomy_rule": row.taxonomy_rule,
+        "taxonomy_version": row.taxonomy_version,
+        "first_seen": row.seen_at,
+        "last_seen": row.seen_at,
+    }
+
+
+def _listed_item_upsert(insert: Callable[..., Any]) -> Any:
+    stmt = insert(ITEM)
+    ex, c = stmt.excluded, ITEM.c
+    unclassified = and_(c.taxonomy_code.is_(None), c.taxonomy_path.is_(None))
     adopt = and_(unclassified, or_(ex.taxonomy_code.is_not(None), ex.taxonomy_path.is_not(None)))
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Item.site_id, Item.url],
+    return stmt.on_conflict_do_update(
+        index_elements=[c.site_id, c.url],
         set_={
-            "list_title": func.coalesce(Item.list_title, ex.list_title),
-            "list_date": _earlier(Item.list_date, ex.list_date),
-            "foreign": or_(Item.foreign, ex.foreign),
-            **{
-                name: case((adopt, getattr(ex, name)), else_=getattr(Item, name))
-                for name in ("taxonomy_code", "taxonomy_path", "taxonomy_rule", "taxonomy_version")
-            },
-            "first_seen": _earlier(Item.first_seen, ex.first_seen),
-            "last_seen": _later(Item.last_seen, ex.last_seen),
+            "list_title": func.coalesce(c.list_title, ex.list_title),
+            "list_date": _earlier(c.list_date, ex.list_date),
+            "foreign": or_(c.foreign, ex.foreign),
+            **{name: case((adopt, ex[name]), else_=c[name]) for name in _TAXONOMY},
+            "first_seen": _earlier(c.first_seen, ex.first_seen),
+            "last_seen": _later(c.last_seen, ex.last_seen),
             "removed_at": None,
         },
-    ).returning(Item.id)
-    return int(session.execute(stmt).scalar_one())
+    )
+
+
+def _membership_upsert(insert: Callable[..., Any]) -> Any:
+    stmt = insert(MEMBERSHIP)
+    ex, c = stmt.excluded, MEMBERSHIP.c
+    return stmt.on_conflict_do_update(
+        index_elements=[c.item_id, c.column_id],
+        set_={
+            "list_title": func.coalesce(ex.list_title, c.list_title),
+            "list_date": _earlier(c.list_date, ex.list_date),
+            "position": ex.position,
+            **{name: ex[name] for name in _TAXONOMY},
+            "first_seen": _earlier(c.first_seen, ex.first_seen),
+            "last_seen": _later(c.last_seen, ex.last_seen),
+            "removed_at": None,
+        },
+    )
 
 
 def record_detail(
-    session: Session, site_id: int, url: str, fields: Mapping[str, Any], seen_at: datetime
+    session: Session,
+    site_id: int,
+    url: str,
+    fields: Mapping[str, Any],
+    seen_at: datetime,
+    capture_id: int | None = None,
 ) -> int:
-    """Record what an item's own page said; returns the item's id.
+    """Record what an item's own page said; returns the item's id (see ``record_details``)."""
+    return record_details(session, site_id, [DetailRow(url, fields, seen_at, capture_id)])[0]
+
+
+def record_details(
+    session: Session, site_id: int, rows: Sequence[DetailRow], run_id: int | None = None
+) -> list[int]:
+    """Record many fetched detail pages, as if each were recorded in turn; returns the item ids in order.
 
     A successful fetch (``fetch_status`` "ok", the default) writes every field given. Any other
     outcome records the status and fills only fields still empty, so a 404 or a WAF block on a
     refetch never erases what an earlier good fetch stored.
+
+    A successful fetch whose ``content_hash`` differs from the item's latest version adds a version
+    (the first one is version 1); every version after the first is an ``edited`` finding, and a
+    changed 发布日期 also a ``redated`` one.
     """
-    values = _clean_detail(fields)
-    status = values.setdefault("fetch_status", "ok")
-    inserted = _insert(session)(Item).values(
-        site_id=site_id,
-        url=url,
-        kind="article",
-        fetch_status="pending",
-        foreign=status == "foreign",
-        first_seen=seen_at,
-        last_seen=seen_at,
-    )
-    session.execute(inserted.on_conflict_do_nothing(index_elements=[Item.site_id, Item.url]))
-    item_id = session.execute(select(Item.id).where(Item.site_id == site_id, Item.url == url)).scalar_one()
-    if status == "ok":
-        changes: dict[str, Any] = dict(values)
+    cleaned = [(row, _clean_detail(row.fields)) for row in rows]
+    ids: list[int] = []
+    for chunk in _chunks(cleaned):
+        ids.extend(_record_detail_chunk(session, site_id, chunk, run_id))
+    return ids
+
+
+def _record_detail_chunk(
+    session: Session, site_id: int, rows: Sequence[tuple[DetailRow, dict[str, Any]]], run_id: int | None
+) -> list[int]:
+    ids = [0] * len(rows)
+    for wave in _waves(rows, lambda pair: pair[0].url):
+        fetched = _ensure_items(session, site_id, [pair for _, pair in wave])
+        latest = _latest_versions(session, [item_id for item_id, _, _ in fetched])
+        _update_details(session, fetched)
+        _add_versions(session, site_id, fetched, latest, run_id)
+        for (index, _), (item_id, _, _) in zip(wave, fetched, strict=True):
+            ids[index] = item_id
+    _recount(session, ids)
+    return ids
+
+
+_Fetched = tuple[int, DetailRow, dict[str, Any]]
+
+
+def _ensure_items(
+    session: Session, site_id: int, pairs: Sequence[tuple[DetailRow, dict[str, Any]]]
+) -> list[_Fetched]:
+    """Create the items not listed yet; each detail with its item's id."""
+    params = [_detail_item_params(site_id, row, values) for row, values in pairs]
+    session.connection().execute(_statement(session, "detail_item", _detail_item_insert), params)
+    found = _item_ids(session, site_id, [row.url for row, _ in pairs])
+    return [(found[row.url], row, values) for row, values in pairs]
+
+
+def _update_details(session: Session, fetched: Sequence[_Fetched]) -> None:
+    by_shape: dict[tuple[bool, frozenset[str]], list[dict[str, Any]]] = {}
+    for item_id, row, values in fetched:
+        shape = _detail_shape(values)
+        params = {f"v_{name}": values[name] for name in shape[1]}
+        by_shape.setdefault(shape, []).append({**params, "b_id": item_id, "b_seen_at": row.seen_at})
+    for shape, rows in by_shape.items():
+        stmt = _statement(session, ("detail", shape), partial(_detail_update, shape))
+        session.connection().execute(stmt, rows)
+
+
+def _detail_item_params(site_id: int, row: DetailRow, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "site_id": site_id,
+        "url": row.url,
+        "kind": "article",
+        "fetch_status": "pending",
+        "foreign": values["fetch_status"] == "foreign",
+        "first_seen": row.seen_at,
+        "last_seen": row.seen_at,
+    }
+
+
+def _detail_item_insert(insert: Callable[..., Any]) -> Any:
+    return insert(ITEM).on_conflict_do_nothing(index_elements=[ITEM.c.site_id, ITEM.c.url])
+
+
+def _detail_shape(values: Mapping[str, Any]) -> tuple[bool, frozenset[str]]:
+    """Which update a detail needs: a good fetch sets every field given, any other fills the empty ones."""
+    if values["fetch_status"] == "ok":
+        return True, frozenset(values)
+    return False, frozenset(n for n, v in values.items() if n in _FETCH_OUTCOME or v is not None)
+
+
+def _detail_update(shape: tuple[bool, frozenset[str]], insert: Callable[..., Any]) -> Any:
+    ok, names = shape
+    c = ITEM.c
+    seen_at = bindparam("b_seen_at", type_=c.last_seen.type)
+    changes: dict[str, Any] = {}
+    for name in sorted(names):
+        value = bindparam(f"v_{name}", type_=c[name].type)
+        changes[name] = value if ok or name in _FETCH_OUTCOME else func.coalesce(c[name], value)
+    if ok:
         changes["detail_fetched_at"] = seen_at
         changes["removed_at"] = None
-    else:
-        changes = {
-            name: value if name in _FETCH_OUTCOME else func.coalesce(getattr(Item, name), _typed(name, value))
-            for name, value in values.items()
-            if name in _FETCH_OUTCOME or value is not None
-        }
-    changes["last_seen"] = _later(Item.last_seen, seen_at)
-    session.execute(
-        update(Item).where(Item.id == item_id).values(**changes).execution_options(synchronize_session=False)
+    changes["last_seen"] = _later(c.last_seen, seen_at)
+    return update(ITEM).where(c.id == bindparam("b_id")).values(changes)
+
+
+def _latest_versions(session: Session, item_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+    """Each item's latest version number and content hash, for the items that have one."""
+    stmt = _statement(session, "latest_versions", _latest_versions_select)
+    latest: dict[int, tuple[int, str]] = {}
+    for item_id, number, digest in session.connection().execute(stmt, {"ids": list(item_ids)}):
+        if item_id not in latest or number > latest[item_id][0]:
+            latest[item_id] = (number, digest)
+    return latest
+
+
+def _latest_versions_select(insert: Callable[..., Any]) -> Any:
+    c = VERSION.c
+    return select(c.item_id, c.version_no, c.content_hash).where(
+        c.item_id.in_(bindparam("ids", expanding=True))
     )
-    _recount(session, item_id)
-    return int(item_id)
+
+
+def _add_versions(
+    session: Session,
+    site_id: int,
+    fetched: Sequence[_Fetched],
+    latest: Mapping[int, tuple[int, str]],
+    run_id: int | None,
+) -> None:
+    """Copy each item whose good fetch brought a new content hash into a new version."""
+    new: list[dict[str, Any]] = []
+    edits: list[tuple[int, DetailRow, int]] = []
+    for item_id, row, values in fetched:
+        digest = values.get("content_hash")
+        if values["fetch_status"] != "ok" or digest is None:
+            continue
+        number, previous = latest.get(item_id, (0, None))
+        if digest == previous:
+            continue
+        new.append({"v_item": item_id, "v_no": number + 1, "v_at": row.seen_at, "v_capture": row.capture_id})
+        if number:
+            edits.append((item_id, row, number))
+    if new:
+        session.connection().execute(_statement(session, "version", _version_insert), new)
+    for item_id, row, number in edits:
+        _record_edit(session, site_id, item_id, row, number, run_id)
+
+
+def _version_insert(insert: Callable[..., Any]) -> Any:
+    c = ITEM.c
+    copied = select(
+        c.id,
+        bindparam("v_no", type_=Integer()),
+        c.content_hash,
+        bindparam("v_at", type_=c.last_seen.type),
+        bindparam("v_capture", type_=Integer()),
+        *(c[name] for name in VERSION_FIELDS),
+    ).where(c.id == bindparam("v_item"))
+    names = ["item_id", "version_no", "content_hash", "captured_at", "capture_id", *VERSION_FIELDS]
+    return VERSION.insert().from_select(names, copied)
+
+
+def _record_edit(
+    session: Session, site_id: int, item_id: int, row: DetailRow, before: int, run_id: int | None
+) -> None:
+    """Tell the auditor that an item changed after its first capture (and when its date changed)."""
+    old, new = (
+        session.execute(
+            select(ItemVersion).where(ItemVersion.item_id == item_id, ItemVersion.version_no == number)
+        ).scalar_one()
+        for number in (before, before + 1)
+    )
+    changed = [name for name in VERSION_FIELDS if getattr(old, name) != getattr(new, name)]
+    seen = row.seen_at.isoformat()
+    evidence = {
+        "from_version": old.version_no,
+        "to_version": new.version_no,
+        "from_hash": old.content_hash,
+        "to_hash": new.content_hash,
+        "fields_changed": changed,
+        "seen_at": seen,
+    }
+    report = partial(
+        record_finding, session, site_id, item_id=item_id, capture_id=row.capture_id, run_id=run_id
+    )
+    report("edited", row.url, row.seen_at, evidence=evidence)
+    if "published_on" in changed:
+        dates = {
+            "from_published_on": old.published_on.isoformat() if old.published_on else None,
+            "to_published_on": new.published_on.isoformat() if new.published_on else None,
+            "from_version": old.version_no,
+            "to_version": new.version_no,
+            "seen_at": seen,
+        }
+        report("redated", row.url, row.seen_at, evidence=dates)
+
+
+def item_versions(session: Session, site_id: int, url: str) -> list[ItemVersion]:
+    """Every recorded version of the item at ``url``, oldest first (what ``zwgk diff`` compares)."""
+    stmt = (
+        select(ItemVersion)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(Item.site_id == site_id, Item.url == url)
+        .order_by(ItemVersion.version_no)
+    )
+    return list(session.execute(stmt).scalars())
 
 
 def _clean_detail(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -313,8 +540,8 @@ def _clean_detail(fields: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = date.fromisoformat(values[name])
         elif isinstance(values.get(name), datetime):
             values[name] = values[name].date()
-    if "fetch_status" in values:
-        _check(values["fetch_status"], FETCH_STATUSES, "fetch status")
+    values.setdefault("fetch_status", "ok")
+    _check(values["fetch_status"], FETCH_STATUSES, "fetch status")
     if values.get("kind") is not None:
         _check(values["kind"], ITEM_KINDS, "item kind")
     elif "kind" in values:
@@ -322,21 +549,71 @@ def _clean_detail(fields: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _recount(session: Session, item_id: int) -> None:
-    """Set the date an item is counted by: 发布日期 when known, else its earliest list date."""
-    session.execute(
-        update(Item)
-        .where(Item.id == item_id)
+def _item_ids(session: Session, site_id: int, urls: Sequence[str]) -> dict[str, int]:
+    stmt = _statement(session, "item_ids", _item_ids_select)
+    found = session.connection().execute(stmt, {"site_id": site_id, "urls": list(urls)})
+    return {url: item_id for url, item_id in found}
+
+
+def _item_ids_select(insert: Callable[..., Any]) -> Any:
+    c = ITEM.c
+    return select(c.url, c.id).where(
+        c.site_id == bindparam("site_id"), c.url.in_(bindparam("urls", expanding=True))
+    )
+
+
+def _recount(session: Session, item_ids: Sequence[int]) -> None:
+    """Set the date items are counted by: 发布日期 when known, else the earliest list date."""
+    stmt = _statement(session, "recount", _recount_update)
+    session.connection().execute(stmt, {"ids": sorted(set(item_ids))})
+
+
+def _recount_update(insert: Callable[..., Any]) -> Any:
+    c = ITEM.c
+    return (
+        update(ITEM)
+        .where(c.id.in_(bindparam("ids", expanding=True)))
         .values(
-            counted_on=func.coalesce(Item.published_on, Item.list_date),
+            counted_on=func.coalesce(c.published_on, c.list_date),
             counted_on_basis=case(
-                (Item.published_on.is_not(None), "published"),
-                (Item.list_date.is_not(None), "list"),
+                (c.published_on.is_not(None), "published"),
+                (c.list_date.is_not(None), "list"),
                 else_=None,
             ),
         )
-        .execution_options(synchronize_session=False)
     )
+
+
+def _statement(session: Session, name: Hashable, build: Callable[[Callable[..., Any]], Any]) -> Any:
+    """A statement built once per dialect: building and cache-keying them per row dominated a crawl."""
+    key = (session.get_bind().dialect.name, name)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        stmt = _STATEMENTS[key] = build(insert_for(session))
+    return stmt
+
+
+def _chunks(rows: Sequence[_Row]) -> Iterator[Sequence[_Row]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+def _waves(rows: Sequence[_Row], key: Callable[[_Row], str]) -> list[list[tuple[int, _Row]]]:
+    """Split rows so no wave names a URL twice, keeping each URL's rows in order.
+
+    One ``ON CONFLICT`` statement may not touch a row twice (PostgreSQL refuses); rows of different
+    URLs touch different rows, so running the waves in turn equals running the rows in turn.
+    """
+    waves: list[list[tuple[int, _Row]]] = []
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        k = key(row)
+        n = seen.get(k, 0)
+        seen[k] = n + 1
+        if n == len(waves):
+            waves.append([])
+        waves[n].append((index, row))
+    return waves
 
 
 def start_run(session: Session, site_id: int | None, mode: str, target: str | None) -> int:
@@ -358,10 +635,6 @@ def finish_run(session: Session, run_id: int, status: str, exit_code: int, stats
     )
     if getattr(result, "rowcount", 1) == 0:
         raise LookupError(f"no crawl run with id {run_id}")
-
-
-def _typed(name: str, value: Any) -> Any:
-    return literal(value, type_=getattr(Item, name).type)
 
 
 def _earlier(current: Any, new: Any) -> Any:
