@@ -32,12 +32,8 @@ def check_run(
 ) -> list[Alert]:
     """Alerts for one finished run given the stats of earlier runs (newest first)."""
     alerts = []
-    if (
-        not stats.get("zwgk/details_ok")
-        and not stats.get("zwgk/details_not_modified")
-        and not sum(found_per_column(stats).values())
-    ):
-        alerts.append(Alert("nothing_found", "site", "the run found no item at all"))
+    if not stats.get("zwgk/listed"):
+        alerts.append(Alert("nothing_found", "site", "no list page of the run listed any item"))
     now = found_per_column(stats)
     for column, found in sorted(now.items()):
         past = [found_per_column(h).get(column) for h in history]

@@ -9,19 +9,22 @@ of the same crawl ends in the same state as an unbroken one.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.crawler import Crawler
 from sqlalchemy.orm import Session
 
-from crawler.items import ColumnSeen, ColumnWalk, Detail, Listing, SiteSeen
-from storage import repository
+from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Listing, SiteSeen
+from storage import evidence, repository
 from storage.db import Database, database_url, open_database
 from taxonomy import default_taxonomy
 
 logger = logging.getLogger(__name__)
+
+# Finding kinds the integrity scan decides afresh on every scanned page.
+PAGE_SIGNAL_KINDS = ("hijacked", "hidden_link", "spam", "cloaking")
 
 _DETAIL_FIELDS = (
     "title", "index_no", "doc_no", "publisher", "topic", "validity", "published_on", "written_on",
@@ -57,6 +60,9 @@ class StorePipeline:
         self.listings: list[repository.ListingRow] = []
         self.details: list[repository.DetailRow] = []
         self.detail_urls: set[str] = set()
+        self.captures: list[evidence.CaptureRow] = []
+        self.signals: dict[str, list[dict[str, Any]]] = {}
+        self.scanned: list[str] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -77,7 +83,9 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         assert self.session is not None and self.site_id is not None
         now = datetime.now(UTC)
-        if isinstance(item, Listing):
+        if isinstance(item, Fetched):
+            self._buffer_capture(item, now)
+        elif isinstance(item, Listing):
             self._buffer_listing(item, now)
         elif isinstance(item, Detail):
             self.details.append(repository.DetailRow(item.url, detail_fields(item), now))
@@ -91,6 +99,12 @@ class StorePipeline:
                 self.session, self.site_id, item.column_path, item.column_url, item.cms,
                 item.taxonomy_code, node.path if node else None, item.taxonomy_rule, now,
             )  # fmt: skip
+        elif isinstance(item, Delisted):
+            self._flush()
+            evidence.record_delisting(
+                self.session, self.site_id, self._column_id(item.column_url), item.url, item.page_status, now,
+                self.run_id,
+            )  # fmt: skip
         elif isinstance(item, ColumnWalk):
             repository.record_column_walk(
                 self.session, self._column_id(item.column_url), item.pages, item.found, item.declared_total,
@@ -100,6 +114,32 @@ class StorePipeline:
         if self.pending >= self.batch:
             self._commit()
         return item
+
+    def _buffer_capture(self, item: Fetched, now: datetime) -> None:
+        if item.warc_file is None or item.warc_offset is None or item.payload_digest is None:
+            return  # no WARC evidence configured (scrapy crawl without ZWGK_WARC_DIR)
+        content_type = next((v for k, v in item.response_headers if k.lower() == "content-type"), None)
+        self.captures.append(
+            evidence.CaptureRow(
+                url=item.url,
+                page_kind=item.page_kind,
+                fetched_at=datetime.fromisoformat(item.fetched_at) if item.fetched_at else now,
+                http_status=item.status,
+                content_type=content_type[:500] if content_type else None,
+                payload_digest=item.payload_digest,
+                payload_length=len(item.body),
+                record_type=item.record_type or "response",
+                warc_file=item.warc_file,
+                warc_offset=item.warc_offset,
+                warc_length=item.warc_length or 0,
+                changed=item.changed,
+            )
+        )
+        if item.status == 200 and item.page_kind in ("home", "hub", "list", "detail"):
+            if item.signals:
+                self.signals[item.url] = item.signals
+            else:
+                self.scanned.append(item.url)
 
     def _buffer_listing(self, item: Listing, now: datetime) -> None:
         if item.url in self.detail_urls:
@@ -121,10 +161,25 @@ class StorePipeline:
         self.listings.append(row)
 
     def _flush(self) -> None:
-        """Write the buffered listings, then the buffered details (a detail may need its listing)."""
+        """Write the buffered captures, listings, then details (a detail may need its listing and
+        points at its capture), then link captures to items and keep what the page scans found."""
         assert self.session is not None and self.site_id is not None
+        now = datetime.now(UTC)
+        ids = evidence.record_captures(self.session, self.site_id, self.run_id, self.captures)
+        capture_of = {row.url: capture_id for row, capture_id in zip(self.captures, ids, strict=True)}
+        details = [replace(row, capture_id=capture_of.get(row.url)) for row in self.details]
         repository.record_listings(self.session, self.site_id, self.listings)
-        repository.record_details(self.session, self.site_id, self.details, run_id=self.run_id)
+        repository.record_details(self.session, self.site_id, details, run_id=self.run_id)
+        if self.captures:
+            evidence.link_captures(self.session, self.site_id, self.run_id)
+        for url, signals in self.signals.items():
+            evidence.record_page_signals(
+                self.session, self.site_id, url, signals, now, capture_of.get(url), self.run_id
+            )
+        evidence.resolve_cleared(self.session, self.site_id, PAGE_SIGNAL_KINDS, self.scanned, now)
+        self.captures.clear()
+        self.signals.clear()
+        self.scanned.clear()
         self.listings.clear()
         self.details.clear()
         self.detail_urls.clear()

@@ -393,6 +393,7 @@ class PortalSpider(Spider):
 
     def _listed(self, state: ColumnState, url: str, title: str, date_raw: str | None) -> Iterator[Any]:
         foreign = not self.profile.is_allowed(url)
+        self.crawler.stats.inc_value("zwgk/listed")
         yield Listing(
             site=self.profile.slug,
             column_url=state.spec.url,
