@@ -80,6 +80,10 @@ class Router:
         self._by_column_id = {c.column_id: c for c in site.listing_columns() if c.cms == "hanweb"}
         self._by_item_id = {i.id: i for i in site.items.values() if i.served}
         self._add_routes()
+        # replica.faults builds on Reply (this module), so it is imported here, not at the top.
+        from replica.faults import FaultPlan
+
+        self.faults = FaultPlan(site)
         self._not_found = html_reply(pages.render_not_found(site), status=404)
 
     def paths(self) -> list[str]:
@@ -90,8 +94,13 @@ class Router:
         self, path: str, params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None
     ) -> Reply:
         """The reply for ``path``; ``params`` are the merged query and form fields, ``headers`` the
-        request headers (only the conditional ones matter)."""
+        request headers (only the conditional ones matter). A spec's planted faults answer first."""
         params = params or {}
+        if self.faults:
+            return self.faults.apply(path, params, partial(self._serve, path, params, headers))
+        return self._serve(path, params, headers)
+
+    def _serve(self, path: str, params: Mapping[str, str], headers: Mapping[str, str] | None) -> Reply:
         blocked = self._blocked.get(path)
         if blocked is not None:
             return blocked

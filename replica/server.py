@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from replica.build import build_site
+from replica.faults import FaultReply, send
 from replica.model import ReplicaSite
 from replica.routes import Reply, Router
 
@@ -27,6 +30,14 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], owner: ReplicaServer) -> None:
         self.owner = owner
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up (its timeout, a reset) is routine for a web server, not a traceback.
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            logger.debug("client %s went away: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -58,6 +69,9 @@ class _Handler(BaseHTTPRequestHandler):
         router = owner.router
         conditional = {k: v for k, v in self.headers.items() if k.lower() in CONDITIONAL_HEADERS}
         reply: Reply = router.get(urlsplit(self.path).path, params, conditional)
+        if isinstance(reply, FaultReply):
+            send(self, reply, head)
+            return
         self.send_response(reply.status)
         if reply.status != 304:
             self.send_header("Content-Type", reply.content_type)

@@ -136,6 +136,8 @@ class Spec:
     foreign_host: str = "www.jinzhou.gov.cn.example"
     traps: bool = False
     changes: dict[int, Changes] = field(default_factory=dict)
+    # Broken-web faults (``replica.faults.FaultDef``): 500s, timeouts, resets, bad redirects, …
+    faults: tuple[Any, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def all_columns(self) -> list[ColumnDef]:
@@ -175,6 +177,9 @@ def load_spec(name: str = "qingshi") -> Spec:
 
 def parse_spec(data: Any, source: str = "<spec>") -> Spec:
     """Validate a decoded spec mapping and build a :class:`Spec`."""
+    # replica.faults builds on this module, so it is imported here rather than at the top.
+    from replica.faults import check_faults, parse_faults
+
     if not isinstance(data, dict):
         raise SpecError(f"{source}: a replica spec must be a mapping")
     for key in ("name", "seed", "as_of", "start_year", "site", "columns", "hijack", "not_found"):
@@ -208,9 +213,11 @@ def parse_spec(data: Any, source: str = "<spec>") -> Spec:
         foreign_host=_foreign_host(data, source),
         traps=bool(data.get("traps", False)),
         changes=_changes(data.get("changes"), source),
+        faults=parse_faults(data.get("faults"), source),
         raw=data,
     )
     _check_references(spec, source)
+    check_faults(spec, source)
     return spec
 
 

@@ -33,7 +33,9 @@ def test_every_response_is_archived_and_resolves(tiny_server, tmp_path):
     with db.session() as session:
         captures = list(session.scalars(select(Capture)))
         unlinked = session.scalar(
-            select(func.count()).select_from(Capture).where(Capture.page_kind == "detail", Capture.item_id.is_(None))
+            select(func.count())
+            .select_from(Capture)
+            .where(Capture.page_kind == "detail", Capture.item_id.is_(None))
         )
     db.dispose()
     assert len(captures) == served
@@ -49,7 +51,9 @@ def test_every_response_is_archived_and_resolves(tiny_server, tmp_path):
     for path in files:
         assert check_file(path).ok, path
         assert (path.parent / (path.name + ".cdxj")).exists()
-        checked = subprocess.run([str(VENV_BIN / "warcio"), "check", str(path)], capture_output=True, text=True)
+        checked = subprocess.run(
+            [str(VENV_BIN / "warcio"), "check", str(path)], capture_output=True, text=True
+        )
         assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
@@ -58,8 +62,12 @@ def test_unchanged_payload_is_a_revisit_and_show_prints_it(tiny_server, tmp_path
     _crawl(tiny_server.base_url, tmp_path)
     db = _session(tmp_path)
     with db.session() as session:
-        kinds = dict(session.execute(select(Capture.record_type, func.count()).group_by(Capture.record_type)).all())
-        versions = session.scalar(select(func.count()).select_from(ItemVersion).where(ItemVersion.version_no > 1))
+        kinds = dict(
+            session.execute(select(Capture.record_type, func.count()).group_by(Capture.record_type)).all()
+        )
+        versions = session.scalar(
+            select(func.count()).select_from(ItemVersion).where(ItemVersion.version_no > 1)
+        )
     db.dispose()
     # List pages are identical on the second visit; detail pages carry a visit counter, so their
     # payload differs, but their content does not: no second version.
@@ -112,7 +120,9 @@ def test_sweep_finds_every_change_and_nothing_else(tiny_site, tmp_path):
         removed = set(session.scalars(select(Item.url).where(Item.removed_at.is_not(None))))
         items = session.scalar(select(func.count()).select_from(Item))
         findings: dict[str, set[str]] = {}
-        for kind, subject in session.execute(select(Finding.kind, Finding.subject).where(Finding.resolved_at.is_(None))):
+        for kind, subject in session.execute(
+            select(Finding.kind, Finding.subject).where(Finding.resolved_at.is_(None))
+        ):
             findings.setdefault(kind, set()).add(subject)
     db.dispose()
     assert summary["new"] == len(full["new"])
