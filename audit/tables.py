@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 import lxml.html
+from lxml import etree
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,10 @@ def is_table_report(text: str) -> bool:
 
 def parse_table_two(html: str) -> TableReport:
     """Table 二's 规章 / 行政规范性文件 rows from a report page; raises ValueError when absent."""
-    doc = lxml.html.document_fromstring(html)
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        raise ValueError(f"the report is not an HTML page with table 二: {exc}") from None
     rows: list[DocumentRow] = []
     for table in doc.iter("table"):
         columns: dict[int, str] | None = None

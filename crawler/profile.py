@@ -65,6 +65,15 @@ def _taxonomy_codes() -> set[str]:
     return {node.code for node in default_taxonomy()}
 
 
+def _scheme(url: str) -> str:
+    try:
+        split = urlsplit(url)
+        split.port  # noqa: B018  (raises on a malformed port)
+    except ValueError:
+        return ""
+    return split.scheme if split.hostname else ""
+
+
 def parse_profile(data: Any, source: str = "<profile>") -> SiteProfile:
     """Validate a decoded profile mapping and build a :class:`SiteProfile`."""
     if not isinstance(data, dict):
@@ -73,7 +82,7 @@ def parse_profile(data: Any, source: str = "<profile>") -> SiteProfile:
     if missing:
         raise ProfileError(f"{source}: missing required field(s): {', '.join(missing)}")
     base = str(data["base_url"])
-    if urlsplit(base).scheme not in ("http", "https"):
+    if _scheme(base) not in ("http", "https"):
         raise ProfileError(f"{source}: base_url must be an http(s) URL, got {base!r}")
     if not isinstance(data["columns"], list):
         raise ProfileError(f"{source}: 'columns' must be a list")
@@ -82,10 +91,10 @@ def parse_profile(data: Any, source: str = "<profile>") -> SiteProfile:
         if not isinstance(raw, dict) or not raw.get("path") or not raw.get("url"):
             raise ProfileError(f"{source}: columns[{i}] needs 'path' and 'url'")
         code = raw.get("taxonomy")
-        if code is not None and code not in _taxonomy_codes():
+        if code is not None and (not isinstance(code, str) or code not in _taxonomy_codes()):
             raise ProfileError(f"{source}: columns[{i}].taxonomy {code!r} is not a code of the taxonomy")
         cms = raw.get("cms")
-        if cms is not None and cms not in CMS_FAMILIES:
+        if cms is not None and (not isinstance(cms, str) or cms not in CMS_FAMILIES):
             raise ProfileError(f"{source}: columns[{i}].cms must be one of {CMS_FAMILIES}, got {cms!r}")
         columns.append(
             ColumnSpec(
@@ -97,8 +106,13 @@ def parse_profile(data: Any, source: str = "<profile>") -> SiteProfile:
             )
         )
     hosts = data.get("allowed_hosts") or [urlsplit(base).hostname]
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
+        raise ProfileError(f"{source}: allowed_hosts must be a list of host names")
+    politeness = data.get("politeness") or {}
+    if not isinstance(politeness, dict):
+        raise ProfileError(f"{source}: politeness must be a mapping, got {type(politeness).__name__}")
     cms = data.get("cms", "generic")
-    if cms not in (*CMS_FAMILIES, "mixed"):
+    if not isinstance(cms, str) or cms not in (*CMS_FAMILIES, "mixed"):
         raise ProfileError(f"{source}: cms must be one of {CMS_FAMILIES} or 'mixed', got {cms!r}")
     return SiteProfile(
         slug=str(data["slug"]),
@@ -107,7 +121,7 @@ def parse_profile(data: Any, source: str = "<profile>") -> SiteProfile:
         allowed_hosts=[str(h) for h in hosts],
         columns=columns,
         cms=cms,
-        politeness=dict(data.get("politeness") or {}),
+        politeness=dict(politeness),
     )
 
 

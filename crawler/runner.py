@@ -92,6 +92,8 @@ class CrawlOutcome:
             "details_not_found": get("zwgk/details_not_found", 0),
             "details_blocked": get("zwgk/details_blocked", 0),
             "details_error": get("zwgk/details_error", 0),
+            "details_out_of_scope": get("zwgk/details_out_of_scope", 0),
+            "details_too_large": get("zwgk/details_too_large", 0),
             "columns": self.columns,
             "finish_reason": get("finish_reason"),
         }
@@ -142,7 +144,7 @@ def run_crawl(
     elif stats.get("finish_reason") != "finished" or stats.get("log_count/ERROR"):
         # An exception in a callback or a pipeline loses records: never report such a run as clean.
         code = EXIT_ERROR
-    elif columns.get("blocked") or columns.get("error"):
+    elif columns.get("blocked") or columns.get("error") or columns.get("capped"):
         code = EXIT_PARTIAL
     else:
         code = EXIT_OK

@@ -41,6 +41,20 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
+# Scope before robots.txt (no robots fetch off-site); redirects followed by our own middleware,
+# which checks scope at every hop even though the spider handles every HTTP status itself.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ScopeMiddleware": 50,
+    "crawler.middlewares.ListPageCapMiddleware": 60,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.FollowRedirectMiddleware": 600,
+}
+# One page that keeps failing is recorded as an error, not logged as an ERROR that fails the run.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+# A column's listing stops after this many pages (0: no cap): an endless pagination ends.
+ZWGK_MAX_LIST_PAGES = 500
+ZWGK_SCOPE_ENABLED = True
+
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.normalise.NormalisePipeline": 200,

@@ -13,7 +13,7 @@ from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Lis
 logger = logging.getLogger(__name__)
 
 _KNOWN = (Fetched, SiteSeen, ColumnSeen, Listing, Detail, ColumnWalk, Delisted)
-_FETCH_STATUSES = {"ok", "not_found", "blocked", "error", "foreign"}
+_FETCH_STATUSES = {"ok", "not_found", "blocked", "error", "foreign", "out_of_scope", "too_large"}
 
 
 def problems(record: Any) -> list[str]:

@@ -39,8 +39,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-COLUMN_STATUSES = ("ok", "blocked", "error", "unwalked")
-FETCH_STATUSES = ("pending", "ok", "not_found", "blocked", "error", "foreign")
+COLUMN_STATUSES = ("ok", "blocked", "error", "capped", "unwalked")
+FETCH_STATUSES = ("pending", "ok", "not_found", "blocked", "error", "foreign", "out_of_scope", "too_large")
 ITEM_KINDS = ("article", "picture", "video", "document")
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")
 COUNTED_ON_BASES = ("published", "list")
@@ -137,7 +137,9 @@ class Item(Base):
     __tablename__ = "item"
     __table_args__ = (
         UniqueConstraint("site_id", "url"),
-        Index("ix_item_site_id_counted_on", "site_id", "counted_on"),
+        # Covers every audit filter on an item (site, year, kind, page state, removal) and the join
+        # key, so counts read this index instead of the wide rows.
+        Index("ix_item_audit", "site_id", "counted_on", "kind", "fetch_status", "removed_at", "id"),
     )
 
     id: Mapped[intpk]
@@ -184,8 +186,10 @@ class ItemColumn(Base):
 
     __tablename__ = "item_column"
     __table_args__ = (
-        Index("ix_item_column_column_id", "column_id"),
-        Index("ix_item_column_taxonomy_path", "taxonomy_path"),
+        # Covering indexes: column → items, taxonomy path → items, item → taxonomy paths.
+        Index("ix_item_column_column_id_item_id", "column_id", "item_id"),
+        Index("ix_item_column_taxonomy_path_item_id", "taxonomy_path", "item_id"),
+        Index("ix_item_column_item_id_taxonomy_path", "item_id", "taxonomy_path"),
     )
 
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import lxml.etree
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -111,7 +110,6 @@ def test_decode_body_keeps_utf8_when_the_last_character_is_cut(text: str, cut: i
     assert isinstance(decoded, str)
 
 
-@pytest.mark.xfail(strict=True, reason="needs charset fix: a UTF-8 body cut mid-character decodes as GB18030")
 def test_decode_body_reads_a_utf8_body_cut_mid_character_as_utf8() -> None:
     body = "<title>青石县人民政府</title><p>正文".encode()
     text, encoding = decode_body(body[:-1], "text/html; charset=UTF-8")
@@ -180,14 +178,10 @@ def test_extract_claims_never_raises(text: str) -> None:
 def test_parse_table_two_answers_or_refuses_with_value_error(html: str) -> None:
     try:
         parse_table_two(html)
-    except (ValueError, lxml.etree.ParserError):
-        # ParserError ("Document is empty", not a ValueError) is the known gap the xfail below tracks.
+    except ValueError:
         pass
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs audit fix: parse_table_two lets lxml's ParserError escape on empty input"
-)
 @pytest.mark.parametrize("html", ["", "   ", "<!-- -->"])
 def test_parse_table_two_refuses_empty_input_with_a_value_error(html: str) -> None:
     with pytest.raises(ValueError):
@@ -247,11 +241,6 @@ def test_parse_profile_with_text_fields_answers_or_refuses_with_profile_error(da
     assert profile.slug and profile.base_url.startswith(("http://", "https://"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs profile fix: a list/dict taxonomy or cms, or a list politeness, raises TypeError; "
-    "a malformed IPv6 base_url raises a bare ValueError instead of ProfileError",
-)
 @BOUNDED
 @given(data=profile_like() | _YAMLISH)
 @example(

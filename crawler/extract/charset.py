@@ -63,6 +63,9 @@ def decode_body(body: bytes, content_type: str | None) -> tuple[str, str]:
     for encoding in _unique([*declared, *_DETECTION_ORDER]):
         if _decodes(body, encoding):
             return body.decode(encoding), encoding
+        if encoding == "utf-8" and _truncated_utf8(body):
+            # A page cut off mid-character is still UTF-8; only its last character is lost.
+            return body.decode("utf-8", "replace"), "utf-8"
     logger.debug("no charset decodes the body strictly; using gb18030 with replacement")
     return body.decode("gb18030", "replace"), "gb18030"
 
@@ -73,6 +76,14 @@ def _decodes(body: bytes, encoding: str) -> bool:
     except (UnicodeDecodeError, LookupError):
         return False
     return True
+
+
+def _truncated_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.reason == "unexpected end of data" and exc.start >= len(body) - 3
+    return False
 
 
 def _unique(names: list[str | None]) -> list[str]:

@@ -26,6 +26,7 @@ from crawler.adapters import ADAPTERS, DETECTION_ORDER, Adapter, get_adapter
 from crawler.adapters.ucap import FALLBACK_META
 from crawler.extract import detect_block, extract_detail
 from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Listing, SiteSeen
+from crawler.middlewares import failure_status, listed_url
 from crawler.monitors import FOUND_PREFIX
 from crawler.profile import ColumnSpec, SiteProfile, load_profile
 from storage.db import database_url, open_database
@@ -387,7 +388,8 @@ class PortalSpider(Spider):
 
     def parse_delisted(self, response: Response) -> Iterator[Any]:
         yield self._fetched(response, "detail")
-        yield Delisted(self.profile.slug, response.meta["column_url"], response.url, response.status)
+        url = listed_url(response.request) if response.request is not None else response.url
+        yield Delisted(self.profile.slug, response.meta["column_url"], url, response.status)
         if response.status in GONE:
             yield from self.parse_detail(response, archived=True)
 
@@ -462,25 +464,23 @@ class PortalSpider(Spider):
         if not archived:
             yield self._fetched(response, "detail")
         now = datetime.now(UTC).isoformat()
+        # Records are keyed by the URL the listing gave, whatever redirects led elsewhere.
+        url = listed_url(response.request) if response.request is not None else response.url
         if response.status == 304:
             self.crawler.stats.inc_value("zwgk/details_not_modified")
-            yield Detail(self.profile.slug, response.url, 304, fetched_at=now, not_modified=True)
+            yield Detail(self.profile.slug, url, 304, fetched_at=now, not_modified=True)
             return
         reason = detect_block(response.status, response.headers, response.body)
-        if reason or response.status >= 400:
-            status = "blocked" if reason else ("not_found" if response.status in (404, 410) else "error")
+        if reason or response.status >= 300:
+            status = "blocked" if reason else ("not_found" if response.status in GONE else "error")
             self.crawler.stats.inc_value(f"zwgk/details_{status}")
+            note = reason or (f"HTTP {response.status} from {response.url}" if response.status < 400 else "")
             yield Detail(
-                self.profile.slug,
-                response.url,
-                response.status,
-                fetch_status=status,
-                fetched_at=now,
-                note=reason or "",
+                self.profile.slug, url, response.status, fetch_status=status, fetched_at=now, note=note
             )
             return
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
-        detail = extract_detail(response.url, response.body, content_type, self.profile.slug, response.status)
+        detail = extract_detail(url, response.body, content_type, self.profile.slug, response.status)
         detail.fetched_at = now
         detail.etag = _header(response, "ETag")
         detail.last_modified = _header(response, "Last-Modified")
@@ -498,16 +498,20 @@ class PortalSpider(Spider):
         if state is None:
             logger.warning("discovery could not fetch %s: %s", request.url, failure.getErrorMessage())
             return
-        yield self._finish(state, "error", f"{request.url}: {failure.getErrorMessage()}")
+        status, note = failure_status(failure)
+        yield self._finish(state, "capped" if status == "capped" else "error", f"{request.url}: {note}")
 
     def detail_failed(self, failure: Failure) -> Iterator[Detail]:
         request = _failed_request(failure)
-        self.crawler.stats.inc_value("zwgk/details_error")
+        status, note = failure_status(failure)
+        if status == "capped":
+            status = "error"
+        self.crawler.stats.inc_value(f"zwgk/details_{status}")
         yield Detail(
             self.profile.slug,
-            request.url,
+            listed_url(request),
             0,
-            fetch_status="error",
+            fetch_status=status,
             fetched_at=datetime.now(UTC).isoformat(),
-            note=failure.getErrorMessage(),
+            note=note,
         )
