@@ -26,7 +26,9 @@ class KnownItem:
 
 @dataclass
 class CrawlState:
-    """Known items per column URL (still listed ones), and every known item's fetch state by URL."""
+    """Known items per column URL (still listed ones, for columns whose last walk completed), and
+    every known item's fetch state by URL. A column whose last walk broke off is absent, so an
+    incremental run walks it whole and a sweep infers no removal from it."""
 
     column_items: dict[str, set[str]] = field(default_factory=dict)
     items: dict[str, KnownItem] = field(default_factory=dict)
@@ -51,7 +53,7 @@ def crawl_state(session: Session, slug: str) -> CrawlState:
         select(Column.url, Item.url)
         .join(ItemColumn, ItemColumn.column_id == Column.id)
         .join(Item, Item.id == ItemColumn.item_id)
-        .where(Column.site_id == site_id, ItemColumn.removed_at.is_(None))
+        .where(Column.site_id == site_id, Column.status == "ok", ItemColumn.removed_at.is_(None))
     )
     for column_url, item_url in listed:
         state.column_items.setdefault(column_url, set()).add(item_url)
