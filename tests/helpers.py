@@ -30,9 +30,9 @@ def run_zwgk(
     )
 
 
-def column_counts(data_dir: Path, site: str) -> dict[tuple[str, int], int]:
+def column_counts(data_dir: Path, site: str, db_url: str | None = None) -> dict[tuple[str, int], int]:
     """(column path, year) → items, as the archive counts them (non-zero rows only)."""
-    db = open_database(database_url(data_dir))
+    db = open_database(database_url(data_dir, db_url))
     with db.session() as session:
         rows = count_items(session, site=site, by="column")
     db.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from pathlib import Path
 
 from helpers import run_zwgk
@@ -135,3 +136,15 @@ def test_sweep_finds_every_change_and_nothing_else(tiny_site, tmp_path):
     # Removed items still count: nothing the archive held is lost, the new ones are added.
     earlier_total = sum(replica.truth(tiny_site)["totals"]["items_by_year"].values())
     assert items == earlier_total + len(full["new"])
+
+
+def test_a_second_run_of_the_same_site_exits_at_once(tiny_server, tmp_path):
+    from zwgk.runlock import RunLock
+
+    with RunLock(tmp_path / "locks", "tiny"):
+        started = time.monotonic()
+        second = run_zwgk("crawl", tiny_server.base_url, "--site", "tiny", "--data", str(tmp_path))
+        assert second.returncode == 4
+        assert "another run of tiny is active" in second.stderr
+        assert time.monotonic() - started < 30
+    assert tiny_server.request_count == 0
