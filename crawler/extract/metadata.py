@@ -28,7 +28,7 @@ _LEADING = " \t\r\n\u3000\xa0:："
 def labelled_values(root: etree._Element) -> dict[str, str]:
     """Detail field name → raw value text, from the page's label/value markup."""
     found: dict[str, str] = {}
-    for element in _candidates()(root):
+    for element in _candidates(root):
         field = _label_field(element)
         if field is None or field in found:
             continue
@@ -40,15 +40,42 @@ def labelled_values(root: etree._Element) -> dict[str, str]:
 
 
 @cache
-def _candidates() -> etree.XPath:
-    """Short elements whose text starts with the first character of a known label (run in C)."""
-    initials = "".join(sorted({label[0] for label in known_labels()}))
-    first = "substring(normalize-space(translate(., '\u3000\xa0【[', '    ')), 1, 1)"
-    tags = " or ".join(f"self::{tag}" for tag in LABEL_TAGS)
-    return etree.XPath(
-        f"//*[{tags}][count(*) <= 2][string-length(normalize-space(.)) <= {4 * _MAX_LABEL_CHARS}]"
-        f"[string-length({first}) = 1 and contains('{initials}', {first})]"
-    )
+def _initials() -> frozenset[str]:
+    return frozenset(label[0] for label in known_labels())
+
+
+_SKIPPED_LEAD = " \t\r\n\u3000\xa0【["
+_MAX_CANDIDATE_CHARS = 4 * _MAX_LABEL_CHARS
+
+
+def _candidates(root: etree._Element) -> list[etree._Element]:
+    """Short elements whose text starts with the first character of a known label.
+
+    Reads each element's text lazily and stops as soon as it is too long or starts wrong: the
+    whole-document XPath this replaces measured text of every container, most of a page's cost.
+    """
+    initials = _initials()
+    found = []
+    for element in root.iter(*LABEL_TAGS):
+        if len(element) > 2:
+            continue
+        seen = 0
+        started = False
+        for piece in element.itertext():  # type: ignore[arg-type]
+            if not started:
+                stripped = piece.lstrip(_SKIPPED_LEAD)
+                if not stripped:
+                    continue
+                if stripped[0] not in initials:
+                    break
+                started = True
+            seen += len(piece.strip())
+            if seen > _MAX_CANDIDATE_CHARS:
+                break
+        else:
+            if started:
+                found.append(element)
+    return found
 
 
 def meta_tags(root: etree._Element) -> dict[str, str]:
