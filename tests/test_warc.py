@@ -400,7 +400,7 @@ def test_failed_write_leaves_a_torn_tail_and_moves_on(tmp_path: Path) -> None:
     class DiskFull:
         def write(self, data: bytes) -> int:
             assert real is not None
-            real.write(data[: len(data) // 2])
+            real.write(data[:10])  # inside the first gzip member, whatever the sizes
             raise OSError(28, "No space left on device")
 
         def close(self) -> None:
