@@ -103,22 +103,26 @@ def _by_taxonomy(
 ) -> list[CompareRow]:
     sites = {s for s, *_ in queries.column_paths(session, site)}
     rule = definition(YEAR, DISTINCT_TOTAL)
+    by_path = queries.count_taxonomy_by_year(session, years, site)
+    # Every group total in one pass over the memberships, matched to groups by the paths just found.
+    groups = {group: group_prefixes(taxonomy, group) for group, _ in GROUPS}
+    groups[FEATURE_COLUMN] = [FEATURE_COLUMN]
+    found = queries.count_groups_by_year(
+        session, groups, years, site, paths={p for _, p in by_path if p is not None}
+    )
     rows: list[CompareRow] = []
     for group, label in GROUPS:
-        prefixes = group_prefixes(taxonomy, group)
         members = tuple(group_members(taxonomy, group))
-        found = queries.count_under_by_year(session, prefixes, years, site) if prefixes else {}
         title = f"{label}（{len(members)}个子栏目）"
         rows.extend(
-            CompareRow(s, title, found.get(s, dict.fromkeys(years, 0)), "group", rule, members)
+            CompareRow(s, title, found[group].get(s, dict.fromkeys(years, 0)), "group", rule, members)
             for s in sorted(sites)
         )
-    feature = queries.count_under_by_year(session, [FEATURE_COLUMN], years, site)
+    feature = found[FEATURE_COLUMN]
     rows.extend(
         CompareRow(s, f"{FEATURE_COLUMN}（专栏合计）", feature.get(s, dict.fromkeys(years, 0)), "group", rule)
         for s in sorted(sites)
     )
-    by_path = queries.count_taxonomy_by_year(session, years, site)
     # Every leaf node gets a row (0 when nothing was listed there), then any path the archive holds.
     paths: list[str | None] = [n.path for n in taxonomy if not n.children]
     paths += sorted({p for _, p in by_path if p not in paths and p is not None})

@@ -8,12 +8,16 @@ totals count distinct items; removed items still count unless ``online_only``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, cast, extract, func, or_, select
+from sqlalchemy import Integer, Select, and_, case, cast, extract, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from storage.models import Column, Finding, Item, ItemColumn, Site
 
@@ -45,8 +49,30 @@ class SiteInfo:
     cms: str | None
 
 
+class _YearOf(FunctionElement[int]):
+    """The year of a date column as an integer."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "year_of"
+
+
+@compiles(_YearOf)
+def _year_of_default(element: _YearOf, compiler: SQLCompiler, **kw: Any) -> str:
+    (value,) = element.clauses
+    return compiler.process(cast(extract("year", value), Integer), **kw)
+
+
+@compiles(_YearOf, "sqlite")
+def _year_of_sqlite(element: _YearOf, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps a DATE as 'YYYY-MM-DD' text: its first four characters are the year, and cutting
+    # them is several times cheaper than STRFTIME over a million rows.
+    (value,) = element.clauses
+    return f"CAST(substr({compiler.process(value, **kw)}, 1, 4) AS INTEGER)"
+
+
 def _year_of(value: Any) -> Any:
-    return cast(extract("year", value), Integer)
+    return _YearOf(value)
 
 
 def _in_year(year: int) -> Any:
@@ -334,25 +360,81 @@ def count_under_by_year(
     session: Session, prefixes: list[str], years: list[int], site: str | None = None
 ) -> dict[str, dict[int, int]]:
     """site → {year: distinct items listed under any of the taxonomy ``prefixes`` (node or below)}."""
+    return count_groups_by_year(session, {"": prefixes}, years, site).get("", {})
+
+
+def is_under(path: str | None, prefix: str) -> bool:
+    """Whether the taxonomy ``path`` is the node ``prefix`` or lies below it."""
+    return path is not None and (path == prefix or path.startswith(prefix + "/"))
+
+
+def count_groups_by_year(
+    session: Session,
+    groups: dict[str, list[str]],
+    years: list[int],
+    site: str | None = None,
+    paths: Collection[str] | None = None,
+) -> dict[str, dict[str, dict[int, int]]]:
+    """group → site → {year: distinct items listed under any of the group's taxonomy prefixes}.
+
+    One pass over the memberships of the years' range answers every group: the membership paths
+    are matched to groups here (``paths``, the membership taxonomy paths the range holds, saves
+    looking them up), each item is reduced to one row with a 0/1 flag per group, and the flags are
+    summed per site and year — an item listed twice in a group still counts once.
+    """
+    if paths is None:
+        paths = _membership_paths(session, years, site)
+    members = {
+        key: sorted({p for p in paths if any(is_under(p, prefix) for prefix in prefixes)})
+        for key, prefixes in groups.items()
+    }
+    wanted = sorted({p for found in members.values() for p in found})
+    out: dict[str, dict[str, dict[int, int]]] = {key: {} for key in groups}
+    if not wanted:
+        return out
+    keys = list(groups)
     year_expr = _year_of(Item.counted_on)
-    under = or_(*(_under(ItemColumn.taxonomy_path, p) for p in prefixes))
-    ids: Any = (
-        select(Item.site_id, Item.id.label("item_id"), year_expr.label("year"))
-        .join(ItemColumn, ItemColumn.item_id == Item.id)
-        .where(_year_range(years), under)
+    flags = [
+        func.max(case((ItemColumn.taxonomy_path.in_(members[key]), 1), else_=0)).label(f"g{n}")
+        if members[key]
+        else func.max(0).label(f"g{n}")
+        for n, key in enumerate(keys)
+    ]
+    per_item: Any = (
+        select(Item.site_id, year_expr.label("year"), *flags)
+        .select_from(ItemColumn)
+        .join(Item, Item.id == ItemColumn.item_id)
+        # No filter on the path: an IN list there makes SQLite seek once per path for every item.
+        .where(_year_range(years))
+        .group_by(Item.id, Item.site_id, year_expr)
+    )
+    per_item = _site_filter(per_item, site, Item.site_id).subquery()
+    stmt: Any = select(
+        per_item.c.site_id,
+        per_item.c.year,
+        *(func.sum(per_item.c[f"g{n}"]) for n in range(len(keys))),
+    ).group_by(per_item.c.site_id, per_item.c.year)
+    slugs = _slugs(session)
+    for site_id, year, *sums in session.execute(stmt):
+        for key, n in zip(keys, sums, strict=True):
+            if n:  # every item of the range has a row; those under none of a group's paths add 0
+                out[key].setdefault(slugs[site_id], dict.fromkeys(years, 0))[int(year)] = int(n)
+    return out
+
+
+def _membership_paths(session: Session, years: list[int], site: str | None) -> set[str]:
+    stmt: Any = (
+        select(ItemColumn.taxonomy_path)
+        .join(Item, Item.id == ItemColumn.item_id)
+        .where(_year_range(years), ItemColumn.taxonomy_path.is_not(None))
         .distinct()
     )
-    ids = _site_filter(ids, site, Item.site_id).subquery()
-    stmt: Any = (
-        select(Site.slug, ids.c.year, func.count())
-        .select_from(ids)
-        .join(Site, Site.id == ids.c.site_id)
-        .group_by(Site.slug, ids.c.year)
-    )
-    out: dict[str, dict[int, int]] = {}
-    for slug, year, n in session.execute(stmt):
-        out.setdefault(slug, dict.fromkeys(years, 0))[int(year)] = int(n)
-    return out
+    stmt = _site_filter(stmt, site, Item.site_id)
+    return set(session.execute(stmt).scalars())
+
+
+def _slugs(session: Session) -> dict[int, str]:
+    return {site_id: slug for site_id, slug in session.execute(select(Site.id, Site.slug))}
 
 
 def count_kinds_by_year(
@@ -586,7 +668,7 @@ def count_taxonomy_by_year(
         .group_by(Item.site_id, ItemColumn.taxonomy_path, year_expr)
     )
     stmt = _site_filter(stmt, site, Item.site_id)
-    slugs = dict(session.execute(select(Site.id, Site.slug)).tuples().all())
+    slugs = _slugs(session)
     out: dict[tuple[str, str | None], dict[int, int]] = {}
     for site_id, path, year, n in session.execute(stmt):
         out.setdefault((slugs[site_id], path), dict.fromkeys(years, 0))[int(year)] = int(n)

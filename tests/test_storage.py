@@ -21,10 +21,12 @@ from storage.models import Base, Column, CrawlRun, Item, ItemColumn, Site
 from storage.queries import (
     CountRow,
     count_distinct_items,
+    count_groups_by_year,
     count_in_column,
     count_in_subtree,
     count_in_taxonomy_columns,
     count_items,
+    count_under_by_year,
     list_sites,
 )
 from storage.testing import temporary_database
@@ -429,3 +431,32 @@ def test_subtree_counts_distinct_items_up_to_a_date(db: Database) -> None:
         assert count_in_subtree(s, "h", "政务公开重点工作", until=date(2018, 12, 31)) == 2
         assert count_in_subtree(s, "h", "政务公开重点工作", year=2017) == 1
         assert count_in_subtree(s, "h", "政务公开重点工作/财政信息", until=date(2018, 12, 31)) == 2
+
+
+def test_group_counts_in_one_pass_count_each_item_once_per_group(db: Database) -> None:
+    with db.session() as s:
+        site = repo.ensure_site(s, "h", "H", "http://h/", None)
+        root = _column(s, site, "重点工作", "http://h/zd/", "政务公开重点工作")
+        leaf = _column(s, site, "财政信息", "http://h/cz/", "政务公开重点工作/财政信息")
+        other = _column(s, site, "安全生产", "http://h/aq/", "政务公开重点工作/安全生产")
+        near = _column(s, site, "重点工作其他", "http://h/zx/", "政务公开重点工作X")
+        _listing(s, site, root, "http://h/1.html", date(2018, 3, 1), "政务公开重点工作")
+        _listing(s, site, leaf, "http://h/1.html", date(2018, 3, 1), "政务公开重点工作/财政信息")
+        _listing(s, site, other, "http://h/1.html", date(2018, 3, 1), "政务公开重点工作/安全生产")
+        _listing(s, site, leaf, "http://h/2.html", date(2017, 3, 1), "政务公开重点工作/财政信息")
+        _listing(s, site, other, "http://h/3.html", date(2018, 5, 1), "政务公开重点工作/安全生产")
+        _listing(s, site, near, "http://h/4.html", date(2018, 3, 1), "政务公开重点工作X")
+        groups = {
+            "feature": ["政务公开重点工作"],
+            "kept": ["政务公开重点工作/财政信息", "政务公开重点工作/安全生产"],
+            "finance": ["政务公开重点工作/财政信息"],
+            "none": ["政务公开重点工作/没有"],
+        }
+        found = count_groups_by_year(s, groups, [2017, 2018], "h")
+        # 1.html is listed three times under the feature column and twice in "kept": once each.
+        assert found["feature"] == {"h": {2017: 1, 2018: 2}}
+        assert found["kept"] == {"h": {2017: 1, 2018: 2}}
+        assert found["finance"] == {"h": {2017: 1, 2018: 1}}
+        assert found["none"] == {}
+        assert count_under_by_year(s, ["政务公开重点工作"], [2018]) == {"h": {2018: 2}}
+        assert count_under_by_year(s, ["政务公开重点工作X"], [2018], "h") == {"h": {2018: 1}}
