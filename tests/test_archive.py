@@ -133,6 +133,10 @@ def test_sweep_finds_every_change_and_nothing_else(tiny_site, tmp_path):
     assert full["edited"] <= edited <= full["edited"] | full["redated"] | full["hijacked"]
     assert findings.get("redated", set()) == full["redated"]
     assert full["hijacked"] <= findings.get("hijacked", set())
+    edited_url = sorted(full["edited"])[0]
+    shown = run_zwgk("diff", edited_url, "--data", str(tmp_path))
+    assert shown.returncode == 0, shown.stderr
+    assert "--- v1 " in shown.stdout and "+++ v2 " in shown.stdout and "\n+" in shown.stdout
     # Removed items still count: nothing the archive held is lost, the new ones are added.
     earlier_total = sum(replica.truth(tiny_site)["totals"]["items_by_year"].values())
     assert items == earlier_total + len(full["new"])

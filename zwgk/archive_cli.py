@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from audit.versions import version_lines
 from crawler.extract import decode_body
 from pipelines.normalise import canonical_url
 from storage.db import data_folder, database_url, open_database
@@ -104,28 +105,14 @@ def diff(args: argparse.Namespace) -> int:
         )
         return 0
     lines = difflib.unified_diff(
-        _version_lines(old),
-        _version_lines(new),
+        version_lines(old),
+        version_lines(new),
         fromfile=f"v{old.version_no} {old.captured_at.isoformat(timespec='seconds')}",
         tofile=f"v{new.version_no} {new.captured_at.isoformat(timespec='seconds')}",
         lineterm="",
     )
     print("\n".join(lines))
     return 0
-
-
-def _version_lines(version: ItemVersion) -> list[str]:
-    fields = [
-        f"标题: {version.title or ''}",
-        f"发布日期: {version.published_on or ''}",
-        f"成文日期: {version.written_on or ''}",
-        f"文号: {version.doc_no or ''}",
-        f"索引号: {version.index_no or ''}",
-        f"发布机构: {version.publisher or ''}",
-        "",
-    ]
-    body = (version.body_text or "").replace("。", "。\n").splitlines()
-    return fields + [line for line in body if line.strip()]
 
 
 def _date(text: str) -> date:

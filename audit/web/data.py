@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from audit.versions import version_lines
 from storage.models import Capture, Column, CrawlRun, Finding, Item, ItemColumn, ItemVersion, Site
 
 logger = logging.getLogger(__name__)
@@ -249,21 +250,6 @@ def capture_location(session: Session, uri: str, when: datetime, digest: str) ->
         return None
     best = min(found, key=lambda r: abs((r.fetched_at - when).total_seconds()))
     return best.warc_file, int(best.warc_offset)
-
-
-def version_lines(version: ItemVersion) -> list[str]:
-    """A version as lines for a diff: its metadata, then its text a sentence a line."""
-    fields = [
-        f"标题: {version.title or ''}",
-        f"发布日期: {version.published_on or ''}",
-        f"成文日期: {version.written_on or ''}",
-        f"文号: {version.doc_no or ''}",
-        f"索引号: {version.index_no or ''}",
-        f"发布机构: {version.publisher or ''}",
-        "",
-    ]
-    body = (version.body_text or "").replace("。", "。\n").splitlines()
-    return fields + [line for line in body if line.strip()]
 
 
 def version_diff(old: ItemVersion, new: ItemVersion) -> list[tuple[str, str]]:
