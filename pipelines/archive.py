@@ -75,7 +75,7 @@ class ArchivePipeline:
         self.max_bytes = max_bytes
         self.db_url = db_url
         self.writer: WarcWriter | None = None
-        self.last: dict[str, tuple[str, datetime]] = {}
+        self.last_by_site: dict[str, dict[str, tuple[str, datetime]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -87,13 +87,23 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         spider: Any = self.crawler.spider
-        db = open_database(self.db_url)
-        with db.session() as session:
-            self.last = last_payloads(session, spider.profile.slug)
-        db.dispose()
+        profile = getattr(spider, "profile", None)
+        if profile is not None:
+            self._last_of(profile.slug)
         self.folder.mkdir(parents=True, exist_ok=True)
         repair_abandoned(self.folder)
-        self.writer = WarcWriter(self.folder, operator=f"zwgk crawl of {spider.profile.slug}")
+        operator = f"zwgk crawl of {profile.slug}" if profile is not None else "zwgk worker"
+        self.writer = WarcWriter(self.folder, operator=operator)
+
+    def _last_of(self, slug: str) -> dict[str, tuple[str, datetime]]:
+        """The last full capture's payload digest of every URL of ``slug`` (loaded once per site)."""
+        last = self.last_by_site.get(slug)
+        if last is None:
+            db = open_database(self.db_url)
+            with db.session() as session:
+                last = self.last_by_site[slug] = last_payloads(session, slug)
+            db.dispose()
+        return last
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Fetched):
@@ -101,7 +111,8 @@ class ArchivePipeline:
         assert self.writer is not None
         fetched_at = datetime.fromisoformat(item.fetched_at) if item.fetched_at else datetime.now(UTC)
         digest = payload_digest(item.body)
-        previous = self.last.get(item.url)
+        last = self._last_of(item.site)
+        previous = last.get(item.url)
         revisit = previous if item.status == 200 and previous is not None and previous[0] == digest else None
         location = self.writer.write_exchange(
             item.url,
@@ -118,7 +129,7 @@ class ArchivePipeline:
         item.payload_digest, item.record_type = location.payload_digest, location.record_type
         item.changed = revisit is None
         if revisit is None and item.status == 200:
-            self.last[item.url] = (digest, fetched_at)
+            last[item.url] = (digest, fetched_at)
         if self.crawler.stats:
             self.crawler.stats.inc_value(f"zwgk/warc_{location.record_type}")
         return item

@@ -33,7 +33,9 @@ class IntegrityPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Fetched) or item.status != 200 or item.page_kind not in SCANNED_KINDS:
             return item
-        profile: Any = getattr(self.crawler.spider, "profile", None)
+        spider: Any = self.crawler.spider
+        # A worker crawls many sites: the record names its own.
+        profile: Any = spider.site_profile(item.site) if hasattr(spider, "site_profile") else None
         content_type = next((v for k, v in item.response_headers if k.lower() == "content-type"), None)
         if content_type and "html" not in content_type.lower():
             return item

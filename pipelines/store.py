@@ -9,19 +9,27 @@ of the same crawl ends in the same state as an unbroken one.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, replace
+import random
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from scrapy.crawler import Crawler
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Listing, SiteSeen
 from storage import evidence, repository
 from storage.db import Database, database_url, open_database
+from storage.models import Column as ColumnRow
 from taxonomy import default_taxonomy
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 # Finding kinds the integrity scan decides afresh on every scanned page.
 PAGE_SIGNAL_KINDS = ("hijacked", "hidden_link", "spam", "cloaking")
@@ -46,80 +54,205 @@ def detail_fields(detail: Detail) -> dict[str, Any]:
     return fields
 
 
+@dataclass
+class _SiteRun:
+    """One site's part of a crawl: its ids, its crawl run, and its records waiting for the next batch."""
+
+    slug: str
+    site_id: int
+    run_id: int | None = None
+    column_ids: dict[str, int] = field(default_factory=dict)
+    listings: list[repository.ListingRow] = field(default_factory=list)
+    details: list[repository.DetailRow] = field(default_factory=list)
+    detail_urls: set[str] = field(default_factory=set)
+    captures: list[evidence.CaptureRow] = field(default_factory=list)
+    signals: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    scanned: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.captures.clear()
+        self.signals.clear()
+        self.scanned.clear()
+        self.listings.clear()
+        self.details.clear()
+        self.detail_urls.clear()
+
+
+# Attempts at a batch that PostgreSQL aborted as a deadlock (workers writing the same items).
+DEADLOCK_ATTEMPTS = 6
+
+
 class StorePipeline:
-    def __init__(self, crawler: Crawler, db_url: str, batch: int) -> None:
+    """Write every site's records; a crawl run per site (per worker and site in a distributed crawl).
+
+    In a distributed crawl (``ZWGK_DISTRIBUTED``) other workers write the same sites at the same
+    time: every write is committed at once (a batch at a time), a batch PostgreSQL aborts as a
+    deadlock is retried, and a column another worker began is looked up in the database.
+    """
+
+    def __init__(self, crawler: Crawler, db_url: str, batch: int, distributed: bool = False) -> None:
         self.crawler = crawler
         self.db_url = db_url
         self.batch = batch
+        self.distributed = distributed
         self.db: Database | None = None
         self.session: Session | None = None
-        self.site_id: int | None = None
-        self.run_id: int | None = None
-        self.column_ids: dict[str, int] = {}
+        self.sites: dict[str, _SiteRun] = {}
         self.pending = 0
-        self.listings: list[repository.ListingRow] = []
-        self.details: list[repository.DetailRow] = []
-        self.detail_urls: set[str] = set()
-        self.captures: list[evidence.CaptureRow] = []
-        self.signals: dict[str, list[dict[str, Any]]] = {}
-        self.scanned: list[str] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         url = crawler.settings.get("ZWGK_DB_URL") or database_url()
-        return cls(crawler, url, crawler.settings.getint("ZWGK_STORE_BATCH", 500))
+        return cls(
+            crawler,
+            url,
+            crawler.settings.getint("ZWGK_STORE_BATCH", 500),
+            crawler.settings.getbool("ZWGK_DISTRIBUTED", False),
+        )
+
+    # Kept for callers reading the single site's ids.
+    @property
+    def site_id(self) -> int | None:
+        return next(iter(self.sites.values())).site_id if self.sites else None
+
+    @property
+    def run_id(self) -> int | None:
+        return next(iter(self.sites.values())).run_id if self.sites else None
+
+    @property
+    def listings(self) -> list[repository.ListingRow]:
+        return [row for site in self.sites.values() for row in site.listings]
+
+    @property
+    def details(self) -> list[repository.DetailRow]:
+        return [row for site in self.sites.values() for row in site.details]
 
     def open_spider(self) -> None:
         spider: Any = self.crawler.spider
         self.db = open_database(self.db_url)
         self.session = Session(self.db.engine)
-        profile = spider.profile
-        self.site_id = repository.ensure_site(
+        profile = getattr(spider, "profile", None)
+        if profile is not None:
+            self._site(profile.slug)
+            self.session.commit()
+
+    def _site(self, slug: str) -> _SiteRun:
+        """The site ``slug``'s state, its site row ensured and its crawl run begun on first use."""
+        site = self.sites.get(slug)
+        if site is not None:
+            return site
+        assert self.session is not None
+        spider: Any = self.crawler.spider
+        own = getattr(spider, "profile", None)
+        profile = own if own is not None and own.slug == slug else spider.site_profile(slug)
+        site_id = repository.ensure_site(
             self.session, profile.slug, profile.name, profile.base_url, profile.cms
         )
-        self.run_id = repository.start_run(self.session, self.site_id, spider.crawl_mode, spider.target_label)
-        self.session.commit()
+        site = self.sites[slug] = _SiteRun(slug, site_id)
+        site.run_id = repository.start_run(
+            self.session, site_id, spider.crawl_mode, self._target(spider, slug)
+        )
+        if self.distributed:
+            self.session.commit()
+        return site
+
+    @staticmethod
+    def _target(spider: Any, slug: str) -> str:
+        label = getattr(spider, "target_label", None)
+        if getattr(spider, "profile", None) is not None and label:
+            return str(label)
+        return str(getattr(spider, "home_urls", {}).get(slug) or slug)
 
     def process_item(self, item: Any) -> Any:
-        assert self.session is not None and self.site_id is not None
+        assert self.session is not None
+        site = self._site(item.site)
         now = datetime.now(UTC)
         if isinstance(item, Fetched):
-            self._buffer_capture(item, now)
+            self._buffer_capture(site, item, now)
         elif isinstance(item, Listing):
-            self._buffer_listing(item, now)
+            self._buffer_listing(site, item, now)
         elif isinstance(item, Detail):
-            self.details.append(repository.DetailRow(item.url, detail_fields(item), now))
-            self.detail_urls.add(item.url)
+            site.details.append(repository.DetailRow(item.url, detail_fields(item), now))
+            site.detail_urls.add(item.url)
         elif isinstance(item, SiteSeen):
             self._flush()  # the buffered records belong to the site seen before
-            self.site_id = repository.ensure_site(self.session, item.site, item.name, item.base_url, item.cms)
+            self._write(
+                lambda: repository.ensure_site(self._session(), item.site, item.name, item.base_url, item.cms)
+            )
         elif isinstance(item, ColumnSeen):
             node = default_taxonomy().get(item.taxonomy_code) if item.taxonomy_code else None
-            self.column_ids[item.column_url] = repository.ensure_column(
-                self.session, self.site_id, item.column_path, item.column_url, item.cms,
-                item.taxonomy_code, node.path if node else None, item.taxonomy_rule, now,
-            )  # fmt: skip
+            site.column_ids[item.column_url] = self._write(
+                lambda: repository.ensure_column(
+                    self._session(),
+                    site.site_id,
+                    item.column_path,
+                    item.column_url,
+                    item.cms,
+                    item.taxonomy_code,
+                    node.path if node else None,
+                    item.taxonomy_rule,
+                    now,
+                )  # fmt: skip
+            )
         elif isinstance(item, Delisted):
             self._flush()
-            evidence.record_delisting(
-                self.session, self.site_id, self._column_id(item.column_url), item.url, item.page_status, now,
-                self.run_id,
-            )  # fmt: skip
+            column_id = self._column_id(site, item.column_url)
+            self._write(
+                lambda: evidence.record_delisting(
+                    self._session(), site.site_id, column_id, item.url, item.page_status, now, site.run_id
+                )
+            )
         elif isinstance(item, ColumnWalk):
-            repository.record_column_walk(
-                self.session, self._column_id(item.column_url), item.pages, item.found, item.declared_total,
-                item.declared_pages, item.status, item.note, now,
-            )  # fmt: skip
+            column_id = self._column_id(site, item.column_url)
+            self._write(
+                lambda: repository.record_column_walk(
+                    self._session(),
+                    column_id,
+                    item.pages,
+                    item.found,
+                    item.declared_total,
+                    item.declared_pages,
+                    item.status,
+                    item.note,
+                    now,
+                )  # fmt: skip
+            )
         self.pending += 1
         if self.pending >= self.batch:
             self._commit()
         return item
 
-    def _buffer_capture(self, item: Fetched, now: datetime) -> None:
+    def _session(self) -> Session:
+        assert self.session is not None
+        return self.session
+
+    def _write(self, statement: Callable[[], _T]) -> _T:
+        """Run a statement now; in a distributed crawl in a transaction of its own, retried on deadlock."""
+        if not self.distributed:
+            return statement()
+        self._commit()
+        return self._retrying(statement)
+
+    def _retrying(self, work: Callable[[], _T]) -> _T:
+        assert self.session is not None
+        for attempt in range(DEADLOCK_ATTEMPTS):
+            try:
+                result = work()
+                self.session.commit()
+                return result
+            except DBAPIError as exc:
+                self.session.rollback()
+                if attempt + 1 == DEADLOCK_ATTEMPTS or not _is_retryable(exc):
+                    raise
+                logger.warning("store: %s; retrying the batch", str(exc.orig).splitlines()[0])
+                time.sleep(0.05 * (attempt + 1) + random.random() * 0.1)
+        raise AssertionError("unreachable")
+
+    def _buffer_capture(self, site: _SiteRun, item: Fetched, now: datetime) -> None:
         if item.warc_file is None or item.warc_offset is None or item.payload_digest is None:
             return  # no WARC evidence configured (scrapy crawl without ZWGK_WARC_DIR)
         content_type = next((v for k, v in item.response_headers if k.lower() == "content-type"), None)
-        self.captures.append(
+        site.captures.append(
             evidence.CaptureRow(
                 url=item.url,
                 page_kind=item.page_kind,
@@ -137,16 +270,16 @@ class StorePipeline:
         )
         if item.status == 200 and item.page_kind in ("home", "hub", "list", "detail"):
             if item.signals:
-                self.signals[item.url] = item.signals
+                site.signals[item.url] = item.signals
             else:
-                self.scanned.append(item.url)
+                site.scanned.append(item.url)
 
-    def _buffer_listing(self, item: Listing, now: datetime) -> None:
-        if item.url in self.detail_urls:
+    def _buffer_listing(self, site: _SiteRun, item: Listing, now: datetime) -> None:
+        if item.url in site.detail_urls:
             # Listings are written before details; this one must not overtake its item's detail.
             self._flush()
         row = repository.ListingRow(
-            column_id=self._column_id(item.column_url),
+            column_id=self._column_id(site, item.column_url, item.column_path),
             url=item.url,
             list_title=item.title,
             list_date=item.list_date,
@@ -158,31 +291,51 @@ class StorePipeline:
             taxonomy_version=item.taxonomy_version,
             seen_at=now,
         )
-        self.listings.append(row)
+        site.listings.append(row)
 
     def _flush(self) -> None:
+        """Write every site's buffered records (in a distributed crawl: and commit them)."""
+        if self.distributed:
+            if any(self._has_buffered(site) for site in self.sites.values()):
+                self._retrying(self._flush_all)
+            return
+        self._flush_all()
+
+    @staticmethod
+    def _has_buffered(site: _SiteRun) -> bool:
+        return bool(site.captures or site.listings or site.details or site.signals or site.scanned)
+
+    def _flush_all(self) -> None:
+        for site in self.sites.values():
+            if self._has_buffered(site):
+                self._flush_site(site)
+        # Only once every statement succeeded: a batch rolled back is written again from its buffers.
+        for site in self.sites.values():
+            site.clear()
+
+    def _flush_site(self, site: _SiteRun) -> None:
         """Write the buffered captures, listings, then details (a detail may need its listing and
         points at its capture), then link captures to items and keep what the page scans found."""
-        assert self.session is not None and self.site_id is not None
+        session = self._session()
         now = datetime.now(UTC)
-        ids = evidence.record_captures(self.session, self.site_id, self.run_id, self.captures)
-        capture_of = {row.url: capture_id for row, capture_id in zip(self.captures, ids, strict=True)}
-        details = [replace(row, capture_id=capture_of.get(row.url)) for row in self.details]
-        repository.record_listings(self.session, self.site_id, self.listings)
-        repository.record_details(self.session, self.site_id, details, run_id=self.run_id)
-        if self.captures:
-            evidence.link_captures(self.session, self.site_id, self.run_id)
-        for url, signals in self.signals.items():
+        captures, listings, details = site.captures, site.listings, site.details
+        if self.distributed:
+            # One order of rows for every worker, so concurrent batches lock rows in the same order.
+            captures = sorted(captures, key=lambda row: row.url)
+            listings = sorted(listings, key=lambda row: row.url)
+            details = sorted(details, key=lambda row: row.url)
+        ids = evidence.record_captures(session, site.site_id, site.run_id, captures)
+        capture_of = {row.url: capture_id for row, capture_id in zip(captures, ids, strict=True)}
+        details = [replace(row, capture_id=capture_of.get(row.url)) for row in details]
+        repository.record_listings(session, site.site_id, listings)
+        repository.record_details(session, site.site_id, details, run_id=site.run_id)
+        if captures:
+            evidence.link_captures(session, site.site_id, site.run_id)
+        for url, signals in site.signals.items():
             evidence.record_page_signals(
-                self.session, self.site_id, url, signals, now, capture_of.get(url), self.run_id
+                session, site.site_id, url, signals, now, capture_of.get(url), site.run_id
             )
-        evidence.resolve_cleared(self.session, self.site_id, PAGE_SIGNAL_KINDS, self.scanned, now)
-        self.captures.clear()
-        self.signals.clear()
-        self.scanned.clear()
-        self.listings.clear()
-        self.details.clear()
-        self.detail_urls.clear()
+        evidence.resolve_cleared(session, site.site_id, PAGE_SIGNAL_KINDS, site.scanned, now)
 
     def _commit(self) -> None:
         assert self.session is not None
@@ -190,11 +343,27 @@ class StorePipeline:
         self.session.commit()
         self.pending = 0
 
-    def _column_id(self, column_url: str) -> int:
-        try:
-            return self.column_ids[column_url]
-        except KeyError:
-            raise RuntimeError(f"a record names column {column_url} before the column was seen") from None
+    def _column_id(self, site: _SiteRun, column_url: str, column_path: str | None = None) -> int:
+        column_id = site.column_ids.get(column_url)
+        if column_id is None and self.distributed:
+            column_id = self._lookup_column(site, column_url)
+        if column_id is None:
+            raise RuntimeError(f"a record names column {column_url} before the column was seen")
+        site.column_ids[column_url] = column_id
+        return column_id
+
+    def _lookup_column(self, site: _SiteRun, column_url: str) -> int | None:
+        """The id of a column another worker began (it commits its column before walking on)."""
+        session = self._session()
+        for attempt in range(20):
+            found = session.scalar(
+                select(ColumnRow.id).where(ColumnRow.site_id == site.site_id, ColumnRow.url == column_url)
+            )
+            if found is not None:
+                return int(found)
+            session.commit()  # a fresh snapshot for the next look
+            time.sleep(0.05 * (attempt + 1))
+        return None
 
     def close_spider(self) -> None:
         if self.session is None or self.db is None:
@@ -202,10 +371,19 @@ class StorePipeline:
         self._commit()
         raw = self.crawler.stats.get_stats() if self.crawler.stats else {}
         stats = {k: v for k, v in raw.items() if isinstance(v, int | float | str)}
-        fatal = getattr(self.crawler.spider, "fatal", None)
-        status, code = ("failed", 3) if fatal else ("ok", 0)
-        assert self.run_id is not None
-        repository.finish_run(self.session, self.run_id, status, code, {**stats, "fatal": fatal})
+        spider: Any = self.crawler.spider
+        for site in self.sites.values():
+            fatal = getattr(spider, "fatal_by_site", {}).get(site.slug) or (
+                getattr(spider, "fatal", None) if not self.distributed else None
+            )
+            status, code = ("failed", 3) if fatal else ("ok", 0)
+            assert site.run_id is not None
+            repository.finish_run(self.session, site.run_id, status, code, {**stats, "fatal": fatal})
         self.session.commit()
         self.session.close()
         self.db.dispose()
+
+
+def _is_retryable(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return "deadlock" in text or "could not serialize" in text or "database is locked" in text

@@ -23,9 +23,14 @@ logger = logging.getLogger(__name__)
 
 
 def db_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--data", metavar="DIR", help="data folder (default $ZWGK_DATA or ./zwgk-data)")
-    group.add_argument("--db", metavar="URL", help="any SQLAlchemy database URL instead of the data folder")
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="data folder: SQLite file, WARC files, locks (default $ZWGK_DATA or ./zwgk-data)",
+    )
+    parser.add_argument(
+        "--db", metavar="URL", help="any SQLAlchemy database URL instead of the data folder's SQLite"
+    )
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

@@ -47,8 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     profile.add_argument("--spec", default="qingshi")
 
     crawl = sub.add_parser("crawl", help="crawl a portal: TARGET is a site-profile YAML or the portal's URL")
-    crawl.add_argument("target")
+    crawl.add_argument("target", nargs="+", help="one target; several only with --redis")
     audit_cli.db_options(crawl)
+    crawl.add_argument(
+        "--redis",
+        metavar="URL",
+        help="queue the targets for `zwgk worker` processes sharing this Redis, and return at once",
+    )
+    crawl.add_argument("--redis-prefix", default="zwgk", metavar="P", help="Redis key prefix (default zwgk)")
     crawl.add_argument("--site", metavar="SLUG", help="slug for a portal given by URL (default: its host)")
     crawl.add_argument("--json", action="store_true", help="print the run summary as JSON")
     mode = crawl.add_mutually_exclusive_group()
@@ -76,6 +82,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     crawl.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
+    )
+
+    worker = sub.add_parser(
+        "worker", help="crawl whatever `zwgk crawl --redis` queued, with any number of other workers"
+    )
+    worker.add_argument("--redis", metavar="URL", required=True, help="the Redis holding the queue")
+    worker.add_argument("--redis-prefix", default="zwgk", metavar="P", help="Redis key prefix (default zwgk)")
+    worker.add_argument("--db", metavar="URL", help="the shared database (PostgreSQL; SQLite for one worker)")
+    worker.add_argument(
+        "--data",
+        metavar="DIR",
+        help="this worker's data folder: WARC files (and the SQLite file without --db)",
+    )
+    worker.add_argument(
+        "--idle-exit",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="exit once nothing was queued or in flight on any worker for S seconds (default 10)",
+    )
+    worker.add_argument(
+        "--wait", type=float, default=0.0, metavar="S", help="wait up to S seconds for a run to be queued"
+    )
+    worker.add_argument("--json", action="store_true", help="print the worker's summary as JSON")
+    worker.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    worker.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
     )
 
@@ -107,9 +140,18 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "replica":
         return _replica(args)
     if args.command == "crawl":
-        from zwgk.commands import crawl
+        from zwgk.commands import crawl, enqueue_crawl
 
+        if args.redis:
+            return enqueue_crawl(args)
+        if len(args.target) != 1:
+            raise ValueError("crawl one target at a time, or queue several with --redis URL")
+        args.target = args.target[0]
         return crawl(args)
+    if args.command == "worker":
+        from zwgk.commands import worker
+
+        return worker(args)
     if args.command == "audit":
         return audit_cli.run(args)
     if args.command == "serve":

@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 from crawler.monitors import check_run
 from crawler.profile import load_profile
-from crawler.runner import EXIT_OK, run_crawl
+from crawler.runner import EXIT_OK, EXIT_PARTIAL, run_crawl
 from crawler.settings import ZWGK_MONITOR_MIN_HISTORY, ZWGK_MONITOR_MIN_SHARE
 from crawler.spiders.portal import slug_for_url
 from storage.db import data_folder, database_url, open_database
@@ -104,3 +106,104 @@ def _report(db: Any, slug: str, stats: dict[str, Any]) -> dict[str, Any]:
     alerts = check_run(stats, history, ZWGK_MONITOR_MIN_SHARE, ZWGK_MONITOR_MIN_HISTORY)
     summary["alerts"] = [alert.__dict__ for alert in alerts]
     return summary
+
+
+def enqueue_crawl(args: argparse.Namespace) -> int:
+    """``zwgk crawl TARGET... --redis URL``: queue the sites for workers and return."""
+    from crawler.distributed import connect, enqueue
+
+    url = database_url(args.data, args.db)
+    db = open_database(url)  # the schema exists before any worker writes
+    db.dispose()
+    client = connect(args.redis)
+    run, slugs = enqueue(
+        client,
+        args.target,
+        prefix=args.redis_prefix,
+        mode=args.mode,
+        revalidate_fraction=args.revalidate_fraction,
+        site=args.site,
+    )
+    report = {"run": run, "sites": slugs, "redis": args.redis, "prefix": args.redis_prefix}
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        Console(stderr=True).print(f"queued {len(slugs)} site(s) in run {run}: {', '.join(slugs)}")
+    return EXIT_OK
+
+
+class SqliteTaken(RuntimeError):
+    """Another worker already writes this SQLite file."""
+
+
+def _sqlite_worker_lock(url: str) -> Any:
+    """An exclusive lock beside the SQLite file: SQLite takes one worker, never two."""
+    import fcntl
+
+    from sqlalchemy import make_url
+
+    path = Path(make_url(url).database or "")
+    lock = path.with_name(path.name + ".worker.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    handle = lock.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise SqliteTaken(
+            f"{path} is a SQLite database and already has a worker ({holder}); SQLite cannot be "
+            "shared by several workers: run one worker, or give every worker --db postgresql://…"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
+def worker(args: argparse.Namespace) -> int:
+    """``zwgk worker``: crawl the queued run with the other workers until it is done."""
+    from crawler.distributed import run_worker
+
+    url = database_url(args.data, args.db)
+    db = open_database(url)
+    sqlite = db.engine.dialect.name == "sqlite"
+    db.dispose()
+    console = Console(stderr=True, soft_wrap=True)
+    lock = None
+    if sqlite:
+        try:
+            lock = _sqlite_worker_lock(url)
+        except SqliteTaken as exc:
+            console.print(f"zwgk: error: {exc}", highlight=False)
+            return EXIT_ALREADY_RUNNING
+    folder = data_folder(args.data)
+    try:
+        summary = run_worker(
+            args.redis,
+            url,
+            prefix=args.redis_prefix,
+            warc_dir=str(folder / "warc"),
+            idle_exit=args.idle_exit,
+            wait_for_run=args.wait,
+            log_level="INFO" if args.verbose else "WARNING",
+            overrides=_settings_overrides(args.set),
+        )
+    finally:
+        if lock is not None:
+            lock.close()
+    if args.json:
+        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        console.print(
+            f"worker {summary.get('worker')}: run {summary['run']}, sites {', '.join(summary['sites']) or '-'}, "
+            f"pages {summary['pages']}, {summary.get('seconds', 0)} s",
+            highlight=False,
+        )
+    if summary.get("errors") or (summary["run"] and summary.get("finish_reason") != "finished"):
+        return 1
+    return EXIT_PARTIAL if summary.get("failed_sites") else EXIT_OK

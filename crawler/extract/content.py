@@ -104,7 +104,9 @@ def attachment_blocks(root: etree._Element) -> list[etree._Element]:
     return [
         el
         for el in root.iter()
-        if isinstance(el.tag, str) and (el.get("class") or el.get("id")) and not tokens.isdisjoint(_tokens(el))
+        if isinstance(el.tag, str)
+        and (el.get("class") or el.get("id"))
+        and not tokens.isdisjoint(_tokens(el))
     ]
 
 

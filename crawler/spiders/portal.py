@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
@@ -75,14 +75,102 @@ def slug_for_url(url: str) -> str:
 
 @dataclass
 class ColumnState:
-    """The bookkeeping of one column's walk."""
+    """A column being walked: its spec and adapter (the walk's counts live in a :class:`WalkState`)."""
 
     spec: ColumnSpec
     adapter: Adapter | None = None
+    site: str = ""
+
+
+class WalkState(Protocol):
+    """Where the walk bookkeeping lives: in memory for one process, in Redis for many workers
+    (``crawler.distributed.RedisWalkState``), so that list pages of one column may be processed by
+    different workers."""
+
+    def begin_column(self, site: str, column_url: str) -> bool:
+        """True the first time a column of ``site`` is begun (walked once per crawl)."""
+        ...
+
+    def add_seen(self, site: str, column_url: str, urls: Sequence[str]) -> list[tuple[int, int]]:
+        """Mark ``urls`` seen in the column; (index in ``urls``, position) of those new to it."""
+        ...
+
+    def seen(self, site: str, column_url: str) -> set[str]: ...
+
+    def count_page(
+        self, site: str, column_url: str, declared_total: int | None, declared_pages: int | None
+    ) -> None: ...
+
+    def totals(self, site: str, column_url: str) -> tuple[int, int, int | None, int | None]:
+        """(pages walked, items found, declared total, declared pages) of the column."""
+        ...
+
+    def claim_detail(self, site: str, url: str) -> bool:
+        """True the first time the detail page ``url`` is requested in this crawl."""
+        ...
+
+
+@dataclass
+class _MemoryColumn:
     seen: set[str] = field(default_factory=set)
     pages: int = 0
     declared_total: int | None = None
     declared_pages: int | None = None
+
+
+class MemoryWalkState:
+    """The walk bookkeeping of a single-process crawl."""
+
+    def __init__(self) -> None:
+        self.columns: dict[tuple[str, str], _MemoryColumn] = {}
+        self.requested: set[tuple[str, str]] = set()
+
+    def begin_column(self, site: str, column_url: str) -> bool:
+        if (site, column_url) in self.columns:
+            return False
+        self.columns[site, column_url] = _MemoryColumn()
+        return True
+
+    def _column(self, site: str, column_url: str) -> _MemoryColumn:
+        return self.columns.setdefault((site, column_url), _MemoryColumn())
+
+    def add_seen(self, site: str, column_url: str, urls: Sequence[str]) -> list[tuple[int, int]]:
+        column = self._column(site, column_url)
+        new = [index for index, url in enumerate(urls) if url not in column.seen]
+        out = []
+        for index in new:
+            column.seen.add(urls[index])
+            out.append((index, len(column.seen)))
+        return out
+
+    def seen(self, site: str, column_url: str) -> set[str]:
+        return set(self._column(site, column_url).seen)
+
+    def count_page(
+        self, site: str, column_url: str, declared_total: int | None, declared_pages: int | None
+    ) -> None:
+        column = self._column(site, column_url)
+        column.pages += 1
+        column.declared_total = declared_total if declared_total is not None else column.declared_total
+        column.declared_pages = declared_pages if declared_pages is not None else column.declared_pages
+
+    def totals(self, site: str, column_url: str) -> tuple[int, int, int | None, int | None]:
+        column = self._column(site, column_url)
+        return column.pages, len(column.seen), column.declared_total, column.declared_pages
+
+    def claim_detail(self, site: str, url: str) -> bool:
+        if (site, url) in self.requested:
+            return False
+        self.requested.add((site, url))
+        return True
+
+
+def url_profile(url: str, slug: str | None = None) -> SiteProfile:
+    """The profile of a portal known only by its URL: no columns yet (discovered from its home page)."""
+    host = urlsplit(url).hostname or ""
+    return SiteProfile(
+        slug=slug or slug_for_url(url), name=host, base_url=url, allowed_hosts=[host], columns=[], cms="mixed"
+    )
 
 
 def _header(response: Response, name: str) -> str | None:
@@ -96,7 +184,12 @@ def _failed_request(failure: Failure) -> Request:
 
 
 class PortalSpider(Spider):
-    """Walk every column of one portal (from a site profile, or discovered from its home page)."""
+    """Walk every column of one portal (from a site profile, or discovered from its home page).
+
+    Requests carry their site's slug in ``meta["site"]`` and list pages their column's path and CMS,
+    so that :class:`crawler.distributed.WorkerSpider` (one spider serving many sites, list pages of
+    one column processed by different workers) reuses every callback here.
+    """
 
     name = "portal"
 
@@ -106,6 +199,7 @@ class PortalSpider(Spider):
         profile: SiteProfile | None = None,
         mode: str = "full",
         revalidate_fraction: float | str = 1.0,
+        walk: WalkState | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -115,62 +209,95 @@ class PortalSpider(Spider):
         self.revalidate_fraction = float(revalidate_fraction)
         if not 0 <= self.revalidate_fraction <= 1:
             raise ValueError(f"--revalidate-fraction must be between 0 and 1, got {revalidate_fraction}")
-        self.known = CrawlState()
+        self.known_by_site: dict[str, CrawlState] = {}
         self.taxonomy = default_taxonomy()
         self.home_url: str | None = None
+        self.home_urls: dict[str, str] = {}
+        self.walk: WalkState = walk or MemoryWalkState()
+        self.columns: dict[tuple[str, str], ColumnState] = {}
+        self.fatal: str | None = None
+        self.fatal_by_site: dict[str, str] = {}
+        self.profiles: dict[str, SiteProfile] = {}
+        if profile is None and target is None and kwargs.get("distributed"):
+            self.target_label = "worker"
+            return
         if profile is None:
             if not target:
                 raise ValueError("the portal spider needs -a target=PROFILE.yaml or -a target=URL")
             if _URL.match(target):
                 self.home_url = target
-                host = urlsplit(target).hostname or ""
-                profile = SiteProfile(
-                    slug=kwargs.get("slug") or slug_for_url(target),
-                    name=host,
-                    base_url=target,
-                    allowed_hosts=[host],
-                    columns=[],
-                    cms="mixed",
-                )
+                profile = url_profile(target, kwargs.get("slug"))
             else:
                 profile = load_profile(target)
         self.profile = profile
+        self.profiles[profile.slug] = profile
+        if self.home_url is not None:
+            self.home_urls[profile.slug] = self.home_url
         self.target_label = target or profile.slug
-        self.columns: dict[str, ColumnState] = {}
-        self.requested_details: set[str] = set()
-        self.fatal: str | None = None
+
+    # -- sites -------------------------------------------------------------------------------
+
+    def site_profile(self, slug: str | None) -> SiteProfile:
+        """The profile of the site ``slug`` (a request's ``meta["site"]``; None: this crawl's one)."""
+        if slug is None:
+            return self.profile
+        return self.profiles[slug]
+
+    def _site_of(self, meta: Any) -> SiteProfile:
+        return self.site_profile(meta.get("site"))
+
+    def known(self, slug: str) -> CrawlState:
+        """What the archive already knows of ``slug`` (loaded once, for incremental and sweep runs)."""
+        state = self.known_by_site.get(slug)
+        if state is None:
+            state = self.known_by_site[slug] = self._load_known(slug)
+        return state
+
+    def _load_known(self, slug: str) -> CrawlState:
+        if self.crawl_mode == "full":
+            return CrawlState()
+        db = open_database(self.settings.get("ZWGK_DB_URL") or database_url())
+        with db.session() as session:
+            state = crawl_state(session, slug)
+        db.dispose()
+        logger.info("%s crawl of %s: %d items already known", self.crawl_mode, slug, len(state.items))
+        return state
+
+    def _fail(self, slug: str, message: str) -> None:
+        self.fatal_by_site[slug] = message
+        if getattr(self, "profile", None) is not None and slug == self.profile.slug:
+            self.fatal = message
+        else:
+            logger.error("site %s: %s", slug, message)
 
     # -- entry -------------------------------------------------------------------------------
 
-    def _load_known(self) -> None:
-        if self.crawl_mode == "full":
-            return
-        db = open_database(self.settings.get("ZWGK_DB_URL") or database_url())
-        with db.session() as session:
-            self.known = crawl_state(session, self.profile.slug)
-        db.dispose()
-        logger.info("%s crawl: %d items already known", self.crawl_mode, len(self.known.items))
-
     async def start(self) -> AsyncIterator[Any]:
-        self._load_known()
-        if self.home_url is not None:
+        self.known(self.profile.slug)
+        for record in self.site_start(self.profile.slug):
+            yield record
+
+    def site_start(self, slug: str) -> Iterator[Any]:
+        """The first records and requests of a crawl of ``slug``: its home page, or its columns."""
+        profile = self.site_profile(slug)
+        home = self.home_urls.get(slug)
+        if home is not None:
             yield Request(
-                self.home_url,
+                home,
                 callback=self.parse_home,
                 errback=self.home_failed,
-                meta={"handle_httpstatus_all": True},
+                meta={"handle_httpstatus_all": True, "site": slug},
                 dont_filter=True,
             )
             return
-        yield SiteSeen(self.profile.slug, self.profile.name, self.profile.base_url, self.profile.cms)
-        for spec in self.profile.columns:
-            for record in self._begin_column(spec):
-                yield record
+        yield SiteSeen(profile.slug, profile.name, profile.base_url, profile.cms)
+        for spec in profile.columns:
+            yield from self._begin_column(slug, spec)
 
     def _fetched(self, response: Response, page_kind: str) -> Fetched:
         request = response.request
         return Fetched(
-            site=self.profile.slug,
+            site=self._site_of(response.meta).slug,
             url=response.url,
             page_kind=page_kind,
             status=response.status,
@@ -186,27 +313,32 @@ class PortalSpider(Spider):
 
     def parse_home(self, response: Response) -> Iterator[Any]:
         yield self._fetched(response, "home")
+        profile = self._site_of(response.meta)
         reason = detect_block(response.status, response.headers, response.body)
         if reason or response.status >= 400:
-            self.fatal = f"the home page {response.url} answered HTTP {response.status}" + (
-                f" ({reason})" if reason else ""
+            self._fail(
+                profile.slug,
+                f"the home page {response.url} answered HTTP {response.status}"
+                + (f" ({reason})" if reason else ""),
             )
             return
-        self.profile.name = discovery.site_name(response) or self.profile.name
-        self.profile.cms = discovery.detect_cms(response) or "mixed"
-        yield SiteSeen(self.profile.slug, self.profile.name, self.profile.base_url, self.profile.cms)
-        hosts = set(self.profile.allowed_hosts)
+        profile.name = discovery.site_name(response) or profile.name
+        profile.cms = discovery.detect_cms(response) or "mixed"
+        yield SiteSeen(profile.slug, profile.name, profile.base_url, profile.cms)
+        hosts = set(profile.allowed_hosts)
         nav = discovery.nav_links(response, hosts, self.taxonomy)
         if not nav:
-            self.fatal = f"found no column links on the home page {response.url}"
+            self._fail(profile.slug, f"found no column links on the home page {response.url}")
             return
         known = {link.url for link in nav} | {response.url}
         for link in nav:
             match = self.taxonomy.match(link.name)
-            yield self._discovery_request(link, link.name, match.node if match else None, 1, known)
+            yield self._discovery_request(
+                profile.slug, link, link.name, match.node if match else None, 1, known
+            )
 
     def _discovery_request(
-        self, link: discovery.Link, path: str, node: Node | None, depth: int, known: set[str]
+        self, slug: str, link: discovery.Link, path: str, node: Node | None, depth: int, known: set[str]
     ) -> Request:
         return Request(
             link.url,
@@ -214,6 +346,7 @@ class PortalSpider(Spider):
             errback=self.list_failed,
             meta={
                 "handle_httpstatus_all": True,
+                "site": slug,
                 "column_path": path,
                 "column_url": link.url,
                 "link_name": link.name,
@@ -227,6 +360,7 @@ class PortalSpider(Spider):
     def parse_discovered(self, response: Response) -> Iterator[Any]:
         """A page reached from the nav or a hub: walk it as a column, or descend into it as a hub."""
         meta = dict(response.meta)
+        profile = self._site_of(meta)
         adapter = self._detect(response, empty_ok=False)
         yield self._fetched(response, "list" if adapter else "hub")
         link = discovery.Link(meta["link_name"], meta["column_url"], meta["link_provisional"])
@@ -240,7 +374,7 @@ class PortalSpider(Spider):
         children: list[discovery.Link] = []
         if adapter is None and meta["depth"] < self.settings.getint("ZWGK_DISCOVERY_DEPTH", 3):
             children = discovery.hub_children(
-                response, set(self.profile.allowed_hosts), self.taxonomy, meta["known"]
+                response, set(profile.allowed_hosts), self.taxonomy, meta["known"]
             )
         if adapter is None and not children:
             adapter = self._detect(response)
@@ -250,6 +384,7 @@ class PortalSpider(Spider):
             for link in children:
                 match = self.taxonomy.match(link.name, parent)
                 yield self._discovery_request(
+                    profile.slug,
                     link,
                     f"{meta['column_path']}/{link.name}",
                     match.node if match else None,
@@ -265,11 +400,11 @@ class PortalSpider(Spider):
             taxonomy=code,
             taxonomy_rule=self._rule_for(meta["column_path"], code),
         )
-        if response.url in self.columns:
+        if not self.walk.begin_column(profile.slug, response.url):
             return
-        self.profile.columns.append(spec)
-        state = self.columns[response.url] = ColumnState(spec, adapter)
-        yield self._column_seen(spec)
+        profile.columns.append(spec)
+        state = self.columns[profile.slug, response.url] = ColumnState(spec, adapter, profile.slug)
+        yield self._column_seen(state)
         yield from self._walk(response, state, 0)
 
     def _rule_for(self, path: str, code: str | None) -> str | None:
@@ -282,22 +417,45 @@ class PortalSpider(Spider):
 
     # -- walking a column's listing ----------------------------------------------------------
 
-    def _begin_column(self, spec: ColumnSpec) -> Iterator[Any]:
-        if spec.url in self.columns:
+    def _begin_column(self, slug: str, spec: ColumnSpec) -> Iterator[Any]:
+        if not self.walk.begin_column(slug, spec.url):
             return
         adapter = get_adapter(spec.cms) if spec.cms in ADAPTERS else None
-        self.columns[spec.url] = ColumnState(spec, adapter)
-        yield self._column_seen(spec)
+        state = self.columns[slug, spec.url] = ColumnState(spec, adapter, slug)
+        yield self._column_seen(state)
         yield Request(
             spec.url,
             callback=self.parse_list,
             errback=self.list_failed,
-            meta={"handle_httpstatus_all": True, "column_url": spec.url, "page_index": 0},
+            meta={
+                "handle_httpstatus_all": True,
+                "site": slug,
+                "column_url": spec.url,
+                "column_path": spec.path,
+                "page_index": 0,
+            },
             dont_filter=True,
         )
 
-    def _column_seen(self, spec: ColumnSpec) -> ColumnSeen:
-        return ColumnSeen(self.profile.slug, spec.url, spec.path, spec.cms, spec.taxonomy, spec.taxonomy_rule)
+    def _column_seen(self, state: ColumnState) -> ColumnSeen:
+        spec = state.spec
+        return ColumnSeen(state.site, spec.url, spec.path, spec.cms, spec.taxonomy, spec.taxonomy_rule)
+
+    def _column_state(self, meta: Any) -> ColumnState | None:
+        """The column a list-page request belongs to; rebuilt from the request when another worker
+        began the column."""
+        slug = self._site_of(meta).slug
+        url = meta.get("column_url", "")
+        state = self.columns.get((slug, url))
+        if state is None and "page_index" in meta and "column_path" in meta:
+            profile = self.site_profile(slug)
+            spec = next((c for c in profile.columns if c.url == url), None)
+            if spec is None:
+                spec = ColumnSpec(path=meta["column_path"], url=url, cms=meta.get("column_cms"))
+            cms = meta.get("column_cms") or spec.cms
+            adapter = get_adapter(cms) if cms in ADAPTERS else None
+            state = self.columns[slug, url] = ColumnState(spec, adapter, slug)
+        return state
 
     def _detect(self, response: Response, empty_ok: bool = True) -> Adapter | None:
         """The adapter that reads this page as a list: first one that finds entries on it; then,
@@ -311,14 +469,18 @@ class PortalSpider(Spider):
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         yield self._fetched(response, "list")
-        state = self.columns[response.meta["column_url"]]
+        state = self._column_state(response.meta)
+        assert state is not None, f"a list page of an unknown column: {response.url}"
         yield from self._walk(response, state, response.meta.get("page_index", 0))
 
     def _walk(self, response: Response, state: ColumnState, page_index: int) -> Iterator[Any]:
         fallback = response.meta.get(FALLBACK_META)
         if fallback and response.status == 404:
             # Some Ucap sites number their second list page _1, not _2: try the other name once.
-            keep = ("column_url", "column_path", "page_index", "handle_httpstatus_all", "hanweb")
+            keep = (
+                "column_url", "column_path", "column_cms", "page_index", "handle_httpstatus_all",
+                "hanweb", "site",
+            )  # fmt: skip
             meta = {key: response.meta[key] for key in keep if key in response.meta}
             yield response.request.replace(url=fallback, meta=meta, dont_filter=True)  # type: ignore[union-attr]
             return
@@ -336,17 +498,11 @@ class PortalSpider(Spider):
                 return
             state.spec.cms = state.adapter.name
         page = state.adapter.parse_list(response, page_index)
-        state.pages += 1
-        state.declared_total = (
-            page.declared_total if page.declared_total is not None else state.declared_total
-        )
-        state.declared_pages = (
-            page.declared_pages if page.declared_pages is not None else state.declared_pages
-        )
-        new = [entry for entry in page.entries if entry.url not in state.seen]
-        for entry in new:
-            state.seen.add(entry.url)
-            yield from self._listed(state, entry.url, entry.title, entry.date_raw)
+        self.walk.count_page(state.site, state.spec.url, page.declared_total, page.declared_pages)
+        added = self.walk.add_seen(state.site, state.spec.url, [entry.url for entry in page.entries])
+        new = [page.entries[index] for index, _ in added]
+        for (_, position), entry in zip(added, new, strict=True):
+            yield from self._listed(state, entry.url, entry.title, entry.date_raw, position)
         self.crawler.stats.inc_value("zwgk/list_pages")
         if self._reached_known(state, new):
             yield self._finish(state, "ok", f"incremental: stopped at known items on page {page_index}")
@@ -354,7 +510,10 @@ class PortalSpider(Spider):
             meta = {
                 **page.next_request.meta,
                 "handle_httpstatus_all": True,
+                "site": state.site,
                 "column_url": state.spec.url,
+                "column_path": state.spec.path,
+                "column_cms": state.adapter.name,
                 "page_index": page_index + 1,
             }
             yield page.next_request.replace(
@@ -370,18 +529,19 @@ class PortalSpider(Spider):
     def _reached_known(self, state: ColumnState, new: list[Any]) -> bool:
         if self.crawl_mode != "incremental":
             return False
-        known = self.known.column_items.get(state.spec.url, set())
+        known = self.known(state.site).column_items.get(state.spec.url, set())
         hits = sum(1 for entry in new if entry.url in known)
         return hits > 0 and hits >= min(KNOWN_OVERLAP, len(known))
 
     def _check_delisted(self, state: ColumnState) -> Iterator[Request]:
         """After a complete walk, fetch each known item the listing no longer shows: gone or moved?"""
-        for url in sorted(self.known.column_items.get(state.spec.url, set()) - state.seen):
+        known = self.known(state.site).column_items.get(state.spec.url, set())
+        for url in sorted(known - self.walk.seen(state.site, state.spec.url)):
             yield Request(
                 url,
                 callback=self.parse_delisted,
                 errback=self.detail_failed,
-                meta={"handle_httpstatus_all": True, "column_url": state.spec.url},
+                meta={"handle_httpstatus_all": True, "column_url": state.spec.url, "site": state.site},
                 dont_filter=True,
                 priority=-1,
             )
@@ -389,27 +549,29 @@ class PortalSpider(Spider):
     def parse_delisted(self, response: Response) -> Iterator[Any]:
         yield self._fetched(response, "detail")
         url = listed_url(response.request) if response.request is not None else response.url
-        yield Delisted(self.profile.slug, response.meta["column_url"], url, response.status)
+        yield Delisted(self._site_of(response.meta).slug, response.meta["column_url"], url, response.status)
         if response.status in GONE:
             yield from self.parse_detail(response, archived=True)
 
-    def _listed(self, state: ColumnState, url: str, title: str, date_raw: str | None) -> Iterator[Any]:
-        foreign = not self.profile.is_allowed(url)
+    def _listed(
+        self, state: ColumnState, url: str, title: str, date_raw: str | None, position: int
+    ) -> Iterator[Any]:
+        profile = self.site_profile(state.site)
+        foreign = not profile.is_allowed(url)
         self.crawler.stats.inc_value("zwgk/listed")
         yield Listing(
-            site=self.profile.slug,
+            site=state.site,
             column_url=state.spec.url,
             column_path=state.spec.path,
             url=url,
             title=title,
             list_date_raw=date_raw,
             foreign=foreign,
-            position=len(state.seen),
+            position=position,
         )
-        if foreign or url in self.requested_details:
+        if foreign or not self.walk.claim_detail(state.site, url):
             return
-        self.requested_details.add(url)
-        headers = self._validators(url)
+        headers = self._validators(state.site, url)
         if headers is None:
             return
         yield Request(
@@ -417,23 +579,26 @@ class PortalSpider(Spider):
             callback=self.parse_detail,
             errback=self.detail_failed,
             headers=headers,
-            meta={"handle_httpstatus_all": True},
+            meta={"handle_httpstatus_all": True, "site": state.site},
             priority=-1,
         )
 
-    def _validators(self, url: str) -> dict[str, str] | None:
+    def _validators(self, slug: str, url: str) -> dict[str, str] | None:
         """Headers for fetching a detail page, or None when this mode does not fetch it again.
 
         full: fetch everything. incremental: only pages not yet fetched well. sweep: new pages,
         and tonight's share of known ones conditionally (ETag / Last-Modified).
         """
-        if self.crawl_mode == "full" or not self.known.is_fetched(url):
+        if self.crawl_mode == "full":
+            return {}
+        state = self.known(slug)
+        if not state.is_fetched(url):
             return {}
         if self.crawl_mode == "incremental":
             return None
         if not in_revalidation_share(url, self.revalidate_fraction, datetime.now(UTC).date()):
             return None
-        known = self.known.items[url]
+        known = state.items[url]
         headers = {}
         if known.etag:
             headers["If-None-Match"] = known.etag
@@ -442,18 +607,19 @@ class PortalSpider(Spider):
         return headers
 
     def _finish(self, state: ColumnState, status: str, note: str) -> ColumnWalk:
+        pages, found, declared_total, declared_pages = self.walk.totals(state.site, state.spec.url)
         self.crawler.stats.inc_value(f"zwgk/columns_{status}")
         if status == "ok" and self.crawl_mode != "incremental":
             # A complete walk's size, which the monitors compare with the column's history.
-            self.crawler.stats.set_value(f"{FOUND_PREFIX}{state.spec.path}", len(state.seen))
+            self.crawler.stats.set_value(f"{FOUND_PREFIX}{state.spec.path}", found)
         return ColumnWalk(
-            site=self.profile.slug,
+            site=state.site,
             column_url=state.spec.url,
             column_path=state.spec.path,
-            pages=state.pages,
-            found=len(state.seen),
-            declared_total=state.declared_total,
-            declared_pages=state.declared_pages,
+            pages=pages,
+            found=found,
+            declared_total=declared_total,
+            declared_pages=declared_pages,
             status=status,
             note=note,
         )
@@ -463,24 +629,23 @@ class PortalSpider(Spider):
     def parse_detail(self, response: Response, archived: bool = False) -> Iterator[Any]:
         if not archived:
             yield self._fetched(response, "detail")
+        slug = self._site_of(response.meta).slug
         now = datetime.now(UTC).isoformat()
         # Records are keyed by the URL the listing gave, whatever redirects led elsewhere.
         url = listed_url(response.request) if response.request is not None else response.url
         if response.status == 304:
             self.crawler.stats.inc_value("zwgk/details_not_modified")
-            yield Detail(self.profile.slug, url, 304, fetched_at=now, not_modified=True)
+            yield Detail(slug, url, 304, fetched_at=now, not_modified=True)
             return
         reason = detect_block(response.status, response.headers, response.body)
         if reason or response.status >= 300:
             status = "blocked" if reason else ("not_found" if response.status in GONE else "error")
             self.crawler.stats.inc_value(f"zwgk/details_{status}")
             note = reason or (f"HTTP {response.status} from {response.url}" if response.status < 400 else "")
-            yield Detail(
-                self.profile.slug, url, response.status, fetch_status=status, fetched_at=now, note=note
-            )
+            yield Detail(slug, url, response.status, fetch_status=status, fetched_at=now, note=note)
             return
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
-        detail = extract_detail(url, response.body, content_type, self.profile.slug, response.status)
+        detail = extract_detail(url, response.body, content_type, slug, response.status)
         detail.fetched_at = now
         detail.etag = _header(response, "ETag")
         detail.last_modified = _header(response, "Last-Modified")
@@ -490,11 +655,14 @@ class PortalSpider(Spider):
     # -- failures ----------------------------------------------------------------------------
 
     def home_failed(self, failure: Failure) -> None:
-        self.fatal = f"cannot reach {_failed_request(failure).url}: {failure.getErrorMessage()}"
+        request = _failed_request(failure)
+        self._fail(
+            self._site_of(request.meta).slug, f"cannot reach {request.url}: {failure.getErrorMessage()}"
+        )
 
     def list_failed(self, failure: Failure) -> Iterator[ColumnWalk]:
         request = _failed_request(failure)
-        state = self.columns.get(request.meta.get("column_url", ""))
+        state = self._column_state(request.meta)
         if state is None:
             logger.warning("discovery could not fetch %s: %s", request.url, failure.getErrorMessage())
             return
@@ -508,7 +676,7 @@ class PortalSpider(Spider):
             status = "error"
         self.crawler.stats.inc_value(f"zwgk/details_{status}")
         yield Detail(
-            self.profile.slug,
+            self._site_of(request.meta).slug,
             listed_url(request),
             0,
             fetch_status=status,

@@ -1,0 +1,101 @@
+"""Pages per second with 1, 2 and 3 ``zwgk worker`` processes, side by side in one run.
+
+    .venv/bin/python -m bench.workers [--spec qingshi] [--redis URL] [--pg URL]
+
+Serves the replica on loopback (no politeness delay), queues it with ``zwgk crawl --redis``, runs N
+workers against a fresh PostgreSQL schema each time, and prints pages/s, plus per-page costs for
+docs/SCALE.md: WARC bytes, database bytes and Redis dupefilter bytes per fingerprint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _zwgk(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "zwgk", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def measure(spec: str, workers: int, redis_url: str, pg: str | None) -> dict[str, float]:
+    import replica
+    from crawler.distributed import Keys, connect, current_run, drop_keys
+    from storage.testing import postgres_schema
+
+    client = connect(redis_url)
+    prefix = f"zwgkbench{uuid.uuid4().hex[:8]}"
+    site = replica.build_site(replica.load_spec(spec))
+    with (
+        replica.ReplicaServer(site) as server,
+        postgres_schema(pg) as url,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        common = ["--redis", redis_url, "--redis-prefix", prefix, "--db", url]
+        queued = _zwgk("crawl", server.base_url, *common, "--json")
+        queued.communicate()
+        run = current_run(client, prefix)
+        start = time.monotonic()
+        procs = [
+            _zwgk("worker", *common, "--data", f"{tmp}/w{n}", "--idle-exit", "1", "--json")
+            for n in range(workers)
+        ]
+        outs = [json.loads(p.communicate()[0]) for p in procs]
+        wall = time.monotonic() - start - 1.0  # the idle wait before exiting is not crawling
+        pages = sum(o["pages"] for o in outs)
+        warc = sum(p.stat().st_size for p in Path(tmp).glob("w*/warc/*.warc.gz"))
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            schema = url.rsplit("search_path%3D", 1)[-1]
+            db_bytes = connection.execute(
+                text("SELECT coalesce(sum(pg_total_relation_size(c.oid)),0) FROM pg_class c "
+                     "JOIN pg_namespace n ON n.oid=c.relnamespace WHERE n.nspname=:s AND c.relkind='r'"),
+                {"s": schema},
+            ).scalar_one()  # fmt: skip
+        engine.dispose()
+        keys = Keys(prefix, str(run))
+        fingerprints = client.scard(keys.dupefilter)
+        df_bytes = client.memory_usage(keys.dupefilter) or 0
+        drop_keys(client, prefix)
+    return {
+        "workers": workers,
+        "pages": pages,
+        "seconds": round(wall, 2),
+        "pages_per_s": round(pages / wall, 1),
+        "warc_bytes_per_page": round(warc / pages),
+        "db_bytes_per_page": round(int(db_bytes) / pages),
+        "dupefilter_bytes_per_fingerprint": round(int(df_bytes) / max(1, int(fingerprints)), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--spec", default="qingshi")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--pg", default=None, help="PostgreSQL URL (default: storage.testing's)")
+    parser.add_argument("--workers", default="1,2,3")
+    args = parser.parse_args()
+    rows = [measure(args.spec, int(n), args.redis, args.pg) for n in args.workers.split(",")]
+    print(json.dumps(rows, indent=2))
+    print(f"{'workers':>8} {'pages':>7} {'seconds':>8} {'pages/s':>8}")
+    for row in rows:
+        print(f"{row['workers']:>8} {row['pages']:>7} {row['seconds']:>8} {row['pages_per_s']:>8}")
+
+
+if __name__ == "__main__":
+    main()
