@@ -34,6 +34,8 @@ class ColumnSpec:
     cms: str | None = None
     taxonomy: str | None = None
     taxonomy_rule: str | None = None
+    # For the reader of a profile: the node's path, written by discovery; the code is what counts.
+    taxonomy_path: str | None = None
 
     @property
     def name(self) -> str:
@@ -103,6 +105,7 @@ def parse_profile(data: Any, source: str = "<profile>") -> SiteProfile:
                 cms=cms,
                 taxonomy=raw.get("taxonomy"),
                 taxonomy_rule=raw.get("taxonomy_rule"),
+                taxonomy_path=default_taxonomy().get(code).path if code else None,
             )
         )
     hosts = data.get("allowed_hosts") or [urlsplit(base).hostname]

@@ -80,6 +80,7 @@ class CrawlOutcome:
     fatal: str | None
     stats: dict[str, Any] = field(default_factory=dict)
     columns: dict[str, int] = field(default_factory=dict)
+    profile: SiteProfile | None = None
 
     def summary(self) -> dict[str, Any]:
         get = self.stats.get
@@ -148,7 +149,7 @@ def run_crawl(
         code = EXIT_PARTIAL
     else:
         code = EXIT_OK
-    return CrawlOutcome(code, fatal, dict(stats), columns)
+    return CrawlOutcome(code, fatal, dict(stats), columns, getattr(spider, "profile", None))
 
 
 __all__ = ["CrawlOutcome", "Detail", "crawl_settings", "run_crawl"]

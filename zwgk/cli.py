@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     profile.add_argument("base_url")
     profile.add_argument("--spec", default="qingshi")
 
+    discover = sub.add_parser("discover", help="write a site profile from a portal's home, nav and hub pages")
+    discover.add_argument("url")
+    discover.add_argument("-o", "--output", metavar="FILE", help="write the profile here (default: print it)")
+    discover.add_argument("--site", metavar="SLUG", help="slug for the profile (default: the host)")
+    discover.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+
     crawl = sub.add_parser("crawl", help="crawl a portal: TARGET is a site-profile YAML or the portal's URL")
     crawl.add_argument("target", nargs="+", help="one target; several only with --redis")
     audit_cli.db_options(crawl)
@@ -139,6 +145,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_demo(port=args.port, data_dir=args.data, spec_name=args.spec)
     if args.command == "replica":
         return _replica(args)
+    if args.command == "discover":
+        from zwgk.commands import discover
+
+        return discover(args)
     if args.command == "crawl":
         from zwgk.commands import crawl, enqueue_crawl
 

@@ -19,6 +19,7 @@ from crawler.settings import ZWGK_MONITOR_MIN_HISTORY, ZWGK_MONITOR_MIN_SHARE
 from crawler.spiders.portal import slug_for_url
 from storage.db import data_folder, database_url, open_database
 from storage.runs import latest_run_id, mark_interrupted, previous_runs, run_summary
+from taxonomy import default_taxonomy
 from zwgk.runlock import AlreadyRunning, RunLock
 
 logger = logging.getLogger(__name__)
@@ -207,3 +208,42 @@ def worker(args: argparse.Namespace) -> int:
     if summary.get("errors") or (summary["run"] and summary.get("finish_reason") != "finished"):
         return 1
     return EXIT_PARTIAL if summary.get("failed_sites") else EXIT_OK
+
+
+def discover(args: argparse.Namespace) -> int:
+    """Read a portal's home, nav and hub pages and write its site profile; walk no listing."""
+    if not args.url.startswith(("http://", "https://")):
+        raise ValueError(f"discover expects the portal's http(s) URL, got {args.url!r}")
+    outcome = run_crawl(
+        args.url,
+        "sqlite://",  # discovery stores nothing
+        slug=args.site,
+        mode="discover",
+        log_level="INFO" if args.verbose else "WARNING",
+        overrides={"ITEM_PIPELINES": {}},
+    )
+    console = Console(stderr=True, soft_wrap=True)
+    if outcome.fatal or outcome.profile is None:
+        console.print(f"[bold red]zwgk: discovery failed:[/] {outcome.fatal}", highlight=False)
+        return outcome.exit_code or 3
+    profile = outcome.profile
+    taxonomy = default_taxonomy()
+    for column in profile.columns:
+        column.taxonomy_path = taxonomy.get(column.taxonomy).path if column.taxonomy else None
+    profile.columns.sort(key=lambda c: c.path)
+    families = {c.cms for c in profile.columns if c.cms}
+    if len(families) > 1:
+        profile.cms = "mixed"
+    text = profile.to_yaml()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    unclassified = [c.path for c in profile.columns if not c.taxonomy]
+    console.print(
+        f"discovered {len(profile.columns)} columns of {profile.name} (CMS {profile.cms}); "
+        f"{len(unclassified)} unclassified{': ' + ', '.join(unclassified) if unclassified else ''}"
+        + (f"; profile written to {args.output}" if args.output else ""),
+        highlight=False,
+    )
+    return 0

@@ -36,7 +36,7 @@ from taxonomy import Node, default_taxonomy
 logger = logging.getLogger(__name__)
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
-MODES = ("full", "incremental", "sweep")
+MODES = ("full", "incremental", "sweep", "discover")
 # An incremental walk stops on the first list page where this many known items appear: new items
 # sit on top of a listing, and a small overlap survives reordering and pinned items.
 KNOWN_OVERLAP = 3
@@ -254,7 +254,7 @@ class PortalSpider(Spider):
         return state
 
     def _load_known(self, slug: str) -> CrawlState:
-        if self.crawl_mode == "full":
+        if self.crawl_mode in ("full", "discover"):
             return CrawlState()
         db = open_database(self.settings.get("ZWGK_DB_URL") or database_url())
         with db.session() as session:
@@ -403,6 +403,8 @@ class PortalSpider(Spider):
         if not self.walk.begin_column(profile.slug, response.url):
             return
         profile.columns.append(spec)
+        if self.crawl_mode == "discover":
+            return  # the profile is what was asked for; no listing is walked
         state = self.columns[profile.slug, response.url] = ColumnState(spec, adapter, profile.slug)
         yield self._column_seen(state)
         yield from self._walk(response, state, 0)
