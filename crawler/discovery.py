@@ -62,6 +62,7 @@ class Rules:
     breadcrumb_separators: re.Pattern[str]
     breadcrumb_prefixes: tuple[str, ...]
     cms_markers: dict[str, tuple[re.Pattern[str], ...]]
+    traps: dict[str, re.Pattern[str]]
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,27 @@ def load_rules() -> Rules:
             family: tuple(re.compile(p, re.I) for p in patterns)
             for family, patterns in data["cms_markers"].items()
         },
+        traps={kind: re.compile(pattern, re.I) for kind, pattern in data["traps"].items()},
     )
+
+
+def trap_links(response: Response) -> dict[str, str]:
+    """The page's links into traps (calendar, search, print): absolute URL → kind. Never followed;
+    counted so a crawl's summary says what it left alone."""
+    traps = load_rules().traps
+    found: dict[str, str] = {}
+    for anchor in _tree(response).iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        for kind, pattern in traps.items():
+            if pattern.search(href):
+                try:
+                    found[urljoin(response.url, href)] = kind
+                except ValueError:
+                    pass
+                break
+    return found
 
 
 def site_name(response: Response) -> str:

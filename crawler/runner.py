@@ -96,6 +96,11 @@ class CrawlOutcome:
             "details_out_of_scope": get("zwgk/details_out_of_scope", 0),
             "details_too_large": get("zwgk/details_too_large", 0),
             "columns": self.columns,
+            "traps_not_followed": {
+                key.rsplit("/", 1)[-1]: value
+                for key, value in self.stats.items()
+                if key.startswith("zwgk/trap_links/")
+            },
             "finish_reason": get("finish_reason"),
         }
 

@@ -54,5 +54,9 @@ def test_crawl_without_profile_matches_truth(spec, tmp_path):
     for path in truth["special"].get("foreign", []):
         url = path if path.startswith("http") else base + path
         assert statuses[url] == "foreign"
-    # Traps (calendar, search, print) were never followed.
+    # Traps (calendar, search, print) were never followed, and the summary says how many were seen.
+    if truth["special"].get("traps"):
+        assert summary["traps_not_followed"].get("calendar", 0) > 0
+        assert summary["traps_not_followed"].get("search", 0) > 0
+    assert summary["details_not_found"] == len(truth["special"]["not_found"])
     assert not [url for url in captured if "calendar" in url or "search" in url or "print" in url]

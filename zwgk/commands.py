@@ -88,10 +88,18 @@ def crawl(args: argparse.Namespace) -> int:
             console.print(f"[bold red]zwgk: crawl failed:[/] {outcome.fatal}", highlight=False)
         console.print(
             f"{report['mode']} run {report['run_id']}: pages {report['pages']}, new {report['new']}, "
-            f"changed {report['changed']}, removed {report['removed']}, blocked columns "
-            f"{report['blocked_columns']}, errors {report['errors']}, {report['duration_s']} s",
+            f"changed {report['changed']}, removed {report['removed']}, not found "
+            f"{report['details_not_found']}, blocked columns {report['blocked_columns']}, errors "
+            f"{report['errors']}, traps not followed {report['traps_not_followed'] or 0}, {report['duration_s']} s",
             highlight=False,
         )
+        logged = int(outcome.stats.get("log_count/ERROR", 0))
+        if logged:
+            console.print(
+                f"[bold red]{logged} error(s) were logged[/] (run with -v to see them): some records may not "
+                "be stored; run the same crawl again once the cause is fixed — it completes the archive.",
+                highlight=False,
+            )
         for alert in report["alerts"]:
             console.print(f"[yellow]monitor {alert['monitor']}[/]: {alert['subject']}: {alert['message']}")
     return code

@@ -218,6 +218,7 @@ class PortalSpider(Spider):
         self.fatal: str | None = None
         self.fatal_by_site: dict[str, str] = {}
         self.profiles: dict[str, SiteProfile] = {}
+        self.traps_seen: set[str] = set()
         if profile is None and target is None and kwargs.get("distributed"):
             self.target_label = "worker"
             return
@@ -311,8 +312,19 @@ class PortalSpider(Spider):
 
     # -- discovery ---------------------------------------------------------------------------
 
+    def _note_traps(self, response: Response) -> None:
+        """Count the trap links (calendar, search, print) a page offers; they are never followed."""
+        if response.status != 200:
+            return
+        for url, kind in discovery.trap_links(response).items():
+            if url not in self.traps_seen:
+                self.traps_seen.add(url)
+                self.crawler.stats.inc_value("zwgk/trap_links")
+                self.crawler.stats.inc_value(f"zwgk/trap_links/{kind}")
+
     def parse_home(self, response: Response) -> Iterator[Any]:
         yield self._fetched(response, "home")
+        self._note_traps(response)
         profile = self._site_of(response.meta)
         reason = detect_block(response.status, response.headers, response.body)
         if reason or response.status >= 400:
@@ -363,6 +375,7 @@ class PortalSpider(Spider):
         profile = self._site_of(meta)
         adapter = self._detect(response, empty_ok=False)
         yield self._fetched(response, "list" if adapter else "hub")
+        self._note_traps(response)
         link = discovery.Link(meta["link_name"], meta["column_url"], meta["link_provisional"])
         name = discovery.own_name(link, response)
         if name != link.name:
@@ -476,6 +489,8 @@ class PortalSpider(Spider):
         yield from self._walk(response, state, response.meta.get("page_index", 0))
 
     def _walk(self, response: Response, state: ColumnState, page_index: int) -> Iterator[Any]:
+        if page_index == 1:
+            self._note_traps(response)  # page 0 was seen by discovery or by parse_list
         fallback = response.meta.get(FALLBACK_META)
         if fallback and response.status == 404:
             # Some Ucap sites number their second list page _1, not _2: try the other name once.
