@@ -13,6 +13,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.console import Console
 
@@ -42,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--spec", default="qingshi")
     truth = rsub.add_parser("truth", help="print the replica's ground truth as JSON")
     truth.add_argument("--spec", default="qingshi")
+    export = rsub.add_parser("export", help="write every page of the replica to a folder (for nginx, wget)")
+    export.add_argument("folder")
+    export.add_argument("--spec", default="qingshi")
+    export.add_argument("--state", type=int, default=0, help="a later state of the spec (default 0)")
+    export.add_argument(
+        "--pager-links", action="store_true", help="add plain 下一页 links for tools that run no script"
+    )
     profile = rsub.add_parser("profile", help="print a site profile for the replica served at BASE_URL")
     profile.add_argument("base_url")
     profile.add_argument("--spec", default="qingshi")
@@ -186,6 +194,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _replica(args: argparse.Namespace) -> int:
     import replica
 
+    if args.replica_command == "export":
+        from replica.export import export_spec
+
+        written = export_spec(args.spec, Path(args.folder), state=args.state, pager_links=args.pager_links)
+        print(f"exported replica {args.spec} to {written.folder}: {written.files} files, {written.bytes} bytes")
+        return 0
     site = replica.build_site(replica.load_spec(args.spec))
     if args.replica_command == "truth":
         json.dump(replica.truth(site), sys.stdout, ensure_ascii=False, indent=2)
