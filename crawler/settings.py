@@ -40,6 +40,7 @@ HTTPCACHE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 
 # Scope before robots.txt (no robots fetch off-site); redirects followed by our own middleware,
 # which checks scope at every hop even though the spider handles every HTTP status itself.
