@@ -190,6 +190,16 @@ class ItemColumn(Base):
         Index("ix_item_column_column_id_item_id", "column_id", "item_id"),
         Index("ix_item_column_taxonomy_path_item_id", "taxonomy_path", "item_id"),
         Index("ix_item_column_item_id_taxonomy_path", "item_id", "taxonomy_path"),
+        # The audit counts read these alone, without joining the item: per column and date (counts,
+        # compare, health) and per taxonomy path and date, with the item and the column (site).
+        Index("ix_item_column_column_id_counted_on", "column_id", "counted_on"),
+        Index(
+            "ix_item_column_taxonomy_path_counted_on",
+            "taxonomy_path",
+            "counted_on",
+            "item_id",
+            "column_id",
+        ),
     )
 
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True)
@@ -201,6 +211,9 @@ class ItemColumn(Base):
     taxonomy_path: Mapped[TaxonomyPath | None]
     taxonomy_rule: Mapped[Rule | None]
     taxonomy_version: Mapped[Code | None]
+    # A copy of ``item.counted_on``, kept equal by every write (see ``storage.repository``), so the
+    # audit counts per column and taxonomy path need not join a million items.
+    counted_on: Mapped[date | None]
     first_seen: Mapped[Timestamp]
     last_seen: Mapped[Timestamp]
     removed_at: Mapped[Timestamp | None]

@@ -3,6 +3,10 @@
 Every count follows the counting rules in ``audit/definitions.py``: an item's year is the year of
 ``counted_on`` (发布日期, else the list date); it counts in every column it was ever listed in;
 totals count distinct items; removed items still count unless ``online_only``.
+
+Counts per column and per taxonomy path read each membership's copy of its item's date
+(``item_column.counted_on``, kept equal by ``storage.repository``) from the membership indexes alone,
+as counts of index ranges rather than GROUP BY: no join to the items and no sort.
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, case, cast, extract, func, or_, select
+from sqlalchemy import Integer, Select, and_, cast, extract, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from storage.models import Column, Finding, Item, ItemColumn, Site
+from storage.models import ITEM_KINDS, Column, Finding, Item, ItemColumn, Site
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +84,19 @@ def _in_year(year: int) -> Any:
     return Item.counted_on.between(date(year, 1, 1), date(year, 12, 31))
 
 
+def _member_in_year(year: int) -> Any:
+    return ItemColumn.counted_on.between(date(year, 1, 1), date(year, 12, 31))
+
+
+def _site_columns(site: str) -> Any:
+    """The ids of the site's columns: how a membership-only read keeps to one site.
+
+    A membership's column and its item belong to the same site (listings are recorded per site),
+    so filtering memberships by column equals filtering them by item.
+    """
+    return select(Column.id).join(Site, Site.id == Column.site_id).where(Site.slug == site)
+
+
 def _online() -> Any:
     return and_(Item.removed_at.is_(None), Item.fetch_status.not_in(GONE_STATUSES))
 
@@ -128,20 +145,37 @@ def _item_filters(year: int | None, online_only: bool) -> list[Any]:
 def _count_by_column(
     session: Session, site: str | None, year: int | None, online_only: bool
 ) -> list[CountRow]:
+    if online_only:
+        return _count_by_column_online(session, site, year)
+    # The memberships' own copy of the date: per column and year, one range of the
+    # (column_id, counted_on) index, counted without joining the items.
+    years = [year] if year is not None else _membership_years(session, site)
+    counts = _column_year_counts(session, site, years, undated=year is None)
+    stmt = select(Site.slug, Column.id, Column.path, Column.taxonomy_path).join(
+        Site, Site.id == Column.site_id
+    )
+    rows: list[CountRow] = []
+    for slug, column_id, path, taxonomy in session.execute(_site_filter(stmt, site, Column.site_id)):
+        found = {y: n for y, n in counts.get(column_id, {}).items() if n}
+        if not found:  # an empty column: one row, of the year asked for
+            rows.append(CountRow(site=slug, column=path, taxonomy=taxonomy, year=year, items=0))
+        rows.extend(
+            CountRow(site=slug, column=path, taxonomy=taxonomy, year=y, items=n) for y, n in found.items()
+        )
+    return rows
+
+
+def _count_by_column_online(session: Session, site: str | None, year: int | None) -> list[CountRow]:
     # Aggregate memberships on small integer keys first, then attach the column names: grouping
     # a million rows by text columns is what makes a naive join slow.
     year_expr = _year_of(Item.counted_on)
-    per_column = (
+    per_column: Any = (
         select(ItemColumn.column_id, year_expr.label("year"), func.count().label("n"))
         .join(Item, Item.id == ItemColumn.item_id)
-        .where(*_item_filters(year, online_only))
+        .where(*_item_filters(year, True))
         .group_by(ItemColumn.column_id, year_expr)
     )
-    if site is not None:
-        per_column = per_column.where(
-            Item.site_id == select(Site.id).where(Site.slug == site).scalar_subquery()
-        )
-    counts = per_column.subquery()
+    counts = _site_filter(per_column, site, Item.site_id).subquery()
     stmt = (
         select(Site.slug, Column.path, Column.taxonomy_path, counts.c.year, counts.c.n)
         .select_from(Column)
@@ -162,9 +196,55 @@ def _count_by_column(
     ]
 
 
+def _membership_years(session: Session, site: str | None) -> list[int]:
+    """Every year from the earliest to the latest dated membership of the site's columns.
+
+    Each column's earliest and latest date is one seek in the (column_id, counted_on) index.
+    """
+    first = select(func.min(ItemColumn.counted_on)).where(ItemColumn.column_id == Column.id).scalar_subquery()
+    last = select(func.max(ItemColumn.counted_on)).where(ItemColumn.column_id == Column.id).scalar_subquery()
+    stmt: Any = _site_filter(select(func.min(first), func.max(last)), site, Column.site_id)
+    low, high = session.execute(stmt).one()
+    low, high = _as_date(low), _as_date(high)
+    if low is None or high is None:
+        return []
+    return list(range(low.year, high.year + 1))
+
+
+def _column_year_counts(
+    session: Session, site: str | None, years: list[int], undated: bool = False
+) -> dict[int, dict[int | None, int]]:
+    """column id → {year: memberships dated in it} for every column of the site(s), 0 included;
+    with ``undated`` also {None: memberships without a date}.
+
+    Each number is a count of one range of the (column_id, counted_on) index: no join, no sort,
+    and SQLite steps through an index range several times faster than it groups rows.
+    """
+    date_ = ItemColumn.counted_on
+    ranges = [date_.between(date(y, 1, 1), date(y, 12, 31)) for y in years]
+    if undated:
+        ranges.append(date_.is_(None))
+    keys: list[int | None] = [*years, None] if undated else list(years)
+    counts = [
+        select(func.count()).where(ItemColumn.column_id == Column.id, where).scalar_subquery()
+        for where in ranges
+    ]
+    stmt: Any = _site_filter(select(Column.id, *counts), site, Column.site_id)
+    return {
+        column_id: {key: int(n) for key, n in zip(keys, found, strict=True)}
+        for column_id, *found in session.execute(stmt)
+    }
+
+
 def _count_by_taxonomy(
     session: Session, site: str | None, year: int | None, online_only: bool
 ) -> list[CountRow]:
+    if not online_only:
+        found = _taxonomy_years(session, None if year is None else [year], site)
+        return [
+            CountRow(site=slug, column=None, taxonomy=path, year=_int(y), items=n)
+            for slug, path, y, n in found
+        ]
     year_expr = _year_of(Item.counted_on)
     stmt = (
         select(
@@ -182,6 +262,75 @@ def _count_by_taxonomy(
         CountRow(site=slug, column=None, taxonomy=taxonomy, year=_int(y), items=int(n))
         for slug, taxonomy, y, n in session.execute(stmt)
     ]
+
+
+def _column_sites(session: Session, site: str | None) -> list[int]:
+    """The ids of the sites (of ``site``, or all) that have columns."""
+    stmt: Any = select(Column.site_id).distinct()
+    return list(session.execute(_site_filter(stmt, site, Column.site_id)).scalars())
+
+
+def _taxonomy_years(
+    session: Session, years: list[int] | None, site: str | None
+) -> list[tuple[str, Any, Any, int]]:
+    """(site, membership taxonomy path, year, distinct items) from the memberships alone.
+
+    ``years`` None means every year and undated items (year None). Each number is one count of
+    distinct items over a range of the (taxonomy_path, counted_on, item_id, column_id) index.
+    """
+    if years is None:
+        span = _membership_years(session, site)
+        cells: list[tuple[int | None, Any]] = [(year, _member_in_year(year)) for year in span]
+        cells.append((None, ItemColumn.counted_on.is_(None)))
+    else:
+        cells = [(year, _member_in_year(year)) for year in range(min(years), max(years) + 1)]
+    listed = select(ItemColumn.taxonomy_path).distinct()
+    if site is not None:
+        listed = listed.where(ItemColumn.column_id.in_(_site_columns(site)))
+    paths = list(session.execute(listed).scalars())
+    wheres = [
+        (path, ItemColumn.taxonomy_path.is_(None) if path is None else ItemColumn.taxonomy_path == path)
+        for path in paths
+    ]
+    return [
+        (slug, path, year, n)
+        for (slug, path, year), n in _distinct_members(session, site, wheres, cells)
+        if n
+    ]
+
+
+def _distinct_members(
+    session: Session, site: str | None, wheres: list[tuple[Any, Any]], cells: list[tuple[Any, Any]]
+) -> list[tuple[tuple[str, Any, Any], int]]:
+    """((site, where key, cell key), distinct items of the memberships matching the where and the
+    cell's condition) for each site, where and cell.
+
+    One scalar count per number rather than GROUP BY: SQLite then reads index ranges and never
+    sorts. A membership's site is its column's (an item is listed only in its own site's columns).
+    """
+    sites = _column_sites(session, site)
+    slugs = _slugs(session)
+    # One site: no need to look at the column unless other sites share the archive.
+    narrow = len(sites) > 1 or (site is not None and len(_column_sites(session, None)) > 1)
+    keys = [(key, cell) for key, _ in wheres for cell, _ in cells]
+    out: list[tuple[tuple[str, Any, Any], int]] = []
+    for site_id in sites:
+        counts = []
+        for _, where in wheres:
+            for _, condition in cells:
+                stmt = select(func.count(func.distinct(ItemColumn.item_id))).where(where, condition)
+                if narrow:
+                    stmt = stmt.where(
+                        ItemColumn.column_id.in_(select(Column.id).where(Column.site_id == site_id))
+                    )
+                counts.append(stmt.scalar_subquery())
+        for start in range(0, len(counts), 200):  # a bounded statement, whatever the paths and years
+            found = session.execute(select(*counts[start : start + 200])).one()
+            out.extend(
+                ((slugs[site_id], key, cell), int(n))
+                for (key, cell), n in zip(keys[start : start + 200], found, strict=True)
+            )
+    return out
 
 
 def _int(value: Any) -> int | None:
@@ -326,24 +475,18 @@ def _year_range(years: list[int]) -> Any:
     return Item.counted_on.between(date(min(years), 1, 1), date(max(years), 12, 31))
 
 
+def _member_year_range(years: list[int]) -> Any:
+    return ItemColumn.counted_on.between(date(min(years), 1, 1), date(max(years), 12, 31))
+
+
 def count_columns_by_year(
     session: Session, years: list[int], site: str | None = None
 ) -> dict[tuple[str, str], dict[int, int]]:
     """(site, column path) → {year: items} for every column of the site(s), 0 for a year without items.
 
-    One grouped scan over the memberships of the years' range (integer keys), then the names.
+    One count per column and year of a range of the (column_id, counted_on) index, then the names.
     """
-    year_expr = _year_of(Item.counted_on)
-    per_column: Any = (
-        select(ItemColumn.column_id, year_expr.label("year"), func.count().label("n"))
-        .join(Item, Item.id == ItemColumn.item_id)
-        .where(_year_range(years))
-        .group_by(ItemColumn.column_id, year_expr)
-    )
-    per_column = _site_filter(per_column, site, Item.site_id)
-    counts: dict[int, dict[int, int]] = {}
-    for column_id, year, n in session.execute(per_column):
-        counts.setdefault(column_id, {})[int(year)] = int(n)
+    counts = _column_year_counts(session, site, years)
     stmt: Any = _site_filter(
         select(Column.id, Site.slug, Column.path).join(Site, Site.id == Column.site_id), site, Column.site_id
     )
@@ -377,10 +520,10 @@ def count_groups_by_year(
 ) -> dict[str, dict[str, dict[int, int]]]:
     """group → site → {year: distinct items listed under any of the group's taxonomy prefixes}.
 
-    One pass over the memberships of the years' range answers every group: the membership paths
-    are matched to groups here (``paths``, the membership taxonomy paths the range holds, saves
-    looking them up), each item is reduced to one row with a 0/1 flag per group, and the flags are
-    summed per site and year — an item listed twice in a group still counts once.
+    The membership paths (``paths``, those the years' range holds, saves looking them up) are
+    matched to groups here; then each group and year is one count of distinct items over ranges of
+    the (taxonomy_path, counted_on, item_id, column_id) index, one range per path — an item listed
+    twice in a group still counts once.
     """
     if paths is None:
         paths = _membership_paths(session, years, site)
@@ -388,48 +531,23 @@ def count_groups_by_year(
         key: sorted({p for p in paths if any(is_under(p, prefix) for prefix in prefixes)})
         for key, prefixes in groups.items()
     }
-    wanted = sorted({p for found in members.values() for p in found})
     out: dict[str, dict[str, dict[int, int]]] = {key: {} for key in groups}
-    if not wanted:
-        return out
-    keys = list(groups)
-    year_expr = _year_of(Item.counted_on)
-    flags = [
-        func.max(case((ItemColumn.taxonomy_path.in_(members[key]), 1), else_=0)).label(f"g{n}")
-        if members[key]
-        else func.max(0).label(f"g{n}")
-        for n, key in enumerate(keys)
-    ]
-    per_item: Any = (
-        select(Item.site_id, year_expr.label("year"), *flags)
-        .select_from(ItemColumn)
-        .join(Item, Item.id == ItemColumn.item_id)
-        # No filter on the path: an IN list there makes SQLite seek once per path for every item.
-        .where(_year_range(years))
-        .group_by(Item.id, Item.site_id, year_expr)
-    )
-    per_item = _site_filter(per_item, site, Item.site_id).subquery()
-    stmt: Any = select(
-        per_item.c.site_id,
-        per_item.c.year,
-        *(func.sum(per_item.c[f"g{n}"]) for n in range(len(keys))),
-    ).group_by(per_item.c.site_id, per_item.c.year)
-    slugs = _slugs(session)
-    for site_id, year, *sums in session.execute(stmt):
-        for key, n in zip(keys, sums, strict=True):
-            if n:  # every item of the range has a row; those under none of a group's paths add 0
-                out[key].setdefault(slugs[site_id], dict.fromkeys(years, 0))[int(year)] = int(n)
+    wheres = [(key, ItemColumn.taxonomy_path.in_(found)) for key, found in members.items() if found]
+    cells = [(year, _member_in_year(year)) for year in range(min(years), max(years) + 1)]
+    for (slug, key, year), n in _distinct_members(session, site, wheres, cells):
+        if n:
+            out[key].setdefault(slug, dict.fromkeys(years, 0))[year] = n
     return out
 
 
 def _membership_paths(session: Session, years: list[int], site: str | None) -> set[str]:
     stmt: Any = (
         select(ItemColumn.taxonomy_path)
-        .join(Item, Item.id == ItemColumn.item_id)
-        .where(_year_range(years), ItemColumn.taxonomy_path.is_not(None))
+        .where(_member_year_range(years), ItemColumn.taxonomy_path.is_not(None))
         .distinct()
     )
-    stmt = _site_filter(stmt, site, Item.site_id)
+    if site is not None:
+        stmt = stmt.where(ItemColumn.column_id.in_(_site_columns(site)))
     return set(session.execute(stmt).scalars())
 
 
@@ -441,6 +559,21 @@ def count_kinds_by_year(
     session: Session, years: list[int], site: str | None = None
 ) -> dict[tuple[str, str], dict[int, int]]:
     """(site, kind) → {year: distinct items}; kinds with no item in the years are left out."""
+    found = _site_year_counts(session, years, site, [*ITEM_KINDS, None])
+    totals = {slug: counts for (slug, kind), counts in found.items() if kind is None}
+    out = {(slug, kind): counts for (slug, kind), counts in found.items() if kind is not None}
+    known = all(
+        sum(out.get((slug, kind), {}).get(year, 0) for kind in ITEM_KINDS) == n
+        for slug, counts in totals.items()
+        for year, n in counts.items()
+    )
+    return out if known else _count_kinds_grouped(session, years, site)
+
+
+def _count_kinds_grouped(
+    session: Session, years: list[int], site: str | None
+) -> dict[tuple[str, str], dict[int, int]]:
+    # Any kind at all, for an archive holding kinds other than ``ITEM_KINDS``: one grouped scan.
     year_expr = _year_of(Item.counted_on)
     per_site: Any = (
         select(Item.site_id, Item.kind, year_expr.label("year"), func.count().label("n"))
@@ -461,34 +594,44 @@ def count_sites_by_year(
     session: Session, years: list[int], site: str | None = None
 ) -> dict[str, dict[int, int]]:
     """site → {year: distinct items of the site} (the 合计 row)."""
-    year_expr = _year_of(Item.counted_on)
-    per_site: Any = (
-        select(Item.site_id, year_expr.label("year"), func.count().label("n"))
-        .where(_year_range(years))
-        .group_by(Item.site_id, year_expr)
-    )
-    per_site = _site_filter(per_site, site, Item.site_id).subquery()
-    stmt: Any = select(Site.slug, per_site.c.year, per_site.c.n).join(Site, Site.id == per_site.c.site_id)
-    out: dict[str, dict[int, int]] = {}
-    for slug, year, n in session.execute(stmt):
-        out.setdefault(slug, dict.fromkeys(years, 0))[int(year)] = int(n)
+    return {slug: counts for (slug, _), counts in _site_year_counts(session, years, site, [None]).items()}
+
+
+def _site_year_counts(
+    session: Session, years: list[int], site: str | None, kinds: list[str | None]
+) -> dict[tuple[str, str | None], dict[int, int]]:
+    """(site, kind or None for all) → {year: items}, for every year of the years' range with items.
+
+    Each number counts one range of the (site_id, counted_on, kind, …) index: no grouping, no sort.
+    """
+    cells = [(kind, year) for kind in kinds for year in range(min(years), max(years) + 1)]
+
+    def count(kind: str | None, year: int) -> Any:
+        where = [Item.site_id == Site.id, _in_year(year)]
+        if kind is not None:
+            where.append(Item.kind == kind)
+        return select(func.count()).where(*where).scalar_subquery()
+
+    stmt: Any = _site_filter(select(Site.slug, *(count(k, y) for k, y in cells)), site, Site.id)
+    out: dict[tuple[str, str | None], dict[int, int]] = {}
+    for slug, *found in session.execute(stmt):
+        for (kind, year), n in zip(cells, found, strict=True):
+            if n:
+                out.setdefault((slug, kind), dict.fromkeys(years, 0))[year] = int(n)
     return out
 
 
 def column_states(session: Session, as_of: date, site: str | None = None) -> list[ColumnState]:
     """Every column with its item count and newest item date on or before ``as_of``."""
-    dated_ok = or_(Item.counted_on.is_(None), Item.counted_on <= as_of)
-    per_column: Any = (
-        select(
-            ItemColumn.column_id,
-            func.count().label("n"),
-            func.max(Item.counted_on).label("newest"),
-        )
-        .join(Item, Item.id == ItemColumn.item_id)
-        .where(dated_ok)
-        .group_by(ItemColumn.column_id)
-    )
-    per_column = _site_filter(per_column, site, Item.site_id).subquery()
+
+    # The memberships' copy of the date, per column: two counts of ranges of the (column_id,
+    # counted_on) index and one seek for the newest date — no join, no grouping.
+    def of_column(what: Any, *where: Any) -> Any:
+        return select(what).where(ItemColumn.column_id == Column.id, *where).scalar_subquery()
+
+    dated = ItemColumn.counted_on <= as_of
+    items = of_column(func.count(), dated) + of_column(func.count(), ItemColumn.counted_on.is_(None))
+    newest = of_column(func.max(ItemColumn.counted_on), dated)
     stmt: Any = (
         select(
             Site.slug,
@@ -498,11 +641,10 @@ def column_states(session: Session, as_of: date, site: str | None = None) -> lis
             Column.status,
             Column.taxonomy_code,
             Column.taxonomy_path,
-            per_column.c.n,
-            per_column.c.newest,
+            items,
+            newest,
         )
         .join(Site, Site.id == Column.site_id)
-        .outerjoin(per_column, per_column.c.column_id == Column.id)
         .order_by(Site.slug, Column.path)
     )
     stmt = _site_filter(stmt, site, Column.site_id)
@@ -654,22 +796,7 @@ def count_taxonomy_by_year(
     session: Session, years: list[int], site: str | None = None
 ) -> dict[tuple[str, str | None], dict[int, int]]:
     """(site, membership taxonomy path) → {year: distinct items}; None is unclassified."""
-    year_expr = _year_of(Item.counted_on)
-    stmt: Any = (
-        select(
-            Item.site_id,
-            ItemColumn.taxonomy_path,
-            year_expr.label("year"),
-            func.count(func.distinct(Item.id)),
-        )
-        .select_from(ItemColumn)
-        .join(Item, Item.id == ItemColumn.item_id)
-        .where(_year_range(years))
-        .group_by(Item.site_id, ItemColumn.taxonomy_path, year_expr)
-    )
-    stmt = _site_filter(stmt, site, Item.site_id)
-    slugs = _slugs(session)
     out: dict[tuple[str, str | None], dict[int, int]] = {}
-    for site_id, path, year, n in session.execute(stmt):
-        out.setdefault((slugs[site_id], path), dict.fromkeys(years, 0))[int(year)] = int(n)
+    for slug, path, year, n in _taxonomy_years(session, years, site):
+        out.setdefault((slug, path), dict.fromkeys(years, 0))[int(year)] = n
     return out

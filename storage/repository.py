@@ -563,9 +563,15 @@ def _item_ids_select(insert: Callable[..., Any]) -> Any:
 
 
 def _recount(session: Session, item_ids: Sequence[int]) -> None:
-    """Set the date items are counted by: 发布日期 when known, else the earliest list date."""
-    stmt = _statement(session, "recount", _recount_update)
-    session.connection().execute(stmt, {"ids": sorted(set(item_ids))})
+    """Set the date items are counted by: 发布日期 when known, else the earliest list date.
+
+    Then copy it to the items' memberships (``item_column.counted_on``, what the audit counts read),
+    new ones included: every write that adds a membership or changes a date ends here, once per chunk.
+    """
+    params = {"ids": sorted(set(item_ids))}
+    connection = session.connection()
+    connection.execute(_statement(session, "recount", _recount_update), params)
+    connection.execute(_statement(session, "recount_members", _recount_members_update), params)
 
 
 def _recount_update(insert: Callable[..., Any]) -> Any:
@@ -581,6 +587,17 @@ def _recount_update(insert: Callable[..., Any]) -> Any:
                 else_=None,
             ),
         )
+    )
+
+
+def _recount_members_update(insert: Callable[..., Any]) -> Any:
+    m = MEMBERSHIP.c
+    counted_on = select(ITEM.c.counted_on).where(ITEM.c.id == m.item_id).scalar_subquery()
+    # Only the memberships whose copy differs: unchanged rows are neither rewritten nor reindexed.
+    return (
+        update(MEMBERSHIP)
+        .where(m.item_id.in_(bindparam("ids", expanding=True)), m.counted_on.is_distinct_from(counted_on))
+        .values(counted_on=counted_on)
     )
 
 

@@ -253,3 +253,76 @@ def test_empty_batches_write_nothing(db: Database) -> None:
         assert repo.record_listings(s, site, []) == []
         assert repo.record_details(s, site, []) == []
         assert s.execute(select(Item)).first() is None
+
+
+def _copies_match(s: Session) -> dict[tuple[str, str], date | None]:
+    """Each membership's copy of ``counted_on`` (by item URL and column), checked against its item."""
+    rows = s.execute(
+        select(Item.url, Column.path, ItemColumn.counted_on, Item.counted_on)
+        .join(Item, Item.id == ItemColumn.item_id)
+        .join(Column, Column.id == ItemColumn.column_id)
+    ).all()
+    for url, path, copy, original in rows:
+        assert copy == original, f"{url} in {path}: membership says {copy}, item says {original}"
+    return {(url, path): copy for url, path, copy, _ in rows}
+
+
+def test_memberships_keep_their_items_counted_on_through_every_write(db: Database) -> None:
+    """``item_column.counted_on`` (what the audit counts read) equals its item's date after each write."""
+
+    def listing(column: int, url: str, day: int | None, hours: float) -> ListingRow:
+        listed = None if day is None else date(2018, 12, day)
+        return ListingRow(column, url, "t", listed, 0, False, None, "政务公开/x", None, None, _at(hours))
+
+    def detail(url: str, hours: float, **fields: Any) -> DetailRow:
+        return DetailRow(url, {"title": "t", "content_hash": f"h{hours}", **fields}, _at(hours))
+
+    with db.session() as s:
+        site, columns = _site(s, "h")
+        a, b = columns["a"], columns["b"]
+        # Listed first (dated by the list), then its page gives a 发布日期.
+        repo.record_listings(s, site, [listing(a, "http://h/1.html", 3, 1)])
+        assert _copies_match(s)[("http://h/1.html", "a")] == date(2018, 12, 3)
+        repo.record_details(s, site, [detail("http://h/1.html", 2, published_on="2018-11-20")])
+        assert _copies_match(s)[("http://h/1.html", "a")] == date(2018, 11, 20)
+        # Page first (no membership yet), then listed: the new membership takes the item's date.
+        repo.record_details(s, site, [detail("http://h/2.html", 3, published_on="2017-06-01")])
+        repo.record_listings(s, site, [listing(b, "http://h/2.html", 9, 4)])
+        assert _copies_match(s)[("http://h/2.html", "b")] == date(2017, 6, 1)
+        # Undated listing: no date on either side until the page brings one.
+        repo.record_listings(s, site, [listing(a, "http://h/3.html", None, 5)])
+        assert _copies_match(s)[("http://h/3.html", "a")] is None
+        repo.record_details(s, site, [detail("http://h/3.html", 6, published_on="2018-02-02")])
+        assert _copies_match(s)[("http://h/3.html", "a")] == date(2018, 2, 2)
+        # Cross-listed: the second membership gets the date, and a redating moves both.
+        repo.record_listings(s, site, [listing(b, "http://h/1.html", 1, 7)])
+        copies = _copies_match(s)
+        assert copies[("http://h/1.html", "a")] == copies[("http://h/1.html", "b")] == date(2018, 11, 20)
+        repo.record_details(s, site, [detail("http://h/1.html", 8, published_on="2019-01-02")])
+        copies = _copies_match(s)
+        assert copies[("http://h/1.html", "a")] == copies[("http://h/1.html", "b")] == date(2019, 1, 2)
+        # A failed refetch keeps the good fetch's date, on the item and its memberships.
+        repo.record_details(
+            s, site, [detail("http://h/1.html", 9, fetch_status="not_found", http_status=404)]
+        )
+        copies = _copies_match(s)
+        assert copies[("http://h/1.html", "a")] == copies[("http://h/1.html", "b")] == date(2019, 1, 2)
+        # An earlier list date seen later, on an item without 发布日期, moves the copy too.
+        repo.record_listings(s, site, [listing(a, "http://h/4.html", 20, 10)])
+        repo.record_listings(s, site, [listing(b, "http://h/4.html", 5, 11)])
+        copies = _copies_match(s)
+        assert copies[("http://h/4.html", "a")] == copies[("http://h/4.html", "b")] == date(2018, 12, 5)
+        # A batch mixing all of it, with one URL twice (two waves in one chunk).
+        repo.record_listings(
+            s,
+            site,
+            [listing(columns["c"], "http://h/5.html", 7, 12), listing(a, "http://h/5.html", 6, 12)],
+        )
+        repo.record_details(
+            s,
+            site,
+            [detail("http://h/5.html", 13, published_on="2016-03-03"), detail("http://h/2.html", 13)],
+        )
+        copies = _copies_match(s)
+        assert copies[("http://h/5.html", "c")] == copies[("http://h/5.html", "a")] == date(2016, 3, 3)
+        assert copies[("http://h/2.html", "b")] == date(2017, 6, 1)

@@ -198,7 +198,9 @@ def _replica(args: argparse.Namespace) -> int:
         from replica.export import export_spec
 
         written = export_spec(args.spec, Path(args.folder), state=args.state, pager_links=args.pager_links)
-        print(f"exported replica {args.spec} to {written.folder}: {written.files} files, {written.bytes} bytes")
+        print(
+            f"exported replica {args.spec} to {written.folder}: {written.files} files, {written.bytes} bytes"
+        )
         return 0
     site = replica.build_site(replica.load_spec(args.spec))
     if args.replica_command == "truth":
