@@ -8,6 +8,7 @@ of the same crawl ends in the same state as an unbroken one.
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import time
@@ -17,8 +18,10 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Listing, SiteSeen
@@ -95,6 +98,7 @@ class StorePipeline:
         self.db_url = db_url
         self.batch = batch
         self.distributed = distributed
+        self.broken: str | None = None
         self.db: Database | None = None
         self.session: Session | None = None
         self.sites: dict[str, _SiteRun] = {}
@@ -164,6 +168,22 @@ class StorePipeline:
         return str(getattr(spider, "home_urls", {}).get(slug) or slug)
 
     def process_item(self, item: Any) -> Any:
+        if self.broken is not None:
+            raise DropItem(f"not stored: the archive database failed earlier ({self.broken})")
+        try:
+            return self._process(item)
+        except SQLAlchemyError as exc:
+            # A database that is gone (restarted, full) loses every record after it: stop the crawl
+            # now, say so once, and let the next run complete the archive (writes are idempotent).
+            self.broken = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            logger.error(
+                "the archive database failed: %s; stopping the crawl, run it again to complete", self.broken
+            )
+            if self.crawler.engine is not None:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
+            raise DropItem(f"not stored: {self.broken}") from exc
+
+    def _process(self, item: Any) -> Any:
         assert self.session is not None
         site = self._site(item.site)
         now = datetime.now(UTC)
@@ -355,7 +375,7 @@ class StorePipeline:
     def _lookup_column(self, site: _SiteRun, column_url: str) -> int | None:
         """The id of a column another worker began (it commits its column before walking on)."""
         session = self._session()
-        for attempt in range(20):
+        for attempt in range(20 if self.distributed else 1):
             found = session.scalar(
                 select(ColumnRow.id).where(ColumnRow.site_id == site.site_id, ColumnRow.url == column_url)
             )
@@ -365,8 +385,27 @@ class StorePipeline:
             time.sleep(0.05 * (attempt + 1))
         return None
 
+    def _mark_failed(self, run_id: int) -> None:
+        assert self.db is not None
+        with Session(self.db.engine) as session:
+            repository.finish_run(session, run_id, "failed", 1, {"store_failed": self.broken})
+            session.commit()
+
+    def _close_broken(self) -> None:
+        """After a database failure: mark this run failed if the database answers again, and let go."""
+        assert self.session is not None and self.db is not None
+        _ignore_errors(self.session.rollback)
+        _ignore_errors(self.session.close)
+        for site in self.sites.values():
+            if site.run_id is not None:
+                _ignore_errors(functools.partial(self._mark_failed, site.run_id))
+        self.db.dispose()
+
     def close_spider(self) -> None:
         if self.session is None or self.db is None:
+            return
+        if self.broken is not None:
+            self._close_broken()
             return
         self._commit()
         raw = self.crawler.stats.get_stats() if self.crawler.stats else {}
@@ -382,6 +421,13 @@ class StorePipeline:
         self.session.commit()
         self.session.close()
         self.db.dispose()
+
+
+def _ignore_errors(work: Callable[[], Any]) -> None:
+    try:
+        work()
+    except SQLAlchemyError:
+        pass
 
 
 def _is_retryable(exc: DBAPIError) -> bool:

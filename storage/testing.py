@@ -31,7 +31,7 @@ def postgres_schema(base_url: str | None = None) -> Iterator[str]:
     """A URL whose connections live in a new empty schema, dropped with its tables afterwards."""
     base = make_url(base_url or postgres_base_url())
     schema = f"zwgk_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))

@@ -80,7 +80,7 @@ def test_readers_while_a_crawl_writes(tmp_path):
             ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=(tmp_path / "crawl.log").open("w"),
             text=True,
         )
         port = 8700 + (int(time.time()) % 200)
@@ -115,8 +115,9 @@ def test_readers_while_a_crawl_writes(tmp_path):
                 crawl.kill()
     assert failures == []
     assert answered > 0
-    assert crawl.returncode == 0, (crawl.stderr.read() if crawl.stderr else "")[-2000:]
-    assert "database is locked" not in (crawl.stderr.read() if crawl.stderr else "")
+    log = (tmp_path / "crawl.log").read_text()
+    assert crawl.returncode == 0, log[-2000:]
+    assert "database is locked" not in log
 
 
 def test_postgresql_restarted_mid_run(tmp_path):
@@ -128,7 +129,7 @@ def test_postgresql_restarted_mid_run(tmp_path):
         crawl = subprocess.Popen(
             [sys.executable, "-m", "zwgk", "crawl", server.base_url, "--site", "qingshi", "--db", url,
              "--data", str(tmp_path)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(tmp_path / "first.log").open("w"), text=True,
         )  # fmt: skip
         time.sleep(8)
         cluster = _pg_cluster()

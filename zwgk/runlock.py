@@ -74,6 +74,9 @@ class RunLock:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self._connection is not None:
-            self._connection.close()  # closing the session releases the advisory lock
+            try:
+                self._connection.close()  # closing the session releases the advisory lock
+            except Exception:  # a server that restarted has dropped the session, and the lock with it
+                logger.warning("the database session holding the run lock of %s was already gone", self.slug)
             self._connection = None
         self._release_file()
