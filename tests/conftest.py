@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from storage.db import Database, open_database
+from storage.testing import temporary_database
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
@@ -28,3 +31,24 @@ def tiny_server(tiny_site):
 
     with replica.ReplicaServer(tiny_site) as server:
         yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """An empty archive database URL, once on SQLite and once on PostgreSQL (a throwaway schema)."""
+    try:
+        context = temporary_database(request.param, tmp_path)
+        url = context.__enter__()
+    except Exception as exc:  # PostgreSQL must answer: a missing server fails the test, never skips it
+        pytest.fail(f"{request.param} test database unavailable: {exc}")
+    try:
+        yield url
+    finally:
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture
+def db(db_url) -> Database:
+    database = open_database(db_url)
+    yield database
+    database.dispose()

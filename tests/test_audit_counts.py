@@ -6,9 +6,7 @@ import csv
 import io
 import json
 import logging
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -18,9 +16,8 @@ from audit.counts import counts_csv, counts_json, counts_table, format_counts
 from audit.definitions import COUNTING_RULES, rules_text
 from audit.figures import Figure, report_figures
 from storage import repository as repo
-from storage.db import Database, open_database
+from storage.db import Database
 from storage.queries import CountRow, count_items
-from storage.testing import temporary_database
 
 logger = logging.getLogger(__name__)
 
@@ -29,21 +26,6 @@ ROWS = [
     CountRow("heishan", "政务公开/政府文件", "政府文件", 2018, 71),
     CountRow("heishan", "其他栏目", None, None, 0),
 ]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    try:
-        context = temporary_database(request.param, tmp_path)
-        url = context.__enter__()
-    except Exception as exc:  # PostgreSQL must answer: a missing server fails the test, never skips it
-        pytest.fail(f"{request.param} test database unavailable: {exc}")
-    database = open_database(url)
-    try:
-        yield database
-    finally:
-        database.dispose()
-        context.__exit__(None, None, None)
 
 
 def _county(s: Session) -> None:

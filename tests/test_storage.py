@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,33 +28,12 @@ from storage.queries import (
     count_under_by_year,
     list_sites,
 )
-from storage.testing import temporary_database
 
 logger = logging.getLogger(__name__)
 
 T0 = datetime(2019, 1, 5, 8, 0, tzinfo=UTC)
 T1 = T0 + timedelta(days=1)
 TABLES = {"site", "column", "item", "item_column", "crawl_run"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    try:
-        context = temporary_database(request.param, tmp_path)
-        url = context.__enter__()
-    except Exception as exc:  # PostgreSQL must answer: a missing server fails the test, never skips it
-        pytest.fail(f"{request.param} test database unavailable: {exc}")
-    try:
-        yield url
-    finally:
-        context.__exit__(None, None, None)
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = open_database(db_url)
-    yield database
-    database.dispose()
 
 
 def _column(s: Session, site_id: int, path: str, url: str, taxonomy: str | None, at: datetime = T0) -> int:

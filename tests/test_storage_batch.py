@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,31 +11,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage import repository as repo
-from storage.db import Database, open_database
+from storage.db import Database
 from storage.models import Column, Finding, Item, ItemColumn, ItemVersion
 from storage.repository import DetailRow, ListingRow
-from storage.testing import temporary_database
 
 logger = logging.getLogger(__name__)
 
 T0 = datetime(2019, 1, 5, 8, 0, tzinfo=UTC)
 # Item and membership columns that differ between two sites holding the same facts.
 _IDENTITY = {"id", "site_id", "item_id", "column_id"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    try:
-        context = temporary_database(request.param, tmp_path)
-        url = context.__enter__()
-    except Exception as exc:  # PostgreSQL must answer: a missing server fails the test, never skips it
-        pytest.fail(f"{request.param} test database unavailable: {exc}")
-    database = open_database(url)
-    try:
-        yield database
-    finally:
-        database.dispose()
-        context.__exit__(None, None, None)
 
 
 def _at(hours: float) -> datetime:

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_storage_batch import db  # noqa: F401  (the two-backend database fixture)
 
 from storage import repository as repo
 from storage.db import Database

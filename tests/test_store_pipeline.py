@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
 from scrapy.settings import Settings
 from sqlalchemy import func, select
 
@@ -16,25 +14,11 @@ from crawler.items import ColumnSeen, ColumnWalk, Detail, Listing
 from pipelines.store import StorePipeline
 from storage.db import open_database
 from storage.models import CrawlRun, Item, ItemColumn, ItemVersion
-from storage.testing import temporary_database
 
 logger = logging.getLogger(__name__)
 
 SITE = "heishan"
 COLUMN = "http://h/zfwj/"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    try:
-        context = temporary_database(request.param, tmp_path)
-        url = context.__enter__()
-    except Exception as exc:  # PostgreSQL must answer: a missing server fails the test, never skips it
-        pytest.fail(f"{request.param} test database unavailable: {exc}")
-    try:
-        yield url
-    finally:
-        context.__exit__(None, None, None)
 
 
 def _pipeline(db_url: str, batch: int) -> StorePipeline:
