@@ -17,7 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
-from crawler.items import ColumnWalk, Detail
+from crawler.items import ColumnWalk
 from crawler.profile import SiteProfile
 from crawler.spiders.portal import PortalSpider
 
@@ -157,4 +157,4 @@ def run_crawl(
     return CrawlOutcome(code, fatal, dict(stats), columns, getattr(spider, "profile", None))
 
 
-__all__ = ["CrawlOutcome", "Detail", "crawl_settings", "run_crawl"]
+__all__ = ["CrawlOutcome", "crawl_settings", "run_crawl"]
