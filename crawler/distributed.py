@@ -98,7 +98,7 @@ def connect(url: str) -> redis.Redis:
 
 
 class RedisWalkState:
-    """:class:`crawler.spiders.portal.WalkState` shared by all workers of a run."""
+    """:class:`crawler.walkstate.WalkState` shared by all workers of a run."""
 
     def __init__(self, client: redis.Redis, keys: Keys, ttl: int = RUN_TTL) -> None:
         self.r, self.keys, self.ttl = client, keys, ttl

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
@@ -29,6 +29,7 @@ from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Lis
 from crawler.middlewares import failure_status, listed_url
 from crawler.monitors import FOUND_PREFIX
 from crawler.profile import ColumnSpec, SiteProfile, load_profile
+from crawler.walkstate import MemoryWalkState, WalkState
 from storage.db import database_url, open_database
 from storage.frontier import CrawlState, crawl_state
 from taxonomy import Node, default_taxonomy
@@ -80,89 +81,6 @@ class ColumnState:
     spec: ColumnSpec
     adapter: Adapter | None = None
     site: str = ""
-
-
-class WalkState(Protocol):
-    """Where the walk bookkeeping lives: in memory for one process, in Redis for many workers
-    (``crawler.distributed.RedisWalkState``), so that list pages of one column may be processed by
-    different workers."""
-
-    def begin_column(self, site: str, column_url: str) -> bool:
-        """True the first time a column of ``site`` is begun (walked once per crawl)."""
-        ...
-
-    def add_seen(self, site: str, column_url: str, urls: Sequence[str]) -> list[tuple[int, int]]:
-        """Mark ``urls`` seen in the column; (index in ``urls``, position) of those new to it."""
-        ...
-
-    def seen(self, site: str, column_url: str) -> set[str]: ...
-
-    def count_page(
-        self, site: str, column_url: str, declared_total: int | None, declared_pages: int | None
-    ) -> None: ...
-
-    def totals(self, site: str, column_url: str) -> tuple[int, int, int | None, int | None]:
-        """(pages walked, items found, declared total, declared pages) of the column."""
-        ...
-
-    def claim_detail(self, site: str, url: str) -> bool:
-        """True the first time the detail page ``url`` is requested in this crawl."""
-        ...
-
-
-@dataclass
-class _MemoryColumn:
-    seen: set[str] = field(default_factory=set)
-    pages: int = 0
-    declared_total: int | None = None
-    declared_pages: int | None = None
-
-
-class MemoryWalkState:
-    """The walk bookkeeping of a single-process crawl."""
-
-    def __init__(self) -> None:
-        self.columns: dict[tuple[str, str], _MemoryColumn] = {}
-        self.requested: set[tuple[str, str]] = set()
-
-    def begin_column(self, site: str, column_url: str) -> bool:
-        if (site, column_url) in self.columns:
-            return False
-        self.columns[site, column_url] = _MemoryColumn()
-        return True
-
-    def _column(self, site: str, column_url: str) -> _MemoryColumn:
-        return self.columns.setdefault((site, column_url), _MemoryColumn())
-
-    def add_seen(self, site: str, column_url: str, urls: Sequence[str]) -> list[tuple[int, int]]:
-        column = self._column(site, column_url)
-        new = [index for index, url in enumerate(urls) if url not in column.seen]
-        out = []
-        for index in new:
-            column.seen.add(urls[index])
-            out.append((index, len(column.seen)))
-        return out
-
-    def seen(self, site: str, column_url: str) -> set[str]:
-        return set(self._column(site, column_url).seen)
-
-    def count_page(
-        self, site: str, column_url: str, declared_total: int | None, declared_pages: int | None
-    ) -> None:
-        column = self._column(site, column_url)
-        column.pages += 1
-        column.declared_total = declared_total if declared_total is not None else column.declared_total
-        column.declared_pages = declared_pages if declared_pages is not None else column.declared_pages
-
-    def totals(self, site: str, column_url: str) -> tuple[int, int, int | None, int | None]:
-        column = self._column(site, column_url)
-        return column.pages, len(column.seen), column.declared_total, column.declared_pages
-
-    def claim_detail(self, site: str, url: str) -> bool:
-        if (site, url) in self.requested:
-            return False
-        self.requested.add((site, url))
-        return True
 
 
 def url_profile(url: str, slug: str | None = None) -> SiteProfile:
