@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import logging
-import math
 from html import escape
 
 from replica.model import Column, ReplicaSite
-from replica.render.layout import chain, page
+from replica.render.layout import chain, page, page_count
 from replica.render.traps import widget
 
 logger = logging.getLogger(__name__)
-
-
-def page_count(column: Column) -> int:
-    return max(1, math.ceil(len(column.items) / column.defn.per_page))
 
 
 def pager(count: int, number: int) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 from html import escape
 
-from replica.model import Column, ReplicaSite
+from replica.model import Column, Item, ReplicaSite
 
 logger = logging.getLogger(__name__)
 
@@ -86,3 +87,14 @@ def footer(site: ReplicaSite, hanweb: bool = False) -> str:
 def short(title: str, limit: int = 20) -> str:
     """A list-page title as templates print it: cut to ``limit`` characters with an ellipsis."""
     return title if len(title) <= limit else title[:limit] + "..."
+
+
+def page_count(column: Column) -> int:
+    """How many list pages a column has in any style (an empty column still has its first page)."""
+    return max(1, math.ceil(len(column.items) / column.defn.per_page))
+
+
+def list_href(column: Column, item: Item) -> str:
+    """Own items are linked relative (``./201803/…``) as the CMSs print them; cross-posts by path."""
+    folder = column.url.rsplit("/", 1)[0] + "/"
+    return "./" + item.url[len(folder) :] if item.url.startswith(folder) else item.url

@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import logging
-import math
 from html import escape
 
-from replica.model import Column, Item, ReplicaSite
-from replica.render.layout import chain, page, short
+from replica.model import Column, ReplicaSite
+from replica.render.layout import chain, list_href, page, page_count, short
 from replica.render.traps import widget
 
 logger = logging.getLogger(__name__)
 
 
-def page_count(column: Column) -> int:
-    """How many list pages the column has (an empty column still has its ``index.html``)."""
-    return max(1, math.ceil(len(column.items) / column.defn.per_page))
-
-
 def page_name(index: int) -> str:
     """TRS numbering is 0-based: page 0 is ``index.html``, page k is ``index_k.html``."""
     return "index.html" if index == 0 else f"index_{index}.html"
-
-
-def list_href(column: Column, item: Item) -> str:
-    """Own items are linked relative (``./201803/t…``) as TRS prints them; cross-posted ones by path."""
-    folder = column.url.rsplit("/", 1)[0] + "/"
-    return "./" + item.url[len(folder) :] if item.url.startswith(folder) else item.url
 
 
 def render_list(site: ReplicaSite, column: Column, index: int, charset: str = "utf-8") -> str:

@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import logging
-import math
 from html import escape
 
-from replica.model import Column, Item, ReplicaSite
-from replica.render.layout import chain, page, short
+from replica.model import Column, ReplicaSite
+from replica.render.layout import chain, list_href, page, page_count, short
 from replica.render.traps import widget
 
 logger = logging.getLogger(__name__)
 
 
-def page_count(column: Column) -> int:
-    """How many list pages the column has (an empty column still has its ``list.shtml``)."""
-    return max(1, math.ceil(len(column.items) / column.defn.per_page))
-
-
 def page_name(number: int) -> str:
     """Ucap numbering is 1-based: page 1 is ``list.shtml``, page n is ``list_n.shtml``."""
     return "list.shtml" if number == 1 else f"list_{number}.shtml"
-
-
-def list_href(column: Column, item: Item) -> str:
-    """Own items relative (``./201803/<hex>.shtml``); cross-posted and foreign ones as they are."""
-    folder = column.url.rsplit("/", 1)[0] + "/"
-    return "./" + item.url[len(folder) :] if item.url.startswith(folder) else item.url
 
 
 def pager(column: Column, number: int) -> str:
