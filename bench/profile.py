@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.profile PROFILE.raw      # summarise a ``py-spy record -f raw`` file
 
-``bench/run --profile`` records a full crawl of the benchmark site (``py-spy record -r 100 -f raw``)
+``bench/run --profile`` records a full crawl of the benchmark site (``py-spy record --subprocesses
+-r 100 -f raw``: the crawler and its page-analysis worker, whose samples are marked ``worker:``)
 and prints this summary. Each sample is charged to the innermost frame of zwgk's own code on its
 stack (so lxml under ``crawler/extract`` counts as extraction, SQLAlchemy under ``storage`` as the
 store), or, when no zwgk frame is on the stack, to the library running (Scrapy, Twisted, …).
@@ -76,7 +77,20 @@ def _own(file: str) -> bool:
     return "site-packages" not in file and "/lib/python" not in file and not file.startswith("<")
 
 
+# The page-analysis worker process (crawler/analysis.py, sampled with --subprocesses).
+WORKER = (
+    ("crawler/extract/", "worker: crawler.extract (extraction + integrity scan)"),
+    ("storage/warc", "worker: WARC packing (digest, gzip)"),
+)
+
+
 def component(frames: Sequence[tuple[str, str]]) -> str:
+    if any(function == "serve" and file.endswith("crawler/analysis.py") for function, file in frames):
+        for _, file in reversed(frames):
+            for fragment, name in WORKER:
+                if fragment in file:
+                    return name
+        return "worker: reading jobs, answering (pickle, pipes)"
     for _, file in frames:
         if _own(file):
             for fragment, name in PIPELINES:
@@ -160,6 +174,7 @@ def profile_crawl(server: Any, data: Path, raw: Path) -> str:
     command = [
         str(VENV_BIN / "py-spy"),
         "record",
+        "--subprocesses",
         "-r",
         "100",
         "-f",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ class Fetched:
     record_type: str | None = None
     changed: bool = True
     signals: list[dict] = field(default_factory=list)
+    # True when the spider had the page scanned already (with its extraction, crawler/analysis.py)
+    scanned: bool = False
+    # The WARC records, gzipped by a page-analysis worker (storage.warc.PackedExchange), if any
+    packed: Any = None
 
 
 @dataclass

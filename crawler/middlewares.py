@@ -1,8 +1,9 @@
 """Downloader middlewares that keep a crawl inside its portal and bounded on a broken or hostile web.
 
 - :class:`ScopeMiddleware` refuses any request (a redirect included) to a host outside the profile's
-  ``allowed_hosts``, to a scheme other than http(s), or to a private, loopback, link-local or
-  reserved IP literal other than the portal's own host. Host names are *not* resolved: a name that
+  ``allowed_hosts``, to a scheme other than http(s), to a URL longer than ``URLLENGTH_LIMIT`` (a
+  trap's ever-growing query string; Scrapy's own spider middleware for it is off, see settings), or
+  to a private, loopback, link-local or reserved IP literal other than the portal's own host. Host names are *not* resolved: a name that
   DNS points at 10.0.0.1 passes (see docs/RELIABILITY.md); only literals are checked.
 - :class:`FollowRedirectMiddleware` replaces Scrapy's redirect middleware. The spider asks for
   every status (``handle_httpstatus_all``), which makes Scrapy's own middleware hand it the 302
@@ -18,6 +19,7 @@ Each refusal raises an ``IgnoreRequest`` subclass, so the request's errback reco
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 from typing import Any
@@ -25,7 +27,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from twisted.python.failure import Failure
@@ -36,6 +38,8 @@ SCHEMES = ("http", "https")
 # The meta keys by which the spider marks a list-page request (crawler/spiders/portal.py).
 COLUMN_META, PAGE_META = "column_url", "page_index"
 _STATUS_META = ("handle_httpstatus_all", "handle_httpstatus_list")
+# Scrapy's default URLLENGTH_LIMIT: longer URLs are traps (a query string that grows each hop).
+URL_LENGTH_LIMIT = 2083
 
 
 class OutOfScope(IgnoreRequest):
@@ -54,6 +58,7 @@ def normal_host(host: str | None) -> str:
     return (host or "").strip().rstrip(".").lower()
 
 
+@functools.lru_cache(maxsize=1024)
 def is_internal_address(host: str) -> bool:
     """Whether ``host`` is an IP literal in a range a portal on the internet never sends you to."""
     try:
@@ -72,11 +77,15 @@ def is_internal_address(host: str) -> bool:
     )
 
 
-def scope_refusal(url: str, allowed_hosts: set[str], own_hosts: set[str]) -> str | None:
+def scope_refusal(
+    url: str, allowed_hosts: set[str], own_hosts: set[str], max_length: int = URL_LENGTH_LIMIT
+) -> str | None:
     """Why ``url`` is out of scope, or None when the crawl may fetch it.
 
     ``own_hosts`` are the portal's own hosts (its base URL's): the only internal addresses allowed.
     """
+    if max_length and len(url) > max_length:
+        return f"URL longer than {max_length} characters"
     try:
         split = urlsplit(url)
         host = normal_host(split.hostname)
@@ -110,6 +119,9 @@ class ScopeMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.max_length = crawler.settings.getint("URLLENGTH_LIMIT", URL_LENGTH_LIMIT)
+        self._profile: Any = None
+        self._profile_hosts: tuple[set[str], set[str]] = (set(), set())
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScopeMiddleware:
@@ -119,7 +131,7 @@ class ScopeMiddleware:
 
     def process_request(self, request: Request) -> None:
         allowed, own = self._hosts()
-        reason = scope_refusal(request.url, allowed, own)
+        reason = scope_refusal(request.url, allowed, own, self.max_length)
         if reason is None:
             return
         self._count("zwgk/out_of_scope")
@@ -129,14 +141,34 @@ class ScopeMiddleware:
 
     def _hosts(self) -> tuple[set[str], set[str]]:
         profile = getattr(self.crawler.spider, "profile", None)
-        return profile_hosts(profile) if profile is not None else (set(), set())
+        if profile is None:
+            return set(), set()
+        if profile is not self._profile:  # computed once per profile, not once per request
+            self._profile, self._profile_hosts = profile, profile_hosts(profile)
+        return self._profile_hosts
 
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
 
 
-class FollowRedirectMiddleware(RedirectMiddleware):
+class _KeepReferer:
+    """A redirect keeps the Referer its first request carried (the spider sets it; Scrapy's
+    RefererMiddleware, which would otherwise decide, is off for speed: see crawler/settings.py)."""
+
+    def handle_referer(self, request: Request, response: Response) -> None:
+        return None
+
+    def _engine_started(self) -> None:
+        # Scrapy's looks for its RefererMiddleware here and warns when it is absent; ours needs none.
+        return None
+
+
+class KeepRefererMetaRefreshMiddleware(_KeepReferer, MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware without its warning about the absent RefererMiddleware."""
+
+
+class FollowRedirectMiddleware(_KeepReferer, RedirectMiddleware):
     """Scrapy's RedirectMiddleware, following redirects even for requests that want every status."""
 
     def process_response(

@@ -12,7 +12,6 @@ import os
 import re
 import socket
 from datetime import UTC, datetime
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +21,9 @@ from scrapy.exceptions import NotConfigured
 from crawler.items import Fetched
 from storage.db import database_url, open_database
 from storage.frontier import last_payloads
-from storage.warc import OPEN_SUFFIX, WarcWriter, payload_digest, repair_file
+from storage.warc import OPEN_SUFFIX, WarcWriter, payload_digest, reason_phrase, repair_file
 
 logger = logging.getLogger(__name__)
-
-
-def reason_phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
 
 
 def _writer_is_gone(name: str) -> bool:
@@ -110,11 +102,27 @@ class ArchivePipeline:
             return item
         assert self.writer is not None
         fetched_at = datetime.fromisoformat(item.fetched_at) if item.fetched_at else datetime.now(UTC)
-        digest = payload_digest(item.body)
+        packed, item.packed = item.packed, None  # prepared by a page-analysis worker, if any
+        digest = packed.digest if packed is not None else payload_digest(item.body)
         last = self._last_of(item.site)
         previous = last.get(item.url)
         revisit = previous if item.status == 200 and previous is not None and previous[0] == digest else None
-        location = self.writer.write_exchange(
+        if packed is not None and revisit is None:
+            location = self.writer.append(item.url, fetched_at, item.status, packed)
+        else:
+            location = self._write(item, fetched_at, revisit)
+        item.warc_file, item.warc_offset, item.warc_length = location.file, location.offset, location.length
+        item.payload_digest, item.record_type = location.payload_digest, location.record_type
+        item.changed = revisit is None
+        if revisit is None and item.status == 200:
+            last[item.url] = (digest, fetched_at)
+        if self.crawler.stats:
+            self.crawler.stats.inc_value(f"zwgk/warc_{location.record_type}")
+        return item
+
+    def _write(self, item: Fetched, fetched_at: datetime, revisit: tuple[str, datetime] | None) -> Any:
+        assert self.writer is not None
+        return self.writer.write_exchange(
             item.url,
             fetched_at,
             item.status,
@@ -125,14 +133,6 @@ class ArchivePipeline:
             method=item.method,
             revisit_of=(item.url, revisit[1]) if revisit else None,
         )
-        item.warc_file, item.warc_offset, item.warc_length = location.file, location.offset, location.length
-        item.payload_digest, item.record_type = location.payload_digest, location.record_type
-        item.changed = revisit is None
-        if revisit is None and item.status == 200:
-            last[item.url] = (digest, fetched_at)
-        if self.crawler.stats:
-            self.crawler.stats.inc_value(f"zwgk/warc_{location.record_type}")
-        return item
 
     def close_spider(self) -> None:
         if self.writer is not None:

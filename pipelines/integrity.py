@@ -33,6 +33,9 @@ class IntegrityPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Fetched) or item.status != 200 or item.page_kind not in SCANNED_KINDS:
             return item
+        if item.scanned:  # a detail page: scanned beside its extraction, from the same parse
+            self._count(item)
+            return item
         spider: Any = self.crawler.spider
         # A worker crawls many sites: the record names its own.
         profile: Any = spider.site_profile(item.site) if hasattr(spider, "site_profile") else None
@@ -44,6 +47,10 @@ class IntegrityPipeline:
             text, item.url, profile.name if profile else None, set(profile.allowed_hosts if profile else ())
         )
         item.signals = [asdict(signal) for signal in signals]
-        if signals and self.crawler.stats:
-            self.crawler.stats.inc_value("zwgk/pages_flagged")
+        item.scanned = True
+        self._count(item)
         return item
+
+    def _count(self, item: Fetched) -> None:
+        if item.signals and self.crawler.stats:
+            self.crawler.stats.inc_value("zwgk/pages_flagged")

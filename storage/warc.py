@@ -32,6 +32,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -106,6 +107,14 @@ class CheckResult:
 def payload_digest(body: bytes) -> str:
     """The WARC payload digest of ``body``: ``sha1:`` and the base32 SHA-1, as Heritrix writes it."""
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def reason_phrase(status: int) -> str:
+    """The standard reason phrase of an HTTP status ("" for a code the standard does not name)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def warc_date(moment: datetime) -> str:
@@ -247,6 +256,78 @@ def _software() -> str:
 # --------------------------------------------------------------------------- writing
 
 
+@dataclass(frozen=True)
+class PackedExchange:
+    """One exchange's records, gzipped and ready to append: a pure function of the exchange, so a
+    page-analysis worker can prepare it while the crawler process goes on (crawler/analysis.py)."""
+
+    response: bytes
+    request: bytes
+    digest: str
+    record_type: str
+    mime: str
+
+
+def pack_exchange(
+    url: str,
+    fetched_at: datetime,
+    status: int,
+    reason: str,
+    response_headers: list[tuple[str, str]],
+    body: bytes,
+    request_headers: list[tuple[str, str]],
+    method: str = "GET",
+    revisit_of: tuple[str, datetime] | None = None,
+) -> PackedExchange:
+    """The gzipped ``response`` (or, with ``revisit_of``, ``revisit``) and ``request`` records."""
+    date = warc_date(fetched_at)
+    digest = payload_digest(body)
+    response_id = _record_id()
+    http_head = _http_block_head(f"HTTP/1.1 {int(status)} {reason}", response_headers)
+    common = [("WARC-Target-URI", url), ("WARC-Date", date)]
+    if revisit_of is None:
+        record_type = "response"
+        response = _record(
+            [
+                ("WARC-Type", "response"),
+                ("WARC-Record-ID", response_id),
+                *common,
+                ("WARC-Payload-Digest", digest),
+                ("Content-Type", "application/http;msgtype=response"),
+            ],
+            http_head + body,
+        )
+        mime = _mime(response_headers)
+    else:
+        record_type = "revisit"
+        original_uri, original_date = revisit_of
+        response = _record(
+            [
+                ("WARC-Type", "revisit"),
+                ("WARC-Record-ID", response_id),
+                *common,
+                ("WARC-Profile", REVISIT_PROFILE),
+                ("WARC-Refers-To-Target-URI", original_uri),
+                ("WARC-Refers-To-Date", warc_date(original_date)),
+                ("WARC-Payload-Digest", digest),
+                ("Content-Type", "application/http;msgtype=response"),
+            ],
+            http_head,
+        )
+        mime = "warc/revisit"
+    request = _record(
+        [
+            ("WARC-Type", "request"),
+            ("WARC-Record-ID", _record_id()),
+            *common,
+            ("WARC-Concurrent-To", response_id),
+            ("Content-Type", "application/http;msgtype=request"),
+        ],
+        _request_block(url, method, request_headers),
+    )
+    return PackedExchange(_gzip(response), _gzip(request), digest, record_type, mime)
+
+
 class WarcWriter:
     """Writes request/response (or revisit) records into rotating gzip WARC 1.1 files.
 
@@ -314,66 +395,28 @@ class WarcWriter:
 
         Returns where the response/revisit record lies, under the file's final name.
         """
-        date = warc_date(fetched_at)
-        digest = payload_digest(body)
-        response_id = _record_id()
-        http_head = _http_block_head(f"HTTP/1.1 {int(status)} {reason}", response_headers)
-        common = [("WARC-Target-URI", url), ("WARC-Date", date)]
-        if revisit_of is None:
-            record_type = "response"
-            response = _record(
-                [
-                    ("WARC-Type", "response"),
-                    ("WARC-Record-ID", response_id),
-                    *common,
-                    ("WARC-Payload-Digest", digest),
-                    ("Content-Type", "application/http;msgtype=response"),
-                ],
-                http_head + body,
-            )
-            mime = _mime(response_headers)
-        else:
-            record_type = "revisit"
-            original_uri, original_date = revisit_of
-            response = _record(
-                [
-                    ("WARC-Type", "revisit"),
-                    ("WARC-Record-ID", response_id),
-                    *common,
-                    ("WARC-Profile", REVISIT_PROFILE),
-                    ("WARC-Refers-To-Target-URI", original_uri),
-                    ("WARC-Refers-To-Date", warc_date(original_date)),
-                    ("WARC-Payload-Digest", digest),
-                    ("Content-Type", "application/http;msgtype=response"),
-                ],
-                http_head,
-            )
-            mime = "warc/revisit"
-        request = _record(
-            [
-                ("WARC-Type", "request"),
-                ("WARC-Record-ID", _record_id()),
-                *common,
-                ("WARC-Concurrent-To", response_id),
-                ("Content-Type", "application/http;msgtype=request"),
-            ],
-            _request_block(url, method, request_headers),
+        packed = pack_exchange(
+            url, fetched_at, status, reason, response_headers, body, request_headers, method, revisit_of
         )
-        packed_response = _gzip(response)
-        packed = packed_response + _gzip(request)
+        return self.append(url, fetched_at, status, packed)
+
+    def append(self, url: str, fetched_at: datetime, status: int, packed: PackedExchange) -> WarcLocation:
+        """Append an exchange :func:`pack_exchange` prepared (perhaps in another process)."""
+        data = packed.response + packed.request
         with self._lock:
             fh = self._ensure_open()
             offset = self._size
             try:
-                fh.write(packed)
+                fh.write(data)
                 fh.flush()
             except BaseException:
                 self._abandon()
                 raise
-            self._size += len(packed)
-            location = WarcLocation(self._name, offset, len(packed_response), digest, record_type)
+            self._size += len(data)
+            length = len(packed.response)
+            location = WarcLocation(self._name, offset, length, packed.digest, packed.record_type)
             self._cdxj.append(
-                _cdxj_line(url, fetched_at, mime, status, digest, len(packed_response), offset, self._name)
+                _cdxj_line(url, fetched_at, packed.mime, status, packed.digest, length, offset, self._name)
             )
             if self._size >= self.max_bytes:
                 self._finish()

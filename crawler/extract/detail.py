@@ -11,6 +11,8 @@ import hashlib
 import json
 import logging
 import re
+from dataclasses import asdict, dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -18,7 +20,8 @@ from lxml import etree
 from crawler.extract import content
 from crawler.extract.charset import decode_body
 from crawler.extract.dates import date_from_url, parse_date
-from crawler.extract.html import block_text, inline_text, parse_html
+from crawler.extract.html import block_text, inline_text, parse_page, strip_hidden
+from crawler.extract.integrity import scan_tree
 from crawler.extract.metadata import labelled_values, meta_tags
 from crawler.items import Detail
 
@@ -46,8 +49,39 @@ def extract_detail(
     url: str, body: bytes, content_type: str | None, site: str, http_status: int = 200
 ) -> Detail:
     """Everything a detail page says about its item (fetch_status ``ok``)."""
+    return analyse_detail(url, body, content_type, site, http_status)[0]
+
+
+@dataclass(frozen=True)
+class ScanScope:
+    """What the integrity scan needs to know of the portal: its own name and hosts."""
+
+    site_name: str | None
+    site_hosts: frozenset[str]
+
+
+def analyse_detail(
+    url: str,
+    body: bytes,
+    content_type: str | None,
+    site: str,
+    http_status: int = 200,
+    scan: ScanScope | None = None,
+) -> tuple[Detail, list[dict[str, Any]] | None]:
+    """The :class:`Detail` of a page and, when ``scan`` is given, its integrity signals (as dicts),
+    from one decode and one parse: the scan reads the tree as served, then hidden parts are removed
+    for extraction. Signals are None when not scanned (no ``scan``, or a content type not HTML).
+    """
     text, encoding = decode_body(body, content_type)
-    root = parse_html(text)
+    root = parse_page(text)
+    signals = None
+    if scan is not None and (not content_type or "html" in content_type.lower()):
+        found = scan_tree(root, url, scan.site_name, set(scan.site_hosts)) if text.strip() else []
+        signals = [asdict(signal) for signal in found]
+    return _extract(strip_hidden(root), url, encoding, site, http_status), signals
+
+
+def _extract(root: etree._Element, url: str, encoding: str, site: str, http_status: int) -> Detail:
     metas = meta_tags(root)
     labelled = labelled_values(root)
     base_url = _base_url(root, url)

@@ -32,6 +32,14 @@ BLOCK_TAGS = frozenset(
 
 def parse_html(text: str) -> etree._Element:
     """The page's root element with scripts, styles, comments and hidden elements removed."""
+    return strip_hidden(parse_page(text))
+
+
+def parse_page(text: str) -> etree._Element:
+    """The page's root element as served, hidden parts included (what the integrity scan reads).
+
+    An empty or unparseable page gives an empty document, never an error.
+    """
     text = strip_control_chars(_XML_DECLARATION.sub("", text or "", count=1))
     try:
         # plain etree elements: lxml.html's per-element class lookup costs more than the parse
@@ -39,8 +47,11 @@ def parse_html(text: str) -> etree._Element:
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         logger.debug("unparseable page; extracting from an empty document")
         root = None
-    if root is None:
-        root = _empty()
+    return _empty() if root is None else root
+
+
+def strip_hidden(root: etree._Element) -> etree._Element:
+    """``root`` with scripts, styles, comments and hidden elements removed (in place)."""
     for node in _HIDDEN_XPATH(root):
         remove_keeping_tail(node)
     return root

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
+
+from crawler.extract.html import parse_page
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ _EVIDENCE_MAX = 20
 _TEXT_MAX = 200
 _ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 _PX = re.compile(r"^\s*(\d+)\s*(?:px)?\s*$")
+# lxml.html's text_content(), for plain etree elements
+_text_content = etree.XPath("string()")
 
 
 @dataclass(frozen=True)
@@ -85,13 +88,15 @@ def scan_page(html: str, url: str, site_name: str | None, site_hosts: set[str]) 
     """
     if not html or not html.strip():
         return []
+    return scan_tree(parse_page(html), url, site_name, site_hosts)
+
+
+def scan_tree(doc: etree._Element, url: str, site_name: str | None, site_hosts: set[str]) -> list[Signal]:
+    """:func:`scan_page` on a page already parsed with :func:`crawler.extract.html.parse_page`
+    (hidden elements still in it): the detail extractor parses once for both."""
     sig = load_signatures()
-    try:
-        doc = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return []
     hosts = {h.lower() for h in site_hosts} | {(urlsplit(url).hostname or "").lower()}
-    found = {
+    found: dict[str, list[dict[str, Any]]] = {
         "hijacked": _hijacked(doc, site_name, sig),
         "hidden_link": [],
         "spam": [],
@@ -117,8 +122,8 @@ def _terms(text: str, words: tuple[str, ...]) -> list[str]:
 def _hijacked(doc: Any, site_name: str | None, sig: Signatures) -> list[dict[str, Any]]:
     fields: list[tuple[str, str]] = []
     title = doc.find(".//title")
-    if title is not None and title.text_content():
-        fields.append(("title", title.text_content().strip()))
+    if title is not None and _text_content(title):
+        fields.append(("title", str(_text_content(title)).strip()))
     for meta in doc.iter("meta"):
         name = (meta.get("name") or "").strip()
         if name.lower() in ("sitename", "articletitle"):
@@ -139,7 +144,7 @@ def _hijacked(doc: Any, site_name: str | None, sig: Signatures) -> list[dict[str
 def _cloaking(doc: Any, sig: Signatures) -> list[dict[str, Any]]:
     matches = []
     for script in doc.iter("script"):
-        code = script.text_content() or ""
+        code = str(_text_content(script) or "")
         for entry in sig.cloaking:
             if all(p.search(code) for p in entry):
                 matches.append({"script": " ".join(code.split())[:_TEXT_MAX]})
@@ -193,7 +198,7 @@ def _links_and_hidden_text(
         host = (urlsplit(urljoin(url, href)).hostname or "").lower()
         if not host or host in hosts:
             continue
-        text = " ".join(anchor.text_content().split())[:_TEXT_MAX]
+        text = " ".join(str(_text_content(anchor)).split())[:_TEXT_MAX]
         hiding = _is_hidden(anchor, sig)
         if hiding is not None:
             hidden_links.append({"href": href, "host": host, "text": text, "style": hiding})

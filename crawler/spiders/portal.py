@@ -8,6 +8,7 @@ column's walk: a walk stops when a list page adds no new item URL, and ends in a
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -24,7 +25,9 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.adapters import ADAPTERS, DETECTION_ORDER, Adapter, get_adapter
 from crawler.adapters.ucap import FALLBACK_META
-from crawler.extract import detect_block, extract_detail
+from crawler.analysis import PageAnalyser, PageJob
+from crawler.extract import detect_block
+from crawler.extract.detail import ScanScope
 from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Listing, SiteSeen
 from crawler.middlewares import failure_status, listed_url
 from crawler.monitors import FOUND_PREFIX
@@ -137,6 +140,7 @@ class PortalSpider(Spider):
         self.fatal_by_site: dict[str, str] = {}
         self.profiles: dict[str, SiteProfile] = {}
         self.traps_seen: set[str] = set()
+        self._analyser: PageAnalyser | None = None
         if profile is None and target is None and kwargs.get("distributed"):
             self.target_label = "worker"
             return
@@ -437,7 +441,7 @@ class PortalSpider(Spider):
         added = self.walk.add_seen(state.site, state.spec.url, [entry.url for entry in page.entries])
         new = [page.entries[index] for index, _ in added]
         for (_, position), entry in zip(added, new, strict=True):
-            yield from self._listed(state, entry.url, entry.title, entry.date_raw, position)
+            yield from self._listed(state, entry.url, entry.title, entry.date_raw, position, response.url)
         self.crawler.stats.inc_value("zwgk/list_pages")
         if self._reached_known(state, new):
             yield self._finish(state, "ok", f"incremental: stopped at known items on page {page_index}")
@@ -451,9 +455,11 @@ class PortalSpider(Spider):
                 "column_cms": state.adapter.name,
                 "page_index": page_index + 1,
             }
-            yield page.next_request.replace(
+            next_page = page.next_request.replace(
                 callback=self.parse_list, errback=self.list_failed, meta=meta, dont_filter=True
             )
+            next_page.headers.setdefault(b"Referer", response.url)
+            yield next_page
         else:
             yield self._finish(
                 state, "ok", "" if new or page_index == 0 else f"page {page_index} added no new item"
@@ -486,10 +492,12 @@ class PortalSpider(Spider):
         url = listed_url(response.request) if response.request is not None else response.url
         yield Delisted(self._site_of(response.meta).slug, response.meta["column_url"], url, response.status)
         if response.status in GONE:
-            yield from self.parse_detail(response, archived=True)
+            for detail in self._unread_detail(response) or ():
+                self._count_detail(detail)
+                yield detail
 
     def _listed(
-        self, state: ColumnState, url: str, title: str, date_raw: str | None, position: int
+        self, state: ColumnState, url: str, title: str, date_raw: str | None, position: int, referer: str
     ) -> Iterator[Any]:
         profile = self.site_profile(state.site)
         foreign = not profile.is_allowed(url)
@@ -509,6 +517,7 @@ class PortalSpider(Spider):
         headers = self._validators(state.site, url)
         if headers is None:
             return
+        headers["Referer"] = referer
         yield Request(
             url,
             callback=self.parse_detail,
@@ -561,31 +570,65 @@ class PortalSpider(Spider):
 
     # -- detail pages ------------------------------------------------------------------------
 
-    def parse_detail(self, response: Response, archived: bool = False) -> Iterator[Any]:
-        if not archived:
-            yield self._fetched(response, "detail")
+    async def parse_detail(self, response: Response) -> list[Any]:
+        # A coroutine returning a list, not an async generator: Scrapy runs the latter's output
+        # through a costlier path (an async cooperator per response), measured here.
+        fetched = self._fetched(response, "detail")
+        records = self._unread_detail(response)
+        if records is None:
+            # A page to read: extraction and the integrity scan, in a worker process (crawler/analysis.py).
+            url = listed_url(response.request) if response.request is not None else response.url
+            profile = self._site_of(response.meta)
+            scan = (
+                ScanScope(profile.name, frozenset(profile.allowed_hosts)) if response.status == 200 else None
+            )
+            content_type = _header(response, "Content-Type")
+            # the WARC records are packed there too; the body travels once
+            exchange = dataclasses.replace(fetched, body=b"")
+            job = PageJob(url, response.body, content_type, profile.slug, response.status, scan, exchange)
+            analysis = await self.analyser.analyse(job)
+            detail, fetched.packed = analysis.detail, analysis.packed
+            if analysis.signals is not None:
+                fetched.signals, fetched.scanned = analysis.signals, True
+            if detail.fetch_status == "ok":
+                detail.fetched_at = datetime.now(UTC).isoformat()
+                detail.etag = _header(response, "ETag")
+                detail.last_modified = _header(response, "Last-Modified")
+            records = [detail]
+        for record in records:
+            self._count_detail(record)
+        return [fetched, *records]
+
+    def _count_detail(self, detail: Detail) -> None:
+        outcome = "not_modified" if detail.not_modified else detail.fetch_status
+        self.crawler.stats.inc_value(f"zwgk/details_{outcome}")
+
+    def _unread_detail(self, response: Response) -> list[Detail] | None:
+        """The Detail of a response with no page to read (304, blocked, an error), or None."""
         slug = self._site_of(response.meta).slug
         now = datetime.now(UTC).isoformat()
         # Records are keyed by the URL the listing gave, whatever redirects led elsewhere.
         url = listed_url(response.request) if response.request is not None else response.url
         if response.status == 304:
-            self.crawler.stats.inc_value("zwgk/details_not_modified")
-            yield Detail(slug, url, 304, fetched_at=now, not_modified=True)
-            return
+            return [Detail(slug, url, 304, fetched_at=now, not_modified=True)]
         reason = detect_block(response.status, response.headers, response.body)
         if reason or response.status >= 300:
             status = "blocked" if reason else ("not_found" if response.status in GONE else "error")
-            self.crawler.stats.inc_value(f"zwgk/details_{status}")
             note = reason or (f"HTTP {response.status} from {response.url}" if response.status < 400 else "")
-            yield Detail(slug, url, response.status, fetch_status=status, fetched_at=now, note=note)
-            return
-        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
-        detail = extract_detail(url, response.body, content_type, slug, response.status)
-        detail.fetched_at = now
-        detail.etag = _header(response, "ETag")
-        detail.last_modified = _header(response, "Last-Modified")
-        self.crawler.stats.inc_value("zwgk/details_ok")
-        yield detail
+            return [Detail(slug, url, response.status, fetch_status=status, fetched_at=now, note=note)]
+        return None
+
+    @property
+    def analyser(self) -> PageAnalyser:
+        """Where detail pages are read: ``ZWGK_ANALYSIS_PROCESSES`` worker processes (0: inline)."""
+        if self._analyser is None:
+            self._analyser = PageAnalyser(self.settings.getint("ZWGK_ANALYSIS_PROCESSES", 1))
+        return self._analyser
+
+    async def closed(self, reason: str) -> None:
+        # Scrapy awaits this: the analysis workers have ended (and been reaped) when the crawl has.
+        if self._analyser is not None:
+            await self._analyser.close()
 
     # -- failures ----------------------------------------------------------------------------
 
