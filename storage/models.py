@@ -3,6 +3,10 @@
 Evidence and time: ``capture`` (one fetched copy of a page, its WARC file and offset),
 ``item_version`` (a copy whose content differs from the last) and ``finding`` (spam, hidden links,
 removals, edits, empty or stale columns, count mismatches, with evidence).
+
+Derived, for speed: ``count_rollup`` and ``rollup_state`` (counts precomputed after a crawl, see
+``storage.rollup``); on SQLite also the search index of ``storage.search`` (a copy of the searchable
+fields and an FTS5 trigram index over it, kept by triggers), which is not a model.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -25,6 +30,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -140,6 +146,14 @@ class Item(Base):
         # Covers every audit filter on an item (site, year, kind, page state, removal) and the join
         # key, so counts read this index instead of the wide rows.
         Index("ix_item_audit", "site_id", "counted_on", "kind", "fetch_status", "removed_at", "id"),
+        # The few items whose page answers 404 (the broken-links indicator), without reading the rest.
+        Index(
+            "ix_item_not_found",
+            "site_id",
+            "counted_on",
+            sqlite_where=text("fetch_status = 'not_found'"),
+            postgresql_where=text("fetch_status = 'not_found'"),
+        ),
     )
 
     id: Mapped[intpk]
@@ -191,8 +205,9 @@ class ItemColumn(Base):
         Index("ix_item_column_taxonomy_path_item_id", "taxonomy_path", "item_id"),
         Index("ix_item_column_item_id_taxonomy_path", "item_id", "taxonomy_path"),
         # The audit counts read these alone, without joining the item: per column and date (counts,
-        # compare, health) and per taxonomy path and date, with the item and the column (site).
-        Index("ix_item_column_column_id_counted_on", "column_id", "counted_on"),
+        # compare, health; the item last, so a column's page of items is picked from it alone) and
+        # per taxonomy path and date, with the item and the column (site).
+        Index("ix_item_column_column_id_counted_on", "column_id", "counted_on", "item_id"),
         Index(
             "ix_item_column_taxonomy_path_counted_on",
             "taxonomy_path",
@@ -310,3 +325,28 @@ class Finding(Base):
     first_seen: Mapped[Timestamp]
     last_seen: Mapped[Timestamp]
     resolved_at: Mapped[Timestamp | None]
+
+
+class CountRollup(Base):
+    """One precomputed count (see ``storage.rollup``): of a column, of a set of taxonomy paths or of a
+    kind, in a year (None: undated). Valid only while ``rollup_state.generation`` is the archive's."""
+
+    __tablename__ = "count_rollup"
+
+    id: Mapped[intpk]
+    dimension: Mapped[Code]
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    key: Mapped[str]
+    year: Mapped[int | None]
+    items: Mapped[int]
+
+
+class RollupState(Base):
+    """The one row saying which archive generation the rollup was computed at, when, and how long it took."""
+
+    __tablename__ = "rollup_state"
+
+    id: Mapped[intpk]
+    generation: Mapped[str | None]
+    computed_at: Mapped[Timestamp | None]
+    seconds: Mapped[float | None] = mapped_column(Float())

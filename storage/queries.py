@@ -7,6 +7,10 @@ totals count distinct items; removed items still count unless ``online_only``.
 Counts per column and per taxonomy path read each membership's copy of its item's date
 (``item_column.counted_on``, kept equal by ``storage.repository``) from the membership indexes alone,
 as counts of index ranges rather than GROUP BY: no join to the items and no sort.
+
+When the archive has a current rollup (``storage.rollup``: the counts tallied once the last crawl
+ended, valid until the archive changes), these counts are sums over it instead, and none of them
+reads the memberships or the items; without one they are computed live. Both give the same numbers.
 """
 
 from __future__ import annotations
@@ -17,13 +21,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, cast, extract, func, or_, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
+from storage import rollup
 from storage.models import ITEM_KINDS, Column, Finding, Item, ItemColumn, Site
+from storage.sql import year_of
 
 logger = logging.getLogger(__name__)
 
@@ -53,30 +56,8 @@ class SiteInfo:
     cms: str | None
 
 
-class _YearOf(FunctionElement[int]):
-    """The year of a date column as an integer."""
-
-    type = Integer()
-    inherit_cache = True
-    name = "year_of"
-
-
-@compiles(_YearOf)
-def _year_of_default(element: _YearOf, compiler: SQLCompiler, **kw: Any) -> str:
-    (value,) = element.clauses
-    return compiler.process(cast(extract("year", value), Integer), **kw)
-
-
-@compiles(_YearOf, "sqlite")
-def _year_of_sqlite(element: _YearOf, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite keeps a DATE as 'YYYY-MM-DD' text: its first four characters are the year, and cutting
-    # them is several times cheaper than STRFTIME over a million rows.
-    (value,) = element.clauses
-    return f"CAST(substr({compiler.process(value, **kw)}, 1, 4) AS INTEGER)"
-
-
 def _year_of(value: Any) -> Any:
-    return _YearOf(value)
+    return year_of(value)
 
 
 def _in_year(year: int) -> Any:
@@ -196,11 +177,19 @@ def _count_by_column_online(session: Session, site: str | None, year: int | None
     ]
 
 
+def _column_ids(session: Session, site: str | None) -> list[int]:
+    """The ids of the site's columns (every column when ``site`` is None)."""
+    return list(session.execute(_site_filter(select(Column.id), site, Column.site_id)).scalars())
+
+
 def _membership_years(session: Session, site: str | None) -> list[int]:
     """Every year from the earliest to the latest dated membership of the site's columns.
 
     Each column's earliest and latest date is one seek in the (column_id, counted_on) index.
     """
+    tally = rollup.current(session)
+    if tally is not None:
+        return tally.membership_years(_column_ids(session, site))
     first = select(func.min(ItemColumn.counted_on)).where(ItemColumn.column_id == Column.id).scalar_subquery()
     last = select(func.max(ItemColumn.counted_on)).where(ItemColumn.column_id == Column.id).scalar_subquery()
     stmt: Any = _site_filter(select(func.min(first), func.max(last)), site, Column.site_id)
@@ -220,6 +209,9 @@ def _column_year_counts(
     Each number is a count of one range of the (column_id, counted_on) index: no join, no sort,
     and SQLite steps through an index range several times faster than it groups rows.
     """
+    tally = rollup.current(session)
+    if tally is not None:
+        return tally.column_year_counts(_column_ids(session, site), years, undated)
     date_ = ItemColumn.counted_on
     ranges = [date_.between(date(y, 1, 1), date(y, 12, 31)) for y in years]
     if undated:
@@ -278,47 +270,72 @@ def _taxonomy_years(
     ``years`` None means every year and undated items (year None). Each number is one count of
     distinct items over a range of the (taxonomy_path, counted_on, item_id, column_id) index.
     """
+    cells: list[int | None]
     if years is None:
-        span = _membership_years(session, site)
-        cells: list[tuple[int | None, Any]] = [(year, _member_in_year(year)) for year in span]
-        cells.append((None, ItemColumn.counted_on.is_(None)))
+        cells = [*_membership_years(session, site), None]
     else:
-        cells = [(year, _member_in_year(year)) for year in range(min(years), max(years) + 1)]
-    listed = select(ItemColumn.taxonomy_path).distinct()
-    if site is not None:
-        listed = listed.where(ItemColumn.column_id.in_(_site_columns(site)))
-    paths = list(session.execute(listed).scalars())
-    wheres = [
-        (path, ItemColumn.taxonomy_path.is_(None) if path is None else ItemColumn.taxonomy_path == path)
-        for path in paths
-    ]
+        cells = list(range(min(years), max(years) + 1))
+    tally = rollup.current(session)
+    if tally is not None:
+        paths = sorted(tally.listed_paths(_column_sites(session, site)), key=lambda p: (p is None, p or ""))
+    else:
+        listed = select(ItemColumn.taxonomy_path).distinct()
+        if site is not None:
+            listed = listed.where(ItemColumn.column_id.in_(_site_columns(site)))
+        paths = list(session.execute(listed).scalars())
+    groups = [(path, [path]) for path in paths]
     return [
         (slug, path, year, n)
-        for (slug, path, year), n in _distinct_members(session, site, wheres, cells)
+        for (slug, path, year), n in _distinct_members(session, site, groups, cells)
         if n
     ]
 
 
-def _distinct_members(
-    session: Session, site: str | None, wheres: list[tuple[Any, Any]], cells: list[tuple[Any, Any]]
-) -> list[tuple[tuple[str, Any, Any], int]]:
-    """((site, where key, cell key), distinct items of the memberships matching the where and the
-    cell's condition) for each site, where and cell.
+def _paths_where(paths: list[str | None]) -> Any:
+    if paths == [None]:
+        return ItemColumn.taxonomy_path.is_(None)
+    if len(paths) == 1:
+        return ItemColumn.taxonomy_path == paths[0]
+    return ItemColumn.taxonomy_path.in_(paths)
 
-    One scalar count per number rather than GROUP BY: SQLite then reads index ranges and never
+
+def _cell_where(year: int | None) -> Any:
+    return ItemColumn.counted_on.is_(None) if year is None else _member_in_year(year)
+
+
+def _distinct_members(
+    session: Session,
+    site: str | None,
+    groups: list[tuple[Any, list[str | None]]],
+    cells: list[int | None],
+) -> list[tuple[tuple[str, Any, int | None], int]]:
+    """((site, group key, year), distinct items listed in that year (None: undated) under any of the
+    group's taxonomy paths) for each site, group and year.
+
+    Live, one scalar count per number rather than GROUP BY: SQLite then reads index ranges and never
     sorts. A membership's site is its column's (an item is listed only in its own site's columns).
     """
     sites = _column_sites(session, site)
     slugs = _slugs(session)
+    keys = [(key, cell) for key, _ in groups for cell in cells]
+    tally = rollup.current(session)
+    if tally is not None:
+        wanted = dict(groups)
+        return [
+            ((slugs[site_id], key, cell), tally.distinct_items(site_id, wanted[key], cell))
+            for site_id in sites
+            for key, cell in keys
+        ]
     # One site: no need to look at the column unless other sites share the archive.
     narrow = len(sites) > 1 or (site is not None and len(_column_sites(session, None)) > 1)
-    keys = [(key, cell) for key, _ in wheres for cell, _ in cells]
-    out: list[tuple[tuple[str, Any, Any], int]] = []
+    out: list[tuple[tuple[str, Any, int | None], int]] = []
     for site_id in sites:
         counts = []
-        for _, where in wheres:
-            for _, condition in cells:
-                stmt = select(func.count(func.distinct(ItemColumn.item_id))).where(where, condition)
+        for _, paths in groups:
+            for cell in cells:
+                stmt = select(func.count(func.distinct(ItemColumn.item_id))).where(
+                    _paths_where(paths), _cell_where(cell)
+                )
                 if narrow:
                     stmt = stmt.where(
                         ItemColumn.column_id.in_(select(Column.id).where(Column.site_id == site_id))
@@ -406,6 +423,22 @@ def count_in_column(session: Session, site: str, column_path: str, year: int | N
     if year is not None:
         ids = ids.where(_in_year(year))
     return _scalar_count(session, ids)
+
+
+def count_site_items(session: Session) -> dict[int, int]:
+    """site id → all its items (dated or not); sites without items are left out."""
+    tally = rollup.current(session)
+    if tally is not None:
+        return {site_id: n for site_id, n in tally.site_items().items() if n}
+    stmt = select(Item.site_id, func.count()).group_by(Item.site_id)
+    return {int(site_id): int(n) for site_id, n in session.execute(stmt)}
+
+
+def newest_counted_on(session: Session, site: str | None = None) -> date | None:
+    """The latest ``counted_on`` of the site's items (of any site's): one index seek per site."""
+    newest = select(func.max(Item.counted_on)).where(Item.site_id == Site.id).scalar_subquery()
+    stmt: Any = _site_filter(select(func.max(newest)).select_from(Site), site, Site.id)
+    return _as_date(session.execute(stmt).scalar())
 
 
 def list_sites(session: Session) -> list[SiteInfo]:
@@ -532,15 +565,19 @@ def count_groups_by_year(
         for key, prefixes in groups.items()
     }
     out: dict[str, dict[str, dict[int, int]]] = {key: {} for key in groups}
-    wheres = [(key, ItemColumn.taxonomy_path.in_(found)) for key, found in members.items() if found]
-    cells = [(year, _member_in_year(year)) for year in range(min(years), max(years) + 1)]
-    for (slug, key, year), n in _distinct_members(session, site, wheres, cells):
-        if n:
+    chosen: list[tuple[Any, list[str | None]]] = [(key, [*found]) for key, found in members.items() if found]
+    cells: list[int | None] = list(range(min(years), max(years) + 1))
+    for (slug, key, year), n in _distinct_members(session, site, chosen, cells):
+        if n and year is not None:
             out[key].setdefault(slug, dict.fromkeys(years, 0))[year] = n
     return out
 
 
 def _membership_paths(session: Session, years: list[int], site: str | None) -> set[str]:
+    tally = rollup.current(session)
+    if tally is not None:
+        span = (min(years), max(years))
+        return {p for p in tally.listed_paths(_column_sites(session, site), span) if p is not None}
     stmt: Any = (
         select(ItemColumn.taxonomy_path)
         .where(_member_year_range(years), ItemColumn.taxonomy_path.is_not(None))
@@ -574,6 +611,16 @@ def _count_kinds_grouped(
     session: Session, years: list[int], site: str | None
 ) -> dict[tuple[str, str], dict[int, int]]:
     # Any kind at all, for an archive holding kinds other than ``ITEM_KINDS``: one grouped scan.
+    tally = rollup.current(session)
+    if tally is not None:
+        out: dict[tuple[str, str], dict[int, int]] = {}
+        for site_id, slug in _sites(session, site):
+            for kind in tally.kinds_of(site_id):
+                for year in range(min(years), max(years) + 1):
+                    n = tally.items(site_id, kind, year)
+                    if n:
+                        out.setdefault((slug, kind), dict.fromkeys(years, 0))[year] = n
+        return out
     year_expr = _year_of(Item.counted_on)
     per_site: Any = (
         select(Item.site_id, Item.kind, year_expr.label("year"), func.count().label("n"))
@@ -584,7 +631,7 @@ def _count_kinds_grouped(
     stmt: Any = select(Site.slug, per_site.c.kind, per_site.c.year, per_site.c.n).join(
         Site, Site.id == per_site.c.site_id
     )
-    out: dict[tuple[str, str], dict[int, int]] = {}
+    out = {}
     for slug, kind, year, n in session.execute(stmt):
         out.setdefault((slug, kind), dict.fromkeys(years, 0))[int(year)] = int(n)
     return out
@@ -605,6 +652,15 @@ def _site_year_counts(
     Each number counts one range of the (site_id, counted_on, kind, …) index: no grouping, no sort.
     """
     cells = [(kind, year) for kind in kinds for year in range(min(years), max(years) + 1)]
+    out: dict[tuple[str, str | None], dict[int, int]] = {}
+    tally = rollup.current(session)
+    if tally is not None:
+        for site_id, slug in _sites(session, site):
+            for kind, year in cells:
+                n = tally.items(site_id, kind, year)
+                if n:
+                    out.setdefault((slug, kind), dict.fromkeys(years, 0))[year] = n
+        return out
 
     def count(kind: str | None, year: int) -> Any:
         where = [Item.site_id == Site.id, _in_year(year)]
@@ -613,7 +669,6 @@ def _site_year_counts(
         return select(func.count()).where(*where).scalar_subquery()
 
     stmt: Any = _site_filter(select(Site.slug, *(count(k, y) for k, y in cells)), site, Site.id)
-    out: dict[tuple[str, str | None], dict[int, int]] = {}
     for slug, *found in session.execute(stmt):
         for (kind, year), n in zip(cells, found, strict=True):
             if n:
@@ -621,16 +676,26 @@ def _site_year_counts(
     return out
 
 
+def _sites(session: Session, site: str | None) -> list[tuple[int, str]]:
+    """(id, slug) of the site, or of every site."""
+    return [(i, slug) for i, slug in session.execute(_site_filter(select(Site.id, Site.slug), site, Site.id))]
+
+
 def column_states(session: Session, as_of: date, site: str | None = None) -> list[ColumnState]:
     """Every column with its item count and newest item date on or before ``as_of``."""
 
     # The memberships' copy of the date, per column: two counts of ranges of the (column_id,
-    # counted_on) index and one seek for the newest date — no join, no grouping.
+    # counted_on) index and one seek for the newest date — no join, no grouping. With a rollup, the
+    # years before as_of's and the undated come from it, and only as_of's own year is counted.
     def of_column(what: Any, *where: Any) -> Any:
         return select(what).where(ItemColumn.column_id == Column.id, *where).scalar_subquery()
 
     dated = ItemColumn.counted_on <= as_of
-    items = of_column(func.count(), dated) + of_column(func.count(), ItemColumn.counted_on.is_(None))
+    tally = rollup.current(session)
+    if tally is None:
+        items = of_column(func.count(), dated) + of_column(func.count(), ItemColumn.counted_on.is_(None))
+    else:
+        items = of_column(func.count(), ItemColumn.counted_on.between(date(as_of.year, 1, 1), as_of))
     newest = of_column(func.max(ItemColumn.counted_on), dated)
     stmt: Any = (
         select(
@@ -649,7 +714,17 @@ def column_states(session: Session, as_of: date, site: str | None = None) -> lis
     )
     stmt = _site_filter(stmt, site, Column.site_id)
     return [
-        ColumnState(slug, cid, path, url, status, code, tpath, int(n or 0), _as_date(newest))
+        ColumnState(
+            slug,
+            cid,
+            path,
+            url,
+            status,
+            code,
+            tpath,
+            int(n or 0) + (tally.before(cid, as_of.year) if tally is not None else 0),
+            _as_date(newest),
+        )
         for slug, cid, path, url, status, code, tpath, n, newest in session.execute(stmt)
     ]
 
@@ -698,7 +773,8 @@ def list_items(
     if kind is not None:
         stmt = stmt.where(Item.kind == kind)
     if fetch_status is not None:
-        stmt = stmt.where(Item.fetch_status == fetch_status)
+        # Inline, so that SQLite can match the partial index of 404 pages (``ix_item_not_found``).
+        stmt = stmt.where(Item.fetch_status == literal(fetch_status, literal_execute=True))
     if with_doc_no is True:
         stmt = stmt.where(Item.doc_no.is_not(None), Item.doc_no != "", Item.doc_no != "无")
     if column_taxonomy is not None:

@@ -28,6 +28,7 @@ from storage.queries import (
     count_under_by_year,
     list_sites,
 )
+from storage.search import include_name
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +149,9 @@ def test_migrations_apply_fresh_and_again_keeping_data(db_url: str) -> None:
     first.dispose()
     again = open_database(db_url)
     with again.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        # The search index (migration 0006) is dialect-specific DDL that no model describes.
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        assert compare_metadata(context, Base.metadata) == []
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         assert connection.execute(text("select version_num from alembic_version")).scalar_one() == head
     with again.session() as s:

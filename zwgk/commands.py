@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.monitors import check_run
 from crawler.profile import load_profile
 from crawler.runner import EXIT_OK, EXIT_PARTIAL, run_crawl
 from crawler.settings import ZWGK_MONITOR_MIN_HISTORY, ZWGK_MONITOR_MIN_SHARE
 from crawler.spiders.portal import slug_for_url
-from storage.db import data_folder, database_url, open_database
+from storage.db import Database, data_folder, database_url, open_database
+from storage.rollup import RollupError, refresh
 from storage.runs import latest_run_id, mark_interrupted, previous_runs, run_summary
 from taxonomy import default_taxonomy
 from zwgk.runlock import AlreadyRunning, RunLock
@@ -70,6 +72,7 @@ def crawl(args: argparse.Namespace) -> int:
                 overrides=overrides,
             )
             report = _report(db, slug, outcome.stats)
+            tally_counts(db, console)
     except AlreadyRunning as exc:
         console.print(f"zwgk: {exc}")
         return EXIT_ALREADY_RUNNING
@@ -103,6 +106,22 @@ def crawl(args: argparse.Namespace) -> int:
         for alert in report["alerts"]:
             console.print(f"[yellow]monitor {alert['monitor']}[/]: {alert['subject']}: {alert['message']}")
     return code
+
+
+def tally_counts(db: Database, console: Console) -> None:
+    """Precompute the audit counts of the archive as the crawl left it (``storage.rollup``), so the
+    dashboard and ``zwgk audit`` need not count a million rows; a failure only means they count live."""
+    try:
+        stored = refresh(db)
+        reason = None if stored is not None else "the archive kept changing: another crawl is writing"
+    except (RollupError, SQLAlchemyError) as exc:
+        reason = str(exc)
+    if reason is not None:
+        console.print(
+            f"[yellow]warning:[/] the audit counts were not precomputed ({reason}); they are counted "
+            "live until the next crawl ends",
+            highlight=False,
+        )
 
 
 def _report(db: Any, slug: str, stats: dict[str, Any]) -> dict[str, Any]:
@@ -201,6 +220,12 @@ def worker(args: argparse.Namespace) -> int:
             log_level="INFO" if args.verbose else "WARNING",
             overrides=_settings_overrides(args.set),
         )
+        if summary.get("run"):
+            db = open_database(url)
+            try:
+                tally_counts(db, console)
+            finally:
+                db.dispose()
     finally:
         if lock is not None:
             lock.close()

@@ -20,6 +20,7 @@ from audit.figures import report_figures
 from crawler.items import Detail
 from crawler.runner import run_crawl
 from storage.db import database_url, open_database
+from zwgk.commands import tally_counts
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
         console.print(f"[bold red]crawl failed:[/] {outcome.fatal}")
         return outcome.exit_code
     db = open_database(db_url)
+    tally_counts(db, console)
     with db.session() as session:
         figures = report_figures(session, slug, REPORT_YEAR)
     db.dispose()

@@ -165,7 +165,7 @@ def search() -> Response:
     if not p.q:
         abort(400, "缺少参数 q")
     page = data.search_items(session(), p.q, p.search_field, p.site, p.page)
-    return _json(_page(page, [asdict(r) for r in page.rows]))
+    return _json({**_page(page, [asdict(r) for r in page.rows]), "method": page.method})
 
 
 @bp.post("/reconcile")

@@ -55,6 +55,7 @@ def create_app(
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    _prepare(app)
 
     @app.teardown_appcontext
     def _close(_exc: BaseException | None) -> None:
@@ -64,6 +65,19 @@ def create_app(
             session.close()
 
     return app
+
+
+def _prepare(app: Flask) -> None:
+    """Do now, once, what the first visitor would otherwise wait for: compile every template, read
+    the taxonomy and the indicator settings, load the spreadsheet writer."""
+    from audit.health import load_settings
+    from taxonomy import default_taxonomy
+
+    for name in app.jinja_env.list_templates(extensions=["html"]):
+        app.jinja_env.get_template(name)
+    default_taxonomy()
+    load_settings()
+    import openpyxl  # noqa: F401
 
 
 def session() -> Any:

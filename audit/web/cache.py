@@ -1,8 +1,9 @@
 """Answers to the archive-wide questions (counts, comparisons, indicators), kept until the archive changes.
 
-Counting a million memberships takes SQLite seconds; the archive changes only when a crawl writes.
-A cheap generation stamp (the newest ids of the growing tables and the latest run's end, each an
-index lookup) is read at most every ``CHECK_SECONDS``; when it moves, everything is forgotten.
+The archive changes only when a crawl writes. Its generation stamp (``storage.generation``: the
+newest ids of the growing tables and the latest run's end, each an index lookup) is read at most
+every ``CHECK_SECONDS``; when it moves, everything is forgotten. The counts themselves come from the
+rollup the last crawl left (``storage.rollup``), so even a forgotten answer is quick to recompute.
 """
 
 from __future__ import annotations
@@ -15,28 +16,15 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Capture, CrawlRun, Finding, Item, ItemVersion
+from storage.generation import archive_generation
 
 logger = logging.getLogger(__name__)
 
 CHECK_SECONDS = 2.0
 MAX_ENTRIES = 512
 _T = TypeVar("_T")
-
-
-def generation(session: Session) -> tuple[Any, ...]:
-    """What changes whenever a crawl writes: newest ids, and the latest run's id, state and end."""
-    newest = tuple(
-        session.execute(select(func.max(table.id))).scalar()
-        for table in (Item, ItemVersion, Capture, Finding)
-    )
-    run = session.execute(
-        select(CrawlRun.id, CrawlRun.status, CrawlRun.finished_at).order_by(CrawlRun.id.desc()).limit(1)
-    ).first()
-    return (*newest, *(tuple(run) if run else ()))
 
 
 class ResultCache:
@@ -46,7 +34,7 @@ class ResultCache:
         self.max_entries = max_entries
         self.check_seconds = check_seconds
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
-        self._generation: tuple[Any, ...] | None = None
+        self._generation: str | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
 
@@ -54,7 +42,7 @@ class ResultCache:
         now = time.monotonic()
         if now - self._checked < self.check_seconds and self._generation is not None:
             return
-        current = generation(session)
+        current = archive_generation(session)
         with self._lock:
             self._checked = now
             if current != self._generation:

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from audit.versions import version_lines
 from storage.models import Capture, Column, CrawlRun, Finding, Item, ItemColumn, ItemVersion, Site
+from storage.queries import count_site_items
+from storage.search import search_statement
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
-SEARCH_FIELDS = {"title": "标题", "index_no": "索引号", "doc_no": "文号"}
+SEARCH_FIELDS = {"title": "标题", "index_no": "索引号", "doc_no": "文号"}  # storage.search.SEARCH_FIELDS
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Page:
     size: int
     has_next: bool
     total: int | None = None
+    method: str | None = None
 
     @property
     def has_prev(self) -> bool:
@@ -75,7 +78,7 @@ def site_id(session: Session, slug: str) -> int | None:
 
 def site_summaries(session: Session) -> list[SiteSummary]:
     """Every site with its item count, open findings and latest crawl run."""
-    items = {sid: n for sid, n in session.execute(select(Item.site_id, func.count()).group_by(Item.site_id))}
+    items = count_site_items(session)
     findings = {
         sid: n
         for sid, n in session.execute(
@@ -135,27 +138,35 @@ def _as_date(value: Any) -> date | None:
 def column_items(
     session: Session, column_id: int, year: int | None = None, page: int = 1, size: int = PAGE_SIZE
 ) -> Page:
-    """One page of the items listed in a column (newest first), with the column's total."""
-    stmt: Any = (
-        select(*_item_columns())
-        .select_from(ItemColumn)
-        .join(Item, Item.id == ItemColumn.item_id)
-        .join(Site, Site.id == Item.site_id)
-        .where(ItemColumn.column_id == column_id)
-    )
+    """One page of the items listed in a column (newest first), with the column's total.
+
+    Dated and ordered by the memberships' copy of the date (``item_column.counted_on``, equal to the
+    item's), as the column counts are: the page is picked from the (column_id, counted_on, item_id)
+    index alone, and only its rows are joined to the items, however deep the page.
+    """
+    members: Any = select(ItemColumn.item_id, ItemColumn.counted_on).where(ItemColumn.column_id == column_id)
     total_stmt: Any = select(func.count()).select_from(ItemColumn).where(ItemColumn.column_id == column_id)
     if year is not None:
-        in_year = Item.counted_on.between(date(year, 1, 1), date(year, 12, 31))
-        stmt = stmt.where(in_year)
-        total_stmt = total_stmt.join(Item, Item.id == ItemColumn.item_id).where(in_year)
-    stmt = stmt.order_by(Item.counted_on.desc(), Item.id.desc())
-    rows, more = _paged(stmt, session, page, size)
+        in_year = ItemColumn.counted_on.between(date(year, 1, 1), date(year, 12, 31))
+        members = members.where(in_year)
+        total_stmt = total_stmt.where(in_year)
+    page = max(page, 1)
+    order = (ItemColumn.counted_on.desc(), ItemColumn.item_id.desc())
+    chosen = members.order_by(*order).limit(size + 1).offset((page - 1) * size).subquery()
+    stmt = (
+        select(*_item_columns())
+        .select_from(chosen)
+        .join(Item, Item.id == chosen.c.item_id)
+        .join(Site, Site.id == Item.site_id)
+        .order_by(chosen.c.counted_on.desc(), chosen.c.item_id.desc())
+    )
+    rows = list(session.execute(stmt))
     from audit.web.cache import memo
 
     total = memo(
         session, ("column_total", column_id, year), lambda: int(session.execute(total_stmt).scalar_one())
     )
-    return Page([_item_row(r) for r in rows], max(page, 1), size, more, total)
+    return Page([_item_row(r) for r in rows[:size]], page, size, len(rows) > size, total)
 
 
 def column(session: Session, column_id: int) -> tuple[Column, str] | None:
@@ -174,20 +185,13 @@ def site_columns(session: Session, slug: str) -> list[Column]:
 def search_items(
     session: Session, q: str, field: str = "title", site: str | None = None, page: int = 1
 ) -> Page:
-    """Items whose title (or 索引号 / 文号) contains ``q``; a LIKE pattern, its wildcards escaped."""
+    """Items whose title (or 索引号 / 文号) contains ``q`` literally, by id; see ``storage.search``
+    for how (``Page.method``: ``index``, ``scan`` for one or two characters, ``like``)."""
     if field not in SEARCH_FIELDS:
         raise ValueError(f"unknown search field {field!r}")
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    if field == "title":
-        where = or_(Item.title.like(pattern, escape="\\"), Item.list_title.like(pattern, escape="\\"))
-    else:
-        where = getattr(Item, field).like(pattern, escape="\\")
-    stmt: Any = select(*_item_columns()).join(Site, Site.id == Item.site_id).where(where)
-    if site:
-        stmt = stmt.where(Site.slug == site)
-    rows, more = _paged(stmt.order_by(Item.id), session, page)
-    return Page([_item_row(r) for r in rows], max(page, 1), PAGE_SIZE, more)
+    stmt, method = search_statement(session, _item_columns(), q, field, site)
+    rows, more = _paged(stmt, session, page)
+    return Page([_item_row(r) for r in rows], max(page, 1), PAGE_SIZE, more, method=method)
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def spec() -> dict[str, Any]:
                 _param("item_id", "path", "integer", True),
             ),
             "/api/search": _get(
-                "search items",
+                "search items whose field contains q literally (answer: page, rows, method: index, or scan for 1–2 characters)",
                 _param("q", required=True),
                 _param("field", doc="title | index_no | doc_no"),
                 SITE,

@@ -12,8 +12,10 @@ from werkzeug.datastructures import MultiDict
 from audit.compare import COMPARE_BY
 from audit.web import data
 from audit.web.app import session, today
+from audit.web.cache import memo
 from audit.web.tables import Params
 from storage.findings import FINDING_KINDS
+from storage.queries import newest_counted_on
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +89,6 @@ def parse(args: MultiDict[str, str] | None = None, **fixed: Any) -> Params:
 
 def default_years(site: str | None) -> tuple[int, ...]:
     """The last three years the archive has items for (the current year's three when empty)."""
-    from sqlalchemy import func, select
-
-    from storage.models import Item, Site
-
-    stmt: Any = select(func.max(Item.counted_on))
-    if site:
-        stmt = stmt.join(Site, Site.id == Item.site_id).where(Site.slug == site)
-    from audit.web.cache import memo
-
-    newest = memo(session(), ("newest", site), lambda: data._as_date(session().execute(stmt).scalar()))
+    newest = memo(session(), ("newest", site), lambda: newest_counted_on(session(), site))
     last = (newest or today()).year
     return (last - 2, last - 1, last)

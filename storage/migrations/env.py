@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from storage.models import Base
+from storage.search import include_name
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

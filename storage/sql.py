@@ -1,0 +1,40 @@
+"""SQL expressions the archive's reads share, rendered for SQLite and for PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import Integer, cast, extract
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+logger = logging.getLogger(__name__)
+
+
+class YearOf(FunctionElement[int]):
+    """The year of a date column as an integer."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "year_of"
+
+
+@compiles(YearOf)
+def _year_of_default(element: YearOf, compiler: SQLCompiler, **kw: Any) -> str:
+    (value,) = element.clauses
+    return compiler.process(cast(extract("year", value), Integer), **kw)
+
+
+@compiles(YearOf, "sqlite")
+def _year_of_sqlite(element: YearOf, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps a DATE as 'YYYY-MM-DD' text: its first four characters are the year, and cutting
+    # them is several times cheaper than STRFTIME over a million rows.
+    (value,) = element.clauses
+    return f"CAST(substr({compiler.process(value, **kw)}, 1, 4) AS INTEGER)"
+
+
+def year_of(value: Any) -> Any:
+    """``value``'s year, as an integer expression."""
+    return YearOf(value)
