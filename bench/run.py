@@ -282,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, work: Path) -> int:
-    for old in ("site", "wget", "data", "data-profile", "nginx", "naive.jsonl"):
+    for old in ("site", "wget", "data", "data-inline", "data-profile", "nginx", "naive.jsonl"):
         path = work / old
         if path.is_dir():
             shutil.rmtree(path)
@@ -319,6 +319,12 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         full = run_zwgk(server, data, "(c) zwgk crawl (full)")
         rows.append(full)
         print(f"  {full.label}: {full.wall_s:.1f} s", flush=True)
+        # The same crawl with detail pages read in the crawler process itself: what the worker buys.
+        inline = run_zwgk(
+            server, work / "data-inline", "(c) with analysis inline", "-s", "ZWGK_ANALYSIS_PROCESSES=0"
+        )
+        rows.append(inline)
+        print(f"  {inline.label}: {inline.wall_s:.1f} s", flush=True)
         incremental = run_zwgk(server, data, "zwgk crawl --incremental", "--incremental")
         rows.append(incremental)
         print(f"  {incremental.label}: {incremental.wall_s:.1f} s", flush=True)
@@ -353,6 +359,12 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     else:
         print("b/c             not measured (--skip-naive)")
     print(
+        f"(c) against (c) with analysis inline: wall {full.wall_s / inline.wall_s:.2f}, "
+        f"CPU {full.cpu_s / inline.cpu_s:.2f} (CPU counts the worker process too)"
+        if inline.wall_s and inline.cpu_s
+        else "(c) with analysis inline: not measured"
+    )
+    print(
         f"peak RSS of (c) {full.peak_mb:6.0f} MB  target < {TARGET_PEAK_MB:g} MB: "
         f"{verdict(full.peak_mb < TARGET_PEAK_MB)}"
     )
@@ -383,7 +395,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     if profile_report:
         print()
         print(profile_report)
-    failed = [m for m in (full, incremental) if m.exit_code not in (0, 5, 6)]
+    failed = [m for m in (full, inline, incremental) if m.exit_code not in (0, 5, 6)]
     for m in failed:
         print(f"bench/run: {m.label} exited {m.exit_code}", file=sys.stderr)
     if args.keep:

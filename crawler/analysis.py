@@ -39,8 +39,10 @@ from storage.warc import PackedExchange, pack_exchange, reason_phrase
 
 logger = logging.getLogger(__name__)
 
-# A page is tried by this many workers before it is given up as one that kills its worker.
+# A page is given up after killing this many workers (while it was the one being read), or after
+# this many tries in all (workers dying for other reasons).
 ATTEMPTS = 2
+MAX_TRIES = 5
 # a frame: the pickle's length and CRC-32, then the pickle
 _HEAD = struct.Struct(">II")
 
@@ -93,7 +95,19 @@ def _failed(job: PageJob, note: str) -> Analysis:
 
 
 class WorkerDied(Exception):
-    """The worker process holding a page ended before answering."""
+    """The worker process holding a page ended before answering.
+
+    ``suspect``: the page was the one the worker was reading (answers come in order, so it is the
+    oldest unanswered), not one merely queued behind it.
+    """
+
+    def __init__(self, why: str, suspect: bool = False) -> None:
+        super().__init__(why)
+        self.suspect = suspect
+
+    @property
+    def role(self) -> str:
+        return "the page it was reading" if self.suspect else "queued behind another page"
 
 
 class WorkerFailed(Exception):
@@ -108,22 +122,38 @@ class PageAnalyser:
         # what runs a worker: this Python on this module (tests substitute one that dies)
         self.command = command or [sys.executable, "-m", "crawler.analysis"]
         self._workers: list[_WorkerProtocol] = []
+        self._dead: list[_WorkerProtocol] = []  # ended; reaped at close
         self.started = 0
 
     async def analyse(self, job: PageJob) -> Analysis:
-        """The page's Detail and integrity signals; awaitable from a Scrapy callback (any reactor)."""
+        """The page's Detail and integrity signals; awaitable from a Scrapy callback (any reactor).
+
+        Never raises: a page that cannot be analysed comes back as an ``error`` Detail.
+        """
         if self.processes == 0:
-            return run_job(job)
-        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return run_job(job)
+            except Exception as exc:  # analysis never raises by contract; a bug must not lose the page
+                logger.exception("analysing %s failed", job.url)
+                return _failed(job, f"page analysis failed: {type(exc).__name__}: {exc}")
+        deaths = tries = 0
+        while deaths < ATTEMPTS and tries < MAX_TRIES:
+            tries += 1
             try:
                 result: Analysis = await self._worker().submit(job)
                 return result
             except WorkerDied as exc:
-                logger.warning("page analysis worker died (attempt %d) on %s: %s", attempt, job.url, exc)
+                # Only the page a worker was reading when it died is suspect; pages queued behind
+                # it are sent again without counting it against them.
+                deaths += exc.suspect
+                logger.warning("page analysis worker died on %s (%s): %s", job.url, exc.role, exc)
             except WorkerFailed as exc:
                 logger.error("page analysis failed on %s: %s", job.url, exc)
                 return _failed(job, f"page analysis failed: {exc}")
-        return _failed(job, f"analysing the page ended its worker process {ATTEMPTS} times")
+            except OSError as exc:  # the worker could not even start (fork failed: out of memory)
+                logger.error("cannot start a page analysis worker: %s", exc)
+                return _failed(job, f"no page analysis worker: {exc}")
+        return _failed(job, f"the page's analysis ended its worker process {deaths} times")
 
     def close(self, timeout: float = 10.0) -> defer.Deferred[None]:
         """End the workers (they exit when their stdin closes) and reap them, so that their CPU
@@ -131,7 +161,8 @@ class PageAnalyser:
         fires when they are gone; a worker still running after ``timeout`` s is killed."""
         from twisted.internet import reactor
 
-        workers, self._workers = self._workers, []
+        workers, self._workers = self._workers + self._dead, []
+        self._dead = []
         for worker in workers:
             worker.close()
         ended = defer.DeferredList([worker.ended for worker in workers], consumeErrors=True)
@@ -152,6 +183,7 @@ class PageAnalyser:
         return ended.addBoth(reap)
 
     def _worker(self) -> _WorkerProtocol:
+        self._dead.extend(w for w in self._workers if not w.alive)
         self._workers = [w for w in self._workers if w.alive]
         if len(self._workers) < self.processes:
             self._workers.append(self._spawn())
@@ -247,8 +279,9 @@ class _WorkerProtocol(protocol.ProcessProtocol):
     def _lost(self, why: str) -> None:
         self.alive = False
         pending, self.pending = self.pending, {}
-        for deferred in pending.values():
-            deferred.errback(Failure(WorkerDied(why)))
+        oldest = min(pending, default=None)
+        for job_id, deferred in pending.items():
+            deferred.errback(Failure(WorkerDied(why, suspect=job_id == oldest)))
         if not self.ended.called:
             self.ended.callback(None)
 
@@ -313,6 +346,10 @@ def main() -> None:
     # which corrupted answers written through sys.stdout.buffer (measured: CRC failures).
     jobs = os.fdopen(os.dup(0), "rb", buffering=0)
     answers = os.fdopen(os.dup(1), "wb", buffering=0)
+    # Ctrl-C or a service stop signals the whole process group: the crawler shuts down gracefully
+    # and closes our input when it no longer needs us; dying at once would fail the pages we hold.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.dup2(2, 1)  # nothing but answers may reach the answers' pipe: fd 1 is stderr now
     sys.stdout = sys.stderr
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)

@@ -43,7 +43,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Response
 from twisted.internet import reactor, task
 
-from crawler.middlewares import OutOfScope, profile_hosts, scope_refusal
+from crawler.middlewares import URL_LENGTH_LIMIT, OutOfScope, profile_hosts, scope_refusal
 from crawler.profile import ColumnSpec, SiteProfile, load_profile
 from crawler.spiders.portal import PortalSpider, url_profile
 
@@ -363,7 +363,8 @@ class SiteScopeMiddleware:
         if slug is None:
             return
         allowed, own = profile_hosts(spider.site_profile(slug))
-        reason = scope_refusal(request.url, allowed, own)
+        limit = self.crawler.settings.getint("URLLENGTH_LIMIT", URL_LENGTH_LIMIT)
+        reason = scope_refusal(request.url, allowed, own, limit)
         if reason is not None:
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("zwgk/out_of_scope")

@@ -1,7 +1,8 @@
 """What the spider yields: plain dataclasses the pipelines understand (Scrapy accepts dataclass items).
 
 Seven records, one per thing observed:
-- ``Fetched``: a raw HTTP exchange, for the WARC evidence (every response the spider receives);
+- ``Fetched``: a raw HTTP exchange, for the WARC evidence (every response the spider receives; a
+  detail page's rides on its ``Detail`` as ``page``);
 - ``SiteSeen`` / ``ColumnSeen``: the portal and each column about to be walked (from the profile or discovery);
 - ``Listing``: an item seen on a column's list page (the membership, the list title and list date);
 - ``Detail``: what an item's own page says (or that it could not be fetched);
@@ -131,6 +132,9 @@ class Detail:
     etag: str | None = None
     last_modified: str | None = None
     note: str = ""
+    # The page it was read from, carried along instead of yielded beside it: one record through
+    # Scrapy instead of two (pipelines/chain.py runs the page through the stages first).
+    page: Fetched | None = None
 
 
 @dataclass

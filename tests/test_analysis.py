@@ -238,3 +238,51 @@ def test_a_worker_stopped_and_continued_while_its_pipe_is_full_answers_intact(tm
         worker.wait(timeout=30)
     assert [number for number, ok, _ in answers] == list(range(1, 41))
     assert all(ok and analysis.detail.title == "标题" for _, ok, analysis in answers)
+
+
+_POISON_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    from twisted.internet import defer, reactor
+    from crawler.analysis import PageAnalyser, PageJob
+
+    # a worker that dies on any page whose URL says poison, and reads the others
+    dying_on_poison = (
+        "import os, crawler.analysis as a; real = a.run_job; "
+        "a.run_job = lambda job: os._exit(9) if 'poison' in job.url else real(job); a.main()"
+    )
+    analyser = PageAnalyser(1, command=[sys.executable, "-c", dying_on_poison])
+    names = ["a", "poison", "b", "c", "d"]
+    jobs = [PageJob(f"http://127.0.0.1/{n}.html", f"<html><h1>{n}</h1></html>".encode(),
+                    "text/html", "s", 200, None) for n in names]
+
+    async def main():
+        results = await defer.gatherResults(
+            [defer.Deferred.fromCoroutine(analyser.analyse(job)) for job in jobs])
+        await analyser.close()
+        return {n: [r.detail.fetch_status, r.detail.title] for n, r in zip(names, results)}
+
+    def finish(result):
+        print(json.dumps({"results": result, "started": analyser.started}))
+        reactor.stop()
+
+    reactor.callWhenRunning(lambda: defer.Deferred.fromCoroutine(main()).addBoth(finish))
+    reactor.run()
+    """
+)
+
+
+def test_a_page_that_kills_its_worker_fails_alone_not_the_pages_queued_behind_it() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _POISON_SCRIPT], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["results"] == {
+        "a": ["ok", "a"],
+        "poison": ["error", ""],
+        "b": ["ok", "b"],
+        "c": ["ok", "c"],
+        "d": ["ok", "d"],
+    }
+    assert out["started"] == 3  # the first worker, and one more per death of the poison page

@@ -583,10 +583,11 @@ class PortalSpider(Spider):
                 ScanScope(profile.name, frozenset(profile.allowed_hosts)) if response.status == 200 else None
             )
             content_type = _header(response, "Content-Type")
-            # the WARC records are packed there too; the body travels once
-            exchange = dataclasses.replace(fetched, body=b"")
+            # the WARC records are packed there too (when they are written); the body travels once
+            packing = bool(self.settings.get("ZWGK_WARC_DIR"))
+            exchange = dataclasses.replace(fetched, body=b"") if packing else None
             job = PageJob(url, response.body, content_type, profile.slug, response.status, scan, exchange)
-            analysis = await self.analyser.analyse(job)
+            analysis = await self.analyser.analyse(job)  # never raises
             detail, fetched.packed = analysis.detail, analysis.packed
             if analysis.signals is not None:
                 fetched.signals, fetched.scanned = analysis.signals, True
@@ -594,10 +595,15 @@ class PortalSpider(Spider):
                 detail.fetched_at = datetime.now(UTC).isoformat()
                 detail.etag = _header(response, "ETag")
                 detail.last_modified = _header(response, "Last-Modified")
+            else:
+                # a page whose analysis failed (it killed its worker): archived as fetched, never
+                # parsed again in this process by the integrity stage
+                fetched.scanned = True
             records = [detail]
         for record in records:
             self._count_detail(record)
-        return [fetched, *records]
+        records[0].page = fetched
+        return list(records)
 
     def _count_detail(self, detail: Detail) -> None:
         outcome = "not_modified" if detail.not_modified else detail.fetch_status
