@@ -54,6 +54,7 @@ def detail_fields(detail: Detail) -> dict[str, Any]:
         return {"fetch_status": "ok"}
     fields = {name: getattr(detail, name) for name in _DETAIL_FIELDS}
     fields["attachments"] = [asdict(a) for a in detail.attachments]
+    fields["fetch_note"] = detail.note or None
     return fields
 
 

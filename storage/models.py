@@ -179,6 +179,8 @@ class Item(Base):
     attachments: Mapped[JsonList | None]
     fetch_status: Mapped[Status] = mapped_column(default="pending")
     http_status: Mapped[int | None]
+    # why the last fetch did not succeed (a WAF, a redirect, a failed analysis); empty after a good one
+    fetch_note: Mapped[str | None]
     foreign: Mapped[bool] = mapped_column(default=False)
     encoding: Mapped[Code | None]
     content_hash: Mapped[Code | None] = mapped_column(String(128))

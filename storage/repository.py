@@ -53,6 +53,7 @@ DETAIL_FIELDS = frozenset(
         "attachments",
         "fetch_status",
         "http_status",
+        "fetch_note",
         "encoding",
         "content_hash",
         "etag",
@@ -61,7 +62,7 @@ DETAIL_FIELDS = frozenset(
 )
 _DATE_FIELDS = ("published_on", "written_on", "url_date")
 # What every fetch reports about itself, success or not.
-_FETCH_OUTCOME = ("fetch_status", "http_status")
+_FETCH_OUTCOME = ("fetch_status", "http_status", "fetch_note")
 _TAXONOMY = ("taxonomy_code", "taxonomy_path", "taxonomy_rule", "taxonomy_version")
 # What an item version keeps besides its hash: the fields an auditor compares between versions.
 VERSION_FIELDS = ("title", "published_on", "written_on", "doc_no", "index_no", "publisher", "body_text")

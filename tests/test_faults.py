@@ -316,3 +316,14 @@ def test_a_fault_on_an_unknown_column_is_refused() -> None:
     data["faults"] = [{"fault": "http_500", "column": "无此栏目", "item": 0}]
     with pytest.raises(replica.SpecError, match="unknown column"):
         replica.spec.parse_spec(data)
+
+
+def test_a_fetch_that_failed_without_an_answer_keeps_why(crawl: Crawl) -> None:
+    # timeouts, resets, refused redirects: no HTTP status to show, so the archive keeps the reason
+    failed = {
+        url: item
+        for url, item in crawl.items.items()
+        if item.fetch_status == "error" and not item.http_status
+    }
+    assert failed, "the faults replica has pages that never answer"
+    assert {url: item.fetch_note for url, item in failed.items() if not item.fetch_note} == {}

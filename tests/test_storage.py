@@ -386,6 +386,21 @@ def test_failed_refetch_keeps_the_good_fields(db: Database) -> None:
         )
         assert (row.fetch_status, row.http_status) == ("blocked", 412)
         assert row.detail_fetched_at == T0 and row.last_seen == T1
+        assert row.fetch_note is None  # none was given
+
+        # why a fetch failed is kept until a good fetch clears it
+        repo.record_detail(
+            s,
+            site,
+            "http://h/1.html",
+            {"fetch_status": "blocked", "http_status": 521, "fetch_note": "jiasule"},
+            T1,
+        )
+        s.refresh(row)
+        assert (row.fetch_status, row.fetch_note, row.title) == ("blocked", "jiasule", good["title"])
+        repo.record_detail(s, site, "http://h/1.html", {**good, "fetch_note": None}, T1)
+        s.refresh(row)
+        assert (row.fetch_status, row.fetch_note) == ("ok", None)
 
 
 def test_online_only_leaves_out_gone_pages(db: Database) -> None:
