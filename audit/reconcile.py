@@ -9,11 +9,12 @@ fixed-table HTML reports through ``audit.tables``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from audit.claims import Claim, extract_claims
@@ -22,6 +23,7 @@ from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, 
 from audit.export import View
 from audit.tables import TableReport, is_table_report, parse_table_two
 from storage import queries
+from storage.models import Column, Item, ItemColumn, Site
 from storage.queries import ItemRef
 from taxonomy import Node, Taxonomy, default_taxonomy
 
@@ -70,6 +72,16 @@ class Reconciliation:
     items: tuple[ItemRef, ...] = ()
     evidence: dict[str, Any] = field(default_factory=dict)
     approximate: bool = False
+    # What the items behind ``archived`` are (``claim_filters``), when the number counts items; with
+    # ``items`` left empty (``with_items=False``) the number is a count and the items a paged list.
+    filters: dict[str, Any] | None = None
+
+    @property
+    def item_count(self) -> int:
+        """How many items stand behind the number (listed in ``items``, or counted)."""
+        if self.items or self.filters is None:
+            return len(self.items)
+        return self.archived or 0
 
     @property
     def difference(self) -> int | None:
@@ -79,27 +91,42 @@ class Reconciliation:
 
 
 def reconcile_text(
-    session: Session, site: str, year: int, text: str, taxonomy: Taxonomy | None = None
+    session: Session,
+    site: str,
+    year: int,
+    text: str,
+    taxonomy: Taxonomy | None = None,
+    with_items: bool = True,
 ) -> list[Reconciliation]:
     """Every claim of a free-text report, checked where the archive can check it."""
     taxonomy = taxonomy or default_taxonomy()
-    return [_check_claim(session, site, year, claim, taxonomy) for claim in extract_claims(text)]
+    return [_check_claim(session, site, year, claim, taxonomy, with_items) for claim in extract_claims(text)]
 
 
 def reconcile_reports(
-    session: Session, site: str, year: int, reports: Sequence[str], taxonomy: Taxonomy | None = None
+    session: Session,
+    site: str,
+    year: int,
+    reports: Sequence[str],
+    taxonomy: Taxonomy | None = None,
+    with_items: bool = True,
 ) -> list[Reconciliation]:
-    """Reconcile one or more reports (free text or fixed-table HTML) for ``year``."""
+    """Reconcile one or more reports (free text or fixed-table HTML) for ``year``.
+
+    ``with_items`` lists every item behind each number (the CLI and the exports); without it the
+    numbers are counted (the same numbers, from the count rollup when current) and each claim carries
+    the ``filters`` that page through its items (``claim_filters``, ``list_claim_items``).
+    """
     out: list[Reconciliation] = []
     tables: list[TableReport] = []
     for text in reports:
         if is_table_report(text):
             tables.append(parse_table_two(text))
         else:
-            out.extend(reconcile_text(session, site, year, text, taxonomy))
+            out.extend(reconcile_text(session, site, year, text, taxonomy, with_items))
     for report in tables:
         if report.year in (None, year):
-            out.extend(_check_table(session, site, year, report))
+            out.extend(_check_table(session, site, year, report, with_items))
     out.extend(_identities(tables))
     return out
 
@@ -119,7 +146,9 @@ def _not_checkable(claim: Claim) -> Reconciliation:
     )
 
 
-def _counted(claim: Claim, archived: int, rule: str, items: list[ItemRef]) -> Reconciliation:
+def _counted(
+    claim: Claim, archived: int, rule: str, items: list[ItemRef], filters: dict[str, Any]
+) -> Reconciliation:
     return Reconciliation(
         claim.key,
         claim.label,
@@ -133,41 +162,126 @@ def _counted(claim: Claim, archived: int, rule: str, items: list[ItemRef]) -> Re
         rule,
         tuple(items),
         approximate=claim.approximate,
+        filters=filters,
     )
 
 
-def _check_claim(session: Session, site: str, year: int, claim: Claim, taxonomy: Taxonomy) -> Reconciliation:
+# The claims whose number counts items: key → (definition, label of the items).
+ITEM_CLAIMS: dict[str, str] = {
+    "items_published": definition(YEAR, DISTINCT_TOTAL),
+    "pictures": definition(YEAR, DISTINCT_TOTAL) + " 图片 = 体裁为 picture 的条目 (kind picture).",
+    "video_news": definition(YEAR, DISTINCT_TOTAL) + " 视频新闻 = 体裁为 video 的条目 (kind video).",
+    "government_documents": definition(YEAR, EVERY_COLUMN, DISTINCT_TOTAL)
+    + " 政府文件 = 列在映射为“政府文件”的栏目中的条目.",
+    "feature_column_cumulative": definition(FEATURE_CUMULATIVE, YEAR, DISTINCT_TOTAL),
+}
+TABLE_ISSUED = "table2_issued"
+
+
+def claim_filters(key: str, scope: str, year: int) -> dict[str, Any] | None:
+    """The ``list_claim_items`` filters selecting the items behind a claim's archived number (None:
+    the number does not count items)."""
+    end = date(year, 12, 31)
+    filters: dict[str, dict[str, Any]] = {
+        "items_published": {"until": end} if scope == "cumulative" else {"year": year},
+        "pictures": {"year": year, "kind": "picture"},
+        "video_news": {"year": year, "kind": "video"},
+        "government_documents": {"year": year, "column_taxonomy": GOVERNMENT_DOCUMENTS},
+        "feature_column_cumulative": {"until": end, "under": FEATURE_COLUMN},
+        TABLE_ISSUED: {"year": year, "column_taxonomy": GOVERNMENT_DOCUMENTS, "documents": True},
+    }
+    return filters.get(key)
+
+
+def list_claim_items(session: Session, site: str, filters: dict[str, Any]) -> list[ItemRef]:
+    """Every item behind a claim (see ``claim_filters``), oldest first."""
+    wanted = dict(filters)
+    documents = wanted.pop("documents", False)
+    items = queries.list_items(session, site, **wanted)
+    if documents:
+        items = [i for i in items if i.kind == "document" or (i.doc_no not in (None, "", "无"))]
+    return items
+
+
+def count_claim_items(session: Session, site: str, filters: dict[str, Any]) -> int:
+    """How many items ``list_claim_items`` would list, counted through ``storage.queries`` (sums over
+    the count rollup while it is current) without listing them."""
+    year: int | None = filters.get("year")
+    until: date | None = filters.get("until")
+    if filters.get("documents"):
+        assert year is not None
+        return queries.count_documents(session, site, year, filters["column_taxonomy"])
+    if "column_taxonomy" in filters:
+        assert year is not None
+        path = filters["column_taxonomy"]
+        if not _memberships_follow_columns(session, site, path):
+            return queries.count_in_taxonomy_columns(session, site, path, year)
+        by_path = queries.count_taxonomy_by_year(session, [year], site)
+        return by_path.get((site, path), {}).get(year, 0)
+    if year is not None:
+        years = [year]
+    else:
+        assert until is not None
+        first = _first_year(session, site)
+        if first is None or first > until.year:
+            return 0
+        years = list(range(first, until.year + 1))
+    if "under" in filters:
+        per_year = queries.count_under_by_year(session, [filters["under"]], years, site).get(site, {})
+    elif "kind" in filters:
+        per_year = queries.count_kinds_by_year(session, years, site).get((site, filters["kind"]), {})
+    else:
+        per_year = queries.count_sites_by_year(session, years, site).get(site, {})
+    return sum(per_year.get(y, 0) for y in years)
+
+
+def _memberships_follow_columns(session: Session, site: str, path: str) -> bool:
+    """Whether the site's memberships carry ``path`` exactly when their column is mapped to it.
+
+    The items are listed by the column's mapping and counted (by the rollup) by the memberships'
+    copy of it; the two differ only for memberships recorded before a column was mapped anew, and
+    then the count is made from the columns' mapping, live.
+    """
+    site_id = select(Site.id).where(Site.slug == site).scalar_subquery()
+    mapped = select(Column.id).where(Column.site_id == site_id, Column.taxonomy_path == path)
+    unmapped = select(Column.id).where(
+        Column.site_id == site_id, or_(Column.taxonomy_path.is_(None), Column.taxonomy_path != path)
+    )
+    other_path = or_(ItemColumn.taxonomy_path.is_(None), ItemColumn.taxonomy_path != path)
+    stray = select(ItemColumn.item_id).where(ItemColumn.column_id.in_(mapped), other_path).exists()
+    moved = (
+        select(ItemColumn.item_id)
+        .where(ItemColumn.taxonomy_path == path, ItemColumn.column_id.in_(unmapped))
+        .exists()
+    )
+    found = session.execute(select(stray, moved)).one()
+    return not (found[0] or found[1])
+
+
+def _first_year(session: Session, site: str) -> int | None:
+    """The year of the site's earliest dated item: one seek in the (site_id, counted_on) index."""
+    first = session.execute(
+        select(func.min(Item.counted_on)).where(
+            Item.site_id == select(Site.id).where(Site.slug == site).scalar_subquery()
+        )
+    ).scalar()
+    if first is None:
+        return None
+    return first.year if isinstance(first, date) else int(str(first)[:4])
+
+
+def _check_claim(
+    session: Session, site: str, year: int, claim: Claim, taxonomy: Taxonomy, with_items: bool = True
+) -> Reconciliation:
     if not claim.checkable:
         return _not_checkable(claim)
-    item_checks: dict[str, tuple[Callable[[], list[ItemRef]], str]] = {
-        "items_published": (
-            lambda: queries.list_items(session, site, year=year),
-            definition(YEAR, DISTINCT_TOTAL),
-        ),
-        "pictures": (
-            lambda: queries.list_items(session, site, year=year, kind="picture"),
-            definition(YEAR, DISTINCT_TOTAL) + " 图片 = 体裁为 picture 的条目 (kind picture).",
-        ),
-        "video_news": (
-            lambda: queries.list_items(session, site, year=year, kind="video"),
-            definition(YEAR, DISTINCT_TOTAL) + " 视频新闻 = 体裁为 video 的条目 (kind video).",
-        ),
-        "government_documents": (
-            lambda: queries.list_items(session, site, year=year, column_taxonomy=GOVERNMENT_DOCUMENTS),
-            definition(YEAR, EVERY_COLUMN, DISTINCT_TOTAL)
-            + " 政府文件 = 列在映射为“政府文件”的栏目中的条目.",
-        ),
-        "feature_column_cumulative": (
-            lambda: queries.list_items(session, site, until=date(year, 12, 31), under=FEATURE_COLUMN),
-            definition(FEATURE_CUMULATIVE, YEAR, DISTINCT_TOTAL),
-        ),
-    }
-    if claim.key in item_checks:
-        fetch, rule = item_checks[claim.key]
-        items = fetch()
-        if claim.key == "items_published" and claim.scope == "cumulative":
-            items = queries.list_items(session, site, until=date(year, 12, 31))
-        return _counted(claim, len(items), rule, items)
+    if claim.key in ITEM_CLAIMS:
+        filters = claim_filters(claim.key, claim.scope, year)
+        assert filters is not None
+        if with_items:
+            items = list_claim_items(session, site, filters)
+            return _counted(claim, len(items), ITEM_CLAIMS[claim.key], items, filters)
+        return _counted(claim, count_claim_items(session, site, filters), ITEM_CLAIMS[claim.key], [], filters)
     if claim.key == "top_columns":
         return _check_top_columns(session, site, claim, taxonomy)
     if claim.key in GROUP_OF_CLAIM:
@@ -288,19 +402,20 @@ def _check_group(session: Session, site: str, claim: Claim, group: str, taxonomy
     )
 
 
-def _check_table(session: Session, site: str, year: int, report: TableReport) -> list[Reconciliation]:
+def _check_table(
+    session: Session, site: str, year: int, report: TableReport, with_items: bool = True
+) -> list[Reconciliation]:
     out: list[Reconciliation] = []
     issued = [r.issued for r in report.rows if r.issued is not None]
-    items = [
-        i
-        for i in queries.list_items(session, site, year=year, column_taxonomy=GOVERNMENT_DOCUMENTS)
-        if i.kind == "document" or (i.doc_no not in (None, "", "无"))
-    ]
+    filters = claim_filters(TABLE_ISSUED, "year", year)
+    assert filters is not None
+    items = list_claim_items(session, site, filters) if with_items else []
+    archived = len(items) if with_items else count_claim_items(session, site, filters)
     vocabulary = report.rows[0].vocabulary
     label = "本年制发件数" if vocabulary == "2021" else "本年新制作数量"
     out.append(
         Reconciliation(
-            "table2_issued",
+            TABLE_ISSUED,
             f"表二 规章+行政规范性文件 {label}",
             "year",
             "件",
@@ -308,9 +423,10 @@ def _check_table(session: Session, site: str, year: int, report: TableReport) ->
             True,
             None,
             sum(issued) if issued else None,
-            len(items),
+            archived,
             DOCUMENTS_RULE,
             tuple(items),
+            filters=filters,
         )
     )
     for row in report.rows:
@@ -411,7 +527,7 @@ def reconcile_views(results: list[Reconciliation], preview: int = 3) -> list[Vie
                 r.unit,
                 r.definition,
                 "\n".join(shown),
-                len(r.items) if r.items else "",
+                r.item_count or "",
             )
         )
     items = [
@@ -434,8 +550,9 @@ def _evidence_line(evidence: dict[str, Any]) -> str:
     return "; ".join(parts) or "全部找到"
 
 
-def reconcile_records(results: list[Reconciliation]) -> list[dict[str, Any]]:
-    """JSON-ready records with every item in full."""
+def reconcile_records(results: list[Reconciliation], items: bool = True) -> list[dict[str, Any]]:
+    """JSON-ready records with every item in full (with ``items`` False: without the item lists,
+    for results reconciled ``with_items=False``; ``item_count`` still says how many there are)."""
     return [
         {
             "key": r.key,
@@ -450,8 +567,8 @@ def reconcile_records(results: list[Reconciliation]) -> list[dict[str, Any]]:
             "archived": r.archived,
             "difference": r.difference,
             "definition": r.definition,
-            "items": [i.__dict__ for i in r.items],
-            "item_count": len(r.items),
+            **({"items": [i.__dict__ for i in r.items]} if items else {}),
+            "item_count": r.item_count,
             "evidence": r.evidence,
         }
         for r in results

@@ -4,7 +4,8 @@
     .venv/bin/python -m bench.web_latency --db sqlite:////tmp/bench1m/bench.sqlite \\
         [--db postgresql+psycopg://postgres@127.0.0.1/bench1m] [--cold 3] [--warm 5]
 
-Requests each page through the application (no network), on each archive given:
+Requests each page through the application (no network), on each archive given (``POST`` pages:
+the reconciliation page and API, sent the 2018 seed report of the test fixtures):
 
 - cold: in a fresh process with a fresh application (empty answer cache, no warm-up, new database
   connection, templates not yet compiled), the page's first request — what the first visitor after
@@ -28,9 +29,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from audit.web import create_app  # noqa: E402
@@ -41,6 +44,9 @@ from storage.models import Column, Item, Site  # noqa: E402
 logger = logging.getLogger(__name__)
 BUDGET_MS = 300
 ROOT = Path(__file__).resolve().parent.parent
+# The report the reconciliation page is posted (the 2018 seed report of the test fixtures).
+REPORT = ROOT / "tests" / "fixtures" / "reports" / "seed_2018.txt"
+POST = "POST "
 
 
 def urls(db_url: str) -> list[str]:
@@ -70,6 +76,9 @@ def urls(db_url: str) -> list[str]:
         "/search?q=2018-0&field=index_no",
         "/search?q=〔2018〕&field=doc_no",
         "/reconcile",
+        f"{POST}/reconcile?site={slug}&year=2018",
+        f"/reconcile/items?site={slug}&year=2018&claim=items_published&scope=year",
+        f"/reconcile/items?site={slug}&year=2018&claim=feature_column_cumulative&scope=cumulative",
         "/api/sites",
         f"/api/sites/{slug}/counts",
         f"/api/sites/{slug}/counts?by=taxonomy&year=2018",
@@ -79,9 +88,25 @@ def urls(db_url: str) -> list[str]:
         f"/api/items/{item}",
         "/api/health",
         "/api/search?q=条目12345",
+        f"{POST}/api/reconcile?site={slug}&year=2018",
+        f"/api/reconcile/items?site={slug}&year=2018&claim=government_documents&scope=year",
         f"/export/counts.xlsx?site={slug}",
         f"/export/column-items.csv?column={column}",
     ]
+
+
+def fetch(client: FlaskClient, url: str) -> int:
+    """Request ``url``; a ``POST /reconcile?site=…&year=…`` posts the seed report as the form (or the
+    JSON body of ``/api/reconcile``) with that site and year. Returns the status."""
+    if not url.startswith(POST):
+        return client.get(url).status_code
+    path, _, query = url.removeprefix(POST).partition("?")
+    fields = dict(parse_qsl(query))
+    text = REPORT.read_text(encoding="utf-8")
+    if path.startswith("/api/"):
+        body = {"site": fields["site"], "year": int(fields["year"]), "text": text}
+        return client.post(path, json=body).status_code
+    return client.post(path, data={**fields, "text": text}).status_code
 
 
 def probe(db_url: str, url: str, warc: str | None) -> None:
@@ -89,7 +114,7 @@ def probe(db_url: str, url: str, warc: str | None) -> None:
     app = create_app(db_url, warc, token="")
     client = app.test_client()
     started = time.perf_counter()
-    status = client.get(url).status_code
+    status = fetch(client, url)
     print(json.dumps({"status": status, "ms": (time.perf_counter() - started) * 1000}))
 
 
@@ -115,11 +140,11 @@ def measure(
     rows = []
     for url in urls(db_url):
         status, cold_ms = cold(db_url, url, warc, cold_runs)
-        client.get(url)
+        fetch(client, url)
         warm = []
         for _ in range(warm_runs):
             started = time.perf_counter()
-            client.get(url)
+            fetch(client, url)
             warm.append((time.perf_counter() - started) * 1000)
         rows.append((url, status, cold_ms, statistics.median(warm)))
         flag = "  SLOW" if max(cold_ms, rows[-1][3]) > BUDGET_MS else ""

@@ -198,3 +198,74 @@ def test_exports_csv_with_bom_and_xlsx(db, tmp_path):
     assert sheet.freeze_panes == "A2" and sheet["F1"].value == "报告数"
     assert sheet.column_dimensions["B"].width > 10
     assert book["依据条目"].max_row > 7
+
+
+@pytest.mark.parametrize("state", ["live", "rollup", "remapped"])
+def test_reconcile_page_shows_the_cli_numbers_and_links_to_the_items(db, db_url, tmp_path, state):
+    """The page and the API count (they list no items) and give the CLI's numbers; each claim that
+    counts items links to a paged list holding exactly the items the CLI lists behind it. Also when
+    a column was mapped to 政府文件 after its items were listed (memberships keep the old path)."""
+    import html as html_lib
+    import re
+
+    from sqlalchemy import update
+
+    from audit.web import create_app
+    from storage import rollup
+    from storage.models import Column
+    from zwgk.cli import main
+
+    if state == "remapped":
+        with db.session() as s:
+            s.execute(update(Column).where(Column.path == "政府公告").values(taxonomy_path="政府文件"))
+            s.commit()
+    if state != "live":
+        assert rollup.refresh(db) is not None
+    table = (FIXTURES / "qingshi_2021_report.html").read_text(encoding="utf-8").replace("2021年", "2018年")
+    (tmp_path / "table.html").write_text(table, encoding="utf-8")
+    app = create_app(db_url, None, token="")
+    client = app.test_client()
+    try:
+        for report in (FIXTURES / "seed_2018.txt", tmp_path / "table.html"):
+            out = tmp_path / "cli.json"
+            argv = ["audit", "reconcile", "--db", db_url, "--site", "heishan", "--year", "2018"]
+            assert main([*argv, "--report", str(report), "--format", "json", "-o", str(out)]) == 0
+            cli = json.loads(out.read_text(encoding="utf-8"))["claims"]
+            text = report.read_text(encoding="utf-8")
+            page = client.post("/reconcile", data={"site": "heishan", "year": "2018", "text": text})
+            assert page.status_code == 200
+            body = page.get_data(as_text=True)
+            api = client.post(
+                "/api/reconcile", json={"site": "heishan", "year": 2018, "text": text}
+            ).get_json()
+            assert [c["key"] for c in api["claims"]] == [c["key"] for c in cli]
+            linked = 0
+            for mine, theirs in zip(api["claims"], cli, strict=True):
+                for name in ("claimed", "archived", "difference", "checkable", "evidence"):
+                    assert mine[name] == theirs[name], (theirs["key"], name)
+                assert mine["item_count"] == theirs["item_count"] and "items" not in mine
+                if theirs["archived"] is not None:
+                    assert f'<td class="num">{theirs["archived"]}</td>' in body
+                if not theirs["items"]:
+                    continue
+                linked += 1
+                html_url = mine["items_url"].removeprefix("/api")
+                assert html_lib.escape(html_url) in body  # the page's link to the same list
+                listed, number = [], 1
+                while True:
+                    got = client.get(mine["items_url"] + f"&page={number}").get_json()
+                    assert got["total"] == theirs["item_count"]
+                    listed += [r["url"] for r in got["rows"]]
+                    if not got["has_next"]:
+                        break
+                    number += 1
+                assert sorted(listed) == sorted(i["url"] for i in theirs["items"]), theirs["key"]
+                shown = client.get(html_url).get_data(as_text=True)
+                hrefs = re.findall(r'class="item-link" href="/item/\d+">([^<]*)<', shown)
+                assert len(hrefs) == min(len(listed), 50)
+            assert linked >= 1
+        assert client.get("/reconcile/items?site=heishan&year=2018&claim=top_columns").status_code == 404
+        assert client.get("/api/reconcile/items?year=2018&claim=pictures").status_code == 400
+        assert client.get("/reconcile/items?site=heishan&year=2018&claim=pictures&scope=x").status_code == 400
+    finally:
+        app.config["ZWGK_ARCHIVE"].dispose()

@@ -199,6 +199,7 @@ def pages(a: Archive) -> list[str]:
         f"/capture/{i['capture']}",
         f"/raw/{i['capture']}",
         "/reconcile",
+        "/reconcile/items?site=tiny&year=2018&claim=items_published&scope=year&page=2",
         "/static/style.css",
         "/api/sites",
         "/api/sites/tiny/counts?by=taxonomy",
@@ -208,6 +209,7 @@ def pages(a: Archive) -> list[str]:
         f"/api/columns/{i['docs']}/items?page=2",
         f"/api/items/{i['xss']}",
         "/api/search?q=黑政",
+        "/api/reconcile/items?site=tiny&year=2018&claim=pictures&scope=year",
         "/api/openapi.json",
     ]
 

@@ -11,10 +11,11 @@ from flask import Blueprint, Response, abort, request
 from audit.compare import compare_records, compare_years
 from audit.export import to_json
 from audit.health import health_record
-from audit.reconcile import reconcile_records, reconcile_reports
+from audit.reconcile import count_claim_items, reconcile_records, reconcile_reports
 from audit.web import data
 from audit.web.app import session
 from audit.web.cache import memo
+from audit.web.pages import claim_items_url, claim_params
 from audit.web.params import default_years, parse, site_slug
 from audit.web.tables import health_of
 from storage.queries import count_items
@@ -177,8 +178,20 @@ def reconcile() -> Response:
     year, text = body.get("year"), body.get("text")
     if not isinstance(year, int) or not 1990 <= year <= 2100 or not isinstance(text, str) or not text.strip():
         abort(400, "year 应为年份整数，text 应为报告全文")
-    results = reconcile_reports(session(), slug, year, [text])
-    return _json({"site": slug, "year": year, "claims": reconcile_records(results)})
+    results = reconcile_reports(session(), slug, year, [text], with_items=False)
+    claims = reconcile_records(results, items=False)
+    for record, r in zip(claims, results, strict=True):
+        record["items_url"] = claim_items_url(r, slug, year, "api.reconcile_items")
+    return _json({"site": slug, "year": year, "claims": claims})
+
+
+@bp.get("/reconcile/items")
+def reconcile_items() -> Response:
+    slug, _year, _key, _scope, filters = claim_params()
+    p = parse()
+    total = count_claim_items(session(), slug, filters)
+    page = data.claim_items(session(), slug, filters, p.page, total)
+    return _json(_page(page, [asdict(r) for r in page.rows]))
 
 
 @bp.get("/openapi.json")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from audit.versions import version_lines
@@ -300,3 +300,42 @@ def blocked_columns(session: Session, site: str | None = None) -> list[tuple[str
     if site:
         stmt = stmt.where(Site.slug == site)
     return [(slug, c) for slug, c in session.execute(stmt)]
+
+
+def claim_items(
+    session: Session, site: str, filters: dict[str, Any], page: int = 1, total: int | None = None
+) -> Page:
+    """One page of the items behind a reconciled claim (``audit.reconcile.claim_filters``), oldest
+    first: the same items ``audit.reconcile.list_claim_items`` lists in full, read a page at a time."""
+    stmt: Any = (
+        select(*_item_columns())
+        .join(Site, Site.id == Item.site_id)
+        .where(Item.site_id == select(Site.id).where(Site.slug == site).scalar_subquery())
+    )
+    if filters.get("year") is not None:
+        year = int(filters["year"])
+        stmt = stmt.where(Item.counted_on.between(date(year, 1, 1), date(year, 12, 31)))
+    if filters.get("until") is not None:
+        stmt = stmt.where(Item.counted_on <= filters["until"])
+    if filters.get("kind") is not None:
+        stmt = stmt.where(Item.kind == filters["kind"])
+    if filters.get("column_taxonomy") is not None:
+        listed = (
+            select(ItemColumn.item_id)
+            .join(Column, Column.id == ItemColumn.column_id)
+            .where(Column.taxonomy_path == filters["column_taxonomy"])
+        )
+        stmt = stmt.where(Item.id.in_(listed))
+    if filters.get("under") is not None:
+        # Most items may lie under the node: probed per item in date order (the (item_id,
+        # taxonomy_path) index), a page stops after its rows instead of collecting every id first.
+        prefix = str(filters["under"])
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        path = ItemColumn.taxonomy_path
+        under = or_(path == prefix, path.like(escaped + "/%", escape="\\"))
+        stmt = stmt.where(select(ItemColumn.item_id).where(ItemColumn.item_id == Item.id, under).exists())
+    if filters.get("documents"):
+        has_doc_no = and_(Item.doc_no.is_not(None), Item.doc_no != "", Item.doc_no != "无")
+        stmt = stmt.where(or_(Item.kind == "document", has_doc_no))
+    rows, more = _paged(stmt.order_by(Item.counted_on, Item.id), session, page)
+    return Page([_item_row(r) for r in rows], max(page, 1), PAGE_SIZE, more, total)

@@ -77,7 +77,10 @@ def spec() -> dict[str, Any]:
             ),
             "/api/reconcile": {
                 "post": {
-                    "summary": "reconcile an annual report's text against the archive (nothing is stored)",
+                    "summary": (
+                        "reconcile an annual report's text against the archive (nothing is stored); each "
+                        "claim gives item_count and items_url, the paged list of the items behind it"
+                    ),
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -97,6 +100,14 @@ def spec() -> dict[str, Any]:
                     "responses": {**JSON_OK, **ERRORS},
                 }
             },
+            "/api/reconcile/items": _get(
+                "the items behind a reconciled claim, oldest first (the items_url of a claim)",
+                _param("site", required=True),
+                _param("year", kind="integer", required=True),
+                _param("claim", required=True),
+                _param("scope", doc="year | cumulative"),
+                PAGE,
+            ),
             "/api/openapi.json": _get("this description"),
         },
     }

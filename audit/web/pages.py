@@ -13,7 +13,13 @@ from werkzeug.exceptions import HTTPException
 
 from audit.definitions import rules_text
 from audit.export import View, to_csv, write_xlsx
-from audit.reconcile import reconcile_reports, reconcile_views
+from audit.reconcile import (
+    Reconciliation,
+    claim_filters,
+    count_claim_items,
+    reconcile_reports,
+    reconcile_views,
+)
 from audit.web import charts, data, tables
 from audit.web.app import session, today
 from audit.web.params import default_years, parse, site_slug
@@ -221,17 +227,61 @@ def reconcile() -> Response | str:
         text = _decode(upload.read())
     if not text.strip():
         abort(400, "请粘贴报告全文或上传报告文件")
-    results = reconcile_reports(s, slug, year.year, [text])
-    views = reconcile_views(results)
     fmt = form.get("format", "")
-    if fmt:
-        return _download(views, fmt, f"reconcile-{year.year}")
+    if fmt:  # an export lists every item behind each number
+        results = reconcile_reports(s, slug, year.year, [text])
+        return _download(reconcile_views(results), fmt, f"reconcile-{year.year}")
+    # The page counts (the same numbers) and links each claim to a paged list of its items.
+    results = reconcile_reports(s, slug, year.year, [text], with_items=False)
     return render_template(
         "reconcile.html",
         sites=sites,
         results=results,
-        views=views,
+        view=reconcile_views(results)[0],
+        links=[claim_items_url(r, slug, year.year) for r in results],
         form={"site": slug, "year": year.year, "text": text},
+    )
+
+
+def claim_items_args(r: Reconciliation, slug: str, year: int) -> dict[str, Any] | None:
+    """The query string of the paged list of the items behind a claim (None: it counts no items)."""
+    if r.filters is None:
+        return None
+    return {"site": slug, "year": year, "claim": r.key, "scope": r.scope}
+
+
+def claim_items_url(
+    r: Reconciliation, slug: str, year: int, endpoint: str = "pages.reconcile_items"
+) -> str | None:
+    args = claim_items_args(r, slug, year)
+    return None if args is None else url_for(endpoint, **args)
+
+
+def claim_params() -> tuple[str, int, str, str, dict[str, Any]]:
+    """(site, year, claim, scope, filters) of a claim's item list, validated (400/404 otherwise)."""
+    slug = site_slug(request.args.get("site")) or abort(400, "缺少参数 site")
+    year = parse().year
+    if year is None:
+        abort(400, "缺少参数 year")
+    key = request.args.get("claim", "")
+    scope = request.args.get("scope", "year")
+    if scope not in ("year", "cumulative"):
+        abort(400, "参数 scope 应为 year 或 cumulative")
+    filters = claim_filters(key, scope, year)
+    if filters is None:
+        abort(404, "没有这个核对项")
+    return slug, year, key, scope, filters
+
+
+@bp.get("/reconcile/items")
+def reconcile_items() -> str:
+    slug, year, key, scope, filters = claim_params()
+    p = parse()
+    s = session()
+    total = count_claim_items(s, slug, filters)
+    page = data.claim_items(s, slug, filters, p.page, total)
+    return render_template(
+        "claim_items.html", page=page, p=p, slug=slug, year=year, claim=key, scope=scope, filters=filters
     )
 
 
