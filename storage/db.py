@@ -161,6 +161,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def schema_behind(engine: Engine) -> tuple[str | None, str] | None:
+    """(the archive's schema revision, this version's) when the archive is behind, else None.
+
+    Reads only: for a reader (the dashboard) that must not find a column missing.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return None if current == head or head is None else (current, head)
+
+
 def _upgrade(connection: Any) -> None:
     if connection.dialect.name == "postgresql":
         # Workers starting together on a fresh server must not race to create the same tables;
