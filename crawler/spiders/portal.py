@@ -491,10 +491,10 @@ class PortalSpider(Spider):
         yield self._fetched(response, "detail")
         url = listed_url(response.request) if response.request is not None else response.url
         yield Delisted(self._site_of(response.meta).slug, response.meta["column_url"], url, response.status)
-        if response.status in GONE:
-            for detail in self._unread_detail(response) or ():
-                self._count_detail(detail)
-                yield detail
+        gone = self._unread_detail(response) if response.status in GONE else None
+        if gone is not None:
+            self._count_detail(gone)
+            yield gone
 
     def _listed(
         self, state: ColumnState, url: str, title: str, date_raw: str | None, position: int, referer: str
@@ -574,8 +574,8 @@ class PortalSpider(Spider):
         # A coroutine returning a list, not an async generator: Scrapy runs the latter's output
         # through a costlier path (an async cooperator per response), measured here.
         fetched = self._fetched(response, "detail")
-        records = self._unread_detail(response)
-        if records is None:
+        detail = self._unread_detail(response)
+        if detail is None:
             # A page to read: extraction and the integrity scan, in a worker process (crawler/analysis.py).
             url = listed_url(response.request) if response.request is not None else response.url
             profile = self._site_of(response.meta)
@@ -599,29 +599,27 @@ class PortalSpider(Spider):
                 # a page whose analysis failed (it killed its worker): archived as fetched, never
                 # parsed again in this process by the integrity stage
                 fetched.scanned = True
-            records = [detail]
-        for record in records:
-            self._count_detail(record)
-        records[0].page = fetched
-        return list(records)
+        self._count_detail(detail)
+        detail.page = fetched
+        return [detail]
 
     def _count_detail(self, detail: Detail) -> None:
         outcome = "not_modified" if detail.not_modified else detail.fetch_status
         self.crawler.stats.inc_value(f"zwgk/details_{outcome}")
 
-    def _unread_detail(self, response: Response) -> list[Detail] | None:
+    def _unread_detail(self, response: Response) -> Detail | None:
         """The Detail of a response with no page to read (304, blocked, an error), or None."""
         slug = self._site_of(response.meta).slug
         now = datetime.now(UTC).isoformat()
         # Records are keyed by the URL the listing gave, whatever redirects led elsewhere.
         url = listed_url(response.request) if response.request is not None else response.url
         if response.status == 304:
-            return [Detail(slug, url, 304, fetched_at=now, not_modified=True)]
+            return Detail(slug, url, 304, fetched_at=now, not_modified=True)
         reason = detect_block(response.status, response.headers, response.body)
         if reason or response.status >= 300:
             status = "blocked" if reason else ("not_found" if response.status in GONE else "error")
             note = reason or (f"HTTP {response.status} from {response.url}" if response.status < 400 else "")
-            return [Detail(slug, url, response.status, fetch_status=status, fetched_at=now, note=note)]
+            return Detail(slug, url, response.status, fetch_status=status, fetched_at=now, note=note)
         return None
 
     @property
