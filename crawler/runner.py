@@ -15,7 +15,6 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from scrapy.utils.project import get_project_settings
 
 from crawler.items import ColumnWalk
 from crawler.profile import SiteProfile
@@ -48,10 +47,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def project_settings() -> Settings:
+    """zwgk's own Scrapy settings, whatever the working directory: an installed ``zwgk`` run by cron
+    or systemd finds no ``scrapy.cfg``, and Scrapy's defaults alone break the crawl."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return settings
+
+
 def crawl_settings(hosts: list[str], db_url: str, politeness: dict[str, Any] | None = None,
                    log_level: str = "WARNING", overrides: dict[str, Any] | None = None) -> Settings:  # fmt: skip
     """Project settings, loosened for loopback targets, then the profile's politeness, then overrides."""
-    settings = get_project_settings()
+    settings = project_settings()
     settings.set("ZWGK_DB_URL", db_url, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
     if hosts and all(is_loopback(h) for h in hosts):
@@ -157,4 +164,4 @@ def run_crawl(
     return CrawlOutcome(code, fatal, dict(stats), columns, getattr(spider, "profile", None))
 
 
-__all__ = ["CrawlOutcome", "crawl_settings", "run_crawl"]
+__all__ = ["CrawlOutcome", "crawl_settings", "project_settings", "run_crawl"]

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.monitors import check_run
 from crawler.profile import load_profile
-from crawler.runner import EXIT_OK, EXIT_PARTIAL, run_crawl
+from crawler.runner import EXIT_OK, EXIT_PARTIAL, CrawlOutcome, run_crawl
 from crawler.settings import ZWGK_MONITOR_MIN_HISTORY, ZWGK_MONITOR_MIN_SHARE
 from crawler.spiders.portal import slug_for_url
 from storage.db import Database, data_folder, database_url, open_database
@@ -49,36 +50,66 @@ def target_slug(target: str, site: str | None) -> str:
     return load_profile(target).slug
 
 
-def crawl(args: argparse.Namespace) -> int:
-    url = database_url(args.data, args.db)
+def crawl_site(
+    target: str,
+    *,
+    data: str | None,
+    db_url: str | None,
+    site: str | None,
+    console: Console,
+    mode: str = "full",
+    revalidate_fraction: float = 1.0,
+    log_level: str = "WARNING",
+    overrides: dict[str, Any] | None = None,
+    on_record: Callable[[Any], None] | None = None,
+) -> tuple[CrawlOutcome, dict[str, Any]]:
+    """One crawl of one site as ``zwgk crawl`` and ``zwgk demo`` run it: the site's run lock, the
+    WARC folder, the run record, the monitors and the count rollup. Raises ``AlreadyRunning``."""
+    url = database_url(data, db_url)
     db = open_database(url)  # a database that cannot be opened is refused before any fetch
-    overrides = _settings_overrides(args.set)
-    slug = target_slug(args.target, args.site)
-    folder = data_folder(args.data)
-    console = Console(stderr=True, soft_wrap=True)
+    slug = target_slug(target, site)
+    folder = data_folder(data)
     try:
         with RunLock(folder / "locks", slug, db):
             with db.session() as session:
                 if mark_interrupted(session, slug):
                     console.print(f"an earlier run of {slug} was interrupted; this run completes the archive")
             outcome = run_crawl(
-                args.target,
+                target,
                 url,
-                slug=args.site,
-                mode=args.mode,
-                revalidate_fraction=args.revalidate_fraction,
+                slug=site,
+                mode=mode,
+                revalidate_fraction=revalidate_fraction,
                 warc_dir=str(folder / "warc"),
-                log_level="INFO" if args.verbose else "WARNING",
+                log_level=log_level,
                 overrides=overrides,
+                on_record=on_record,
             )
             report = _report(db, slug, outcome.stats)
             tally_counts(db, console)
-    except AlreadyRunning as exc:
-        console.print(f"zwgk: {exc}")
-        return EXIT_ALREADY_RUNNING
     finally:
         db.dispose()
     report.update(outcome.summary())
+    return outcome, report
+
+
+def crawl(args: argparse.Namespace) -> int:
+    console = Console(stderr=True, soft_wrap=True)
+    try:
+        outcome, report = crawl_site(
+            args.target,
+            data=args.data,
+            db_url=args.db,
+            site=args.site,
+            console=console,
+            mode=args.mode,
+            revalidate_fraction=args.revalidate_fraction,
+            log_level="INFO" if args.verbose else "WARNING",
+            overrides=_settings_overrides(args.set),
+        )
+    except AlreadyRunning as exc:
+        console.print(f"zwgk: {exc}")
+        return EXIT_ALREADY_RUNNING
     code = outcome.exit_code
     if code == EXIT_OK and report["alerts"]:
         code = EXIT_MONITOR_ALERT

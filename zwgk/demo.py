@@ -4,10 +4,6 @@ beside the annual report's, each with the definition the archive used."""
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
-import time
-import urllib.request
 from typing import Any
 
 from rich.console import Console
@@ -18,9 +14,9 @@ import replica
 from audit.definitions import rules_text
 from audit.figures import report_figures
 from crawler.items import Detail
-from crawler.runner import run_crawl
 from storage.db import database_url, open_database
-from zwgk.commands import tally_counts
+from zwgk.commands import EXIT_ALREADY_RUNNING, crawl_site
+from zwgk.runlock import AlreadyRunning
 
 logger = logging.getLogger(__name__)
 
@@ -34,42 +30,6 @@ FIGURE_SCOPE = {
     "feature_column_cumulative": "政务公开重点工作专栏及其子栏目的不重复条目，截至该年12月31日（累计）"
     " / distinct items of the feature column and its sub-columns up to 31 December (cumulative)",
 }
-
-
-class ReplicaProcess:
-    """The replica served by a child process, so the crawler and the portal use one core each."""
-
-    def __init__(self, spec_name: str, port: int, timeout: float = 30.0) -> None:
-        self.base_url = f"http://127.0.0.1:{port}/"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "zwgk", "replica", "serve", "--spec", spec_name, "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                error = (self.process.stderr.read() if self.process.stderr else "").strip().splitlines()
-                raise ValueError(
-                    f"the replica could not serve on 127.0.0.1:{port}: {error[-1] if error else 'it exited'}; "
-                    "try --port N"
-                )
-            try:
-                with urllib.request.urlopen(self.base_url, timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise ValueError(f"the replica did not answer on 127.0.0.1:{port} within {timeout:.0f} s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int:
@@ -103,7 +63,13 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
                 if isinstance(record, Detail):
                     progress.advance(task)
 
-            outcome = run_crawl(server.base_url, db_url, slug=slug, on_record=advance)
+            # the same crawl as ``zwgk crawl``: run lock, WARC files, integrity scan, run record, rollup
+            outcome, _ = crawl_site(
+                server.base_url, data=data_dir, db_url=None, site=slug, console=console, on_record=advance
+            )
+    except AlreadyRunning as exc:
+        console.print(f"zwgk: {exc}")
+        return EXIT_ALREADY_RUNNING
     finally:
         server.stop()
     summary = outcome.summary()
@@ -115,7 +81,6 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
         console.print(f"[bold red]crawl failed:[/] {outcome.fatal}")
         return outcome.exit_code
     db = open_database(db_url)
-    tally_counts(db, console)
     with db.session() as session:
         figures = report_figures(session, slug, REPORT_YEAR)
     db.dispose()
