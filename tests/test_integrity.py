@@ -57,7 +57,13 @@ def test_lottery_words_in_a_welfare_column_are_not_a_finding():
             '<div style="position:absolute; top:-9999px"><a href="http://bet.example/">澳门葡京</a></div>',
             {"hidden_link", "spam"},
         ),
-        ('<p><span style="font-size:0"><a href="http://x.example/">x</a></span></p>', {"hidden_link"}),
+        # a hidden link is evidence only with something to sell (issue 13: hidden menus, share
+        # buttons and media dropdowns point at outside hosts on every real portal)
+        ('<p><span style="font-size:0"><a href="http://x.example/">x</a></span></p>', set()),
+        (
+            '<p><span style="font-size:0"><a href="http://x.example/">代开发票</a></span></p>',
+            {"hidden_link", "spam"},
+        ),
         (
             '<marquee height="1" width="1"><a href="http://y.example/">九游</a></marquee>',
             {"hidden_link", "spam"},

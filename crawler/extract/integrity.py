@@ -3,16 +3,27 @@
 ``scan_page`` answers "what has an attacker left on this page?" with :class:`Signal` values of four
 kinds (the finding kinds of ``storage/findings.py``):
 
-- ``hijacked``: ``<title>``, ``SiteName`` or ``ArticleTitle`` carries a gambling or porn brand, or the
-  site's own name no longer appears where it should;
-- ``hidden_link``: links to other hosts inside hidden elements (``display:none``, off-screen
-  positioning, ``font-size:0``, tiny ``<marquee>``);
-- ``spam``: gambling / porn vocabulary in hidden elements or in the text of links to other hosts;
-- ``cloaking``: scripts that read ``document.referrer`` and redirect (search-engine cloaking).
+- ``hijacked``: ``<title>``, ``SiteName`` or ``ArticleTitle`` carries a gambling or porn brand or
+  phrase, or the decorative noise of injected titles;
+- ``hidden_link``: links to outside, non-government hosts inside hidden elements (``display:none``,
+  off-screen positioning, ``font-size:0``, tiny ``<marquee>``) whose text, URL or title carries
+  spam vocabulary. A hidden link with nothing to sell is a menu, a share button or a dropdown of
+  media links, which real portals hide by the dozen: not evidence;
+- ``spam``: gambling / porn vocabulary in hidden elements or in the text of links to outside hosts;
+- ``cloaking``: scripts that test the referrer for a search engine (or the user agent for a
+  spider) and redirect.
 
-Vocabulary in visible text on the site's own hosts is never a finding: a 福彩体彩 page may say 彩票.
+Standard government boilerplate is never evidence: links to other government hosts (gov.cn,
+gov.hk, gov.mo, …, as ``inspection.links`` classifies them), the hidden 找错 (纠错) widget and its
+script (which reads ``document.referrer`` but tests it for no search engine), hidden CMS vendor
+credits (Produced By 大汉网络), government words in their place (澳门, 福利彩票, 国家体育总局),
+vocabulary in visible text on the site's own hosts. A signal takes its kind's severity (veto)
+only on strong evidence — a gambling or porn brand or phrase, an off-site cloaking target — and
+says which in ``severity_reason``; weaker evidence makes a warning.
+
 At most one signal per kind is returned, its evidence listing every match, so that a finding keyed
-by (site, kind, page URL) holds all of them. Signatures are data, in ``signatures.yaml``.
+by (site, kind, page URL) holds all of them. Signatures are data, in ``signatures.yaml``; the
+vocabulary is ``inspection/spam.yaml``.
 """
 
 from __future__ import annotations
@@ -23,11 +34,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from crawler.extract.html import parse_page
+from inspection.cloaking import script_redirects
+from inspection.links import classify_link
+from inspection.spam import spam_terms, title_noise
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +49,7 @@ SIGNAL_KINDS = ("hijacked", "hidden_link", "spam", "cloaking")
 _EVIDENCE_MAX = 20
 _TEXT_MAX = 200
 _ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+_NOT_A_TARGET = ("#", "javascript:", "mailto:", "tel:")
 _PX = re.compile(r"^\s*(\d+)\s*(?:px)?\s*$")
 # lxml.html's text_content(), for plain etree elements
 _text_content = etree.XPath("string()")
@@ -52,14 +66,19 @@ class Signal:
 
 @dataclass(frozen=True)
 class Signatures:
-    strong: tuple[str, ...]
-    weak: tuple[str, ...]
-    noise: re.Pattern[str]
     hidden_styles: tuple[re.Pattern[str], ...]
     marquee_max_px: int
     cloaking: tuple[tuple[re.Pattern[str], ...], ...]
     severity: dict[str, str]
-    trusted: tuple[str, ...] = ()
+
+
+@dataclass
+class _Match:
+    """One piece of evidence, and whether it alone would justify the kind's severity."""
+
+    detail: dict[str, Any]
+    strong: bool
+    reason: str
 
 
 @cache
@@ -69,22 +88,18 @@ def load_signatures(path: Path = SIGNATURES_FILE) -> Signatures:
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Signatures(
-        strong=tuple(str(w).lower() for w in data["strong"]),
-        weak=tuple(str(w).lower() for w in data["weak"]),
-        noise=re.compile(str(data["noise_regex"])),
         hidden_styles=tuple(re.compile(p) for p in data["hidden_styles_regex"]),
         marquee_max_px=int(data["marquee_max_px"]),
         cloaking=tuple(tuple(re.compile(p, re.I) for p in entry) for entry in data["cloaking"]),
         severity={str(k): str(v) for k, v in data["severity"].items()},
-        trusted=tuple(str(h).lower() for h in data.get("trusted_host_suffixes") or ()),
     )
 
 
 def scan_page(html: str, url: str, site_name: str | None, site_hosts: set[str]) -> list[Signal]:
     """The tampering signals of one page (empty for a clean one).
 
-    ``site_name`` is the portal's own name (e.g. 青石县人民政府), used to notice a ``SiteName``
-    that was replaced; ``site_hosts`` are the portal's hosts: links elsewhere are "other hosts".
+    ``site_name`` is the portal's own name (e.g. 青石县人民政府), kept beside a hijacked title as
+    what was expected; ``site_hosts`` are the portal's hosts: links elsewhere are other hosts.
     """
     if not html or not html.strip():
         return []
@@ -95,31 +110,34 @@ def scan_tree(doc: etree._Element, url: str, site_name: str | None, site_hosts: 
     """:func:`scan_page` on a page already parsed with :func:`crawler.extract.html.parse_page`
     (hidden elements still in it): the detail extractor parses once for both."""
     sig = load_signatures()
-    hosts = {h.lower() for h in site_hosts} | {(urlsplit(url).hostname or "").lower()}
-    found: dict[str, list[dict[str, Any]]] = {
-        "hijacked": _hijacked(doc, site_name, sig),
+    hosts = tuple({h.lower() for h in site_hosts} | {_host_of(url)} - {""})
+    found: dict[str, list[_Match]] = {
+        "hijacked": _hijacked(doc, site_name),
         "hidden_link": [],
         "spam": [],
-        "cloaking": _cloaking(doc, sig),
+        "cloaking": _cloaking(doc, url, hosts, sig),
     }
-    _links_and_hidden_text(doc, url, hosts, sig, found["hidden_link"], found["spam"])
-    return [
-        Signal(
-            kind,
-            {"matches": matches[:_EVIDENCE_MAX], "count": len(matches)},
-            sig.severity.get(kind, "warning"),
-        )
-        for kind, matches in found.items()
-        if matches
-    ]
+    _links(doc, url, hosts, sig, found["hidden_link"], found["spam"])
+    found["spam"] += _hidden_text(doc, sig)
+    return [_signal(kind, matches, sig) for kind, matches in found.items() if matches]
 
 
-def _terms(text: str, words: tuple[str, ...]) -> list[str]:
-    lowered = text.lower()
-    return [w for w in words if w in lowered]
+def _signal(kind: str, matches: list[_Match], sig: Signatures) -> Signal:
+    strong = [m.reason for m in matches if m.strong]
+    severity = sig.severity.get(kind, "warning") if strong else "warning"
+    if strong:
+        reason = "strong evidence: " + "; ".join(dict.fromkeys(strong))
+    else:
+        reason = "weak evidence only: " + "; ".join(dict.fromkeys(m.reason for m in matches))
+    evidence = {
+        "matches": [m.detail for m in matches[:_EVIDENCE_MAX]],
+        "count": len(matches),
+        "severity_reason": reason[:1000],
+    }
+    return Signal(kind, evidence, severity)
 
 
-def _hijacked(doc: Any, site_name: str | None, sig: Signatures) -> list[dict[str, Any]]:
+def _hijacked(doc: Any, site_name: str | None) -> list[_Match]:
     fields: list[tuple[str, str]] = []
     title = doc.find(".//title")
     if title is not None and _text_content(title):
@@ -130,25 +148,35 @@ def _hijacked(doc: Any, site_name: str | None, sig: Signatures) -> list[dict[str
             fields.append((name, (meta.get("content") or "").strip()))
     matches = []
     for where, value in fields:
-        terms = _terms(value, sig.strong)
-        noise = sig.noise.search(value)
+        terms = list(spam_terms(value).strong)
+        noise = title_noise(value)
+        if not terms and noise is None:
+            continue
+        detail = {"field": where, "value": value[:_TEXT_MAX], "terms": terms, "expected": site_name}
         if noise is not None:
-            terms.append(noise.group(0))
+            detail["noise"] = noise
         if terms:
-            matches.append(
-                {"field": where, "value": value[:_TEXT_MAX], "terms": terms, "expected": site_name}
-            )
+            matches.append(_Match(detail, True, f"{', '.join(terms)} in the {where}"))
+        else:
+            matches.append(_Match(detail, False, f"decorative noise {noise} in the {where}"))
     return matches
 
 
-def _cloaking(doc: Any, sig: Signatures) -> list[dict[str, Any]]:
+def _cloaking(doc: Any, url: str, hosts: tuple[str, ...], sig: Signatures) -> list[_Match]:
     matches = []
     for script in doc.iter("script"):
         code = str(_text_content(script) or "")
-        for entry in sig.cloaking:
-            if all(p.search(code) for p in entry):
-                matches.append({"script": " ".join(code.split())[:_TEXT_MAX]})
-                break
+        if not any(all(p.search(code) for p in entry) for entry in sig.cloaking):
+            continue
+        redirects = script_redirects(code, url, hosts)
+        offsite = sorted({r.host for r in redirects if r.scope == "outside" and r.condition is not None})
+        detail = {"script": " ".join(code.split())[:_TEXT_MAX], "targets": offsite}
+        if offsite:
+            matches.append(_Match(detail, True, f"a search-engine test redirecting to {', '.join(offsite)}"))
+        else:
+            matches.append(
+                _Match(detail, False, "a search-engine test with a redirect to no literal off-site URL")
+            )
     return matches
 
 
@@ -181,38 +209,39 @@ def _tiny_marquee(node: Any, sig: Signatures) -> bool:
     return False
 
 
-def _links_and_hidden_text(
+def _links(
     doc: Any,
     url: str,
-    hosts: set[str],
+    hosts: tuple[str, ...],
     sig: Signatures,
-    hidden_links: list[dict[str, Any]],
-    spam: list[dict[str, Any]],
+    hidden_links: list[_Match],
+    spam: list[_Match],
 ) -> None:
-    for anchor in doc.iter("a"):
+    for anchor in doc.iter("a", "area"):
         href = (anchor.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
-            continue
-        if not _ABSOLUTE.match(href):
+        if not href or href.lower().startswith(_NOT_A_TARGET) or not _ABSOLUTE.match(href):
             continue  # relative: the page's own host
-        host = (urlsplit(urljoin(url, href)).hostname or "").lower()
-        if not host or host in hosts:
-            continue
+        target = classify_link(href, url, hosts)
+        if target is None or target.scope != "outside":
+            continue  # the site's own host or another government's
         text = " ".join(str(_text_content(anchor)).split())[:_TEXT_MAX]
+        terms = spam_terms(" ".join((text, href, anchor.get("title") or "")))
+        words = terms.evidence(weak_counts=True)
         hiding = _is_hidden(anchor, sig)
+        if not words:
+            continue  # an outside link with nothing to sell: a menu, a share button, a media list
+        context = "hidden link" if hiding is not None else "link to another host"
+        reason = f"{', '.join(words)} in a {context} to {target.host}"
+        detail = {"href": href, "host": target.host, "text": text, "terms": words}
         if hiding is not None:
-            hidden_links.append({"href": href, "host": host, "text": text, "style": hiding})
-        trusted = hiding is None and host.endswith(sig.trusted)
-        terms = _terms(text + " " + href, sig.strong if trusted else sig.strong + sig.weak)
-        if terms:
-            spam.append(
-                {
-                    "context": "hidden link" if hiding else "link to another host",
-                    "href": href,
-                    "text": text,
-                    "terms": terms,
-                }
-            )
+            hidden_links.append(_Match({**detail, "style": hiding}, bool(terms.strong), reason))
+        spam.append(_Match({"context": context, **detail}, bool(terms.strong), reason))
+
+
+def _hidden_text(doc: Any, sig: Signatures) -> list[_Match]:
+    """Gambling or porn brands and phrases in the text of hidden elements (links left out:
+    they are judged with their targets)."""
+    matches = []
     for element in doc.xpath("//*[@style or @hidden] | //marquee"):
         if element.tag in ("script", "style", "a"):
             continue
@@ -221,9 +250,11 @@ def _links_and_hidden_text(
         if any(_own_hiding(parent, sig) is not None for parent in element.iterancestors()):
             continue  # reported with the outermost hidden element
         text = " ".join(_own_text(element).split())
-        terms = _terms(text, sig.strong + sig.weak)
+        terms = spam_terms(text).strong
         if terms:
-            spam.append({"context": "hidden text", "text": text[:_TEXT_MAX], "terms": terms})
+            detail = {"context": "hidden text", "text": text[:_TEXT_MAX], "terms": list(terms)}
+            matches.append(_Match(detail, True, f"{', '.join(terms)} in hidden text"))
+    return matches
 
 
 def _own_text(element: Any) -> str:
@@ -234,3 +265,8 @@ def _own_text(element: Any) -> str:
             parts.append(_own_text(child))
         parts.append(child.tail or "")
     return " ".join(parts)
+
+
+def _host_of(url: str) -> str:
+    target = classify_link(url, url, ())
+    return target.host if target is not None else ""
