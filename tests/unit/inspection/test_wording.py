@@ -100,6 +100,29 @@ def test_real_pages_raise_no_wording_error(real_page):
     assert scan_tree(root, path.name) is None
 
 
+LAW_TEXTS = (
+    "constitution",
+    "procuratorate_organization_law_2018",
+    "government_information_disclosure_regulations_2019",
+)
+
+
+@pytest.mark.parametrize("name", LAW_TEXTS)
+def test_laws_raise_no_wording_error(fixture_text, name):
+    assert scan_text(fixture_text(f"real-text/lawrefbook_{name}.md"), name) is None
+
+
+def test_a_real_error_in_a_real_regulation_is_found(fixture_text):
+    """洛阳市森林公园管理条例 第一条 cites 《中国人民共和国森林法》 (read by hand)."""
+    text = fixture_text("real-text/lawrefbook_luoyang_forest_park_regulation.md")
+    finding = scan_text(text, "洛阳市森林公园管理条例", where="attachment")
+    assert finding is not None and (finding.severity, finding.where) == ("veto", "attachment")
+    (match,) = finding.evidence["matches"]
+    assert (match["wrong"], match["correct"]) == ("中国人民共和国", "中华人民共和国")
+    assert match["sentence"].startswith("第一条 为了保护和合理利用森林风景资源")
+    assert "根据《中国人民共和国森林法》" in match["sentence"]
+
+
 def test_an_error_written_into_a_real_page_is_found_in_the_real_sentence(fixture_text):
     html = fixture_text("real-text/sxmu_jijian_jianchafa_fulltext.html")
     sentence = "坚持中国共产党对国家监察工作的领导"
