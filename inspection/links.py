@@ -12,7 +12,7 @@ import logging
 import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
@@ -85,11 +85,7 @@ def host_matches(host: str, suffixes: Iterable[str]) -> bool:
     """Whether ``host`` is one of ``suffixes`` or under one of them, on a label boundary
     (``www.gov.mo`` is under ``gov.mo``; ``fakegov.mo`` is not)."""
     host = _normalise_host(host)
-    for suffix in suffixes:
-        suffix = _normalise_host(suffix)
-        if host == suffix or host.endswith("." + suffix):
-            return True
-    return False
+    return any(host == s or host.endswith("." + s) for s in map(_normalise_host, suffixes))
 
 
 def is_government_host(host: str, rules: LinkRules | None = None) -> bool:
@@ -166,6 +162,7 @@ def _extension(path: str) -> str:
     return name.rsplit(".", 1)[1].lower() if "." in name else ""
 
 
+@lru_cache(maxsize=8192)
 def _normalise_host(host: str) -> str:
     """Lower case, without a trailing dot or port, international names in their ASCII form."""
     host = host.strip().lower()

@@ -34,12 +34,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from crawler.extract.html import parse_page
 from inspection.cloaking import script_redirects
-from inspection.links import classify_link
+from inspection.links import host_scope
 from inspection.spam import spam_terms, title_noise
 
 logger = logging.getLogger(__name__)
@@ -217,22 +218,27 @@ def _links(
     hidden_links: list[_Match],
     spam: list[_Match],
 ) -> None:
+    scopes: dict[str, str] = {}
     for anchor in doc.iter("a", "area"):
         href = (anchor.get("href") or "").strip()
         if not href or href.lower().startswith(_NOT_A_TARGET) or not _ABSOLUTE.match(href):
             continue  # relative: the page's own host
-        target = classify_link(href, url, hosts)
-        if target is None or target.scope != "outside":
+        host = _host_of(href, url)
+        if not host:
+            continue
+        if host not in scopes:
+            scopes[host] = host_scope(host, hosts)
+        if scopes[host] != "outside":
             continue  # the site's own host or another government's
         text = " ".join(str(_text_content(anchor)).split())[:_TEXT_MAX]
         terms = spam_terms(" ".join((text, href, anchor.get("title") or "")))
         words = terms.evidence(weak_counts=True)
-        hiding = _is_hidden(anchor, sig)
         if not words:
             continue  # an outside link with nothing to sell: a menu, a share button, a media list
+        hiding = _is_hidden(anchor, sig)
         context = "hidden link" if hiding is not None else "link to another host"
-        reason = f"{', '.join(words)} in a {context} to {target.host}"
-        detail = {"href": href, "host": target.host, "text": text, "terms": words}
+        reason = f"{', '.join(words)} in a {context} to {host}"
+        detail = {"href": href, "host": host, "text": text, "terms": words}
         if hiding is not None:
             hidden_links.append(_Match({**detail, "style": hiding}, bool(terms.strong), reason))
         spam.append(_Match({"context": context, **detail}, bool(terms.strong), reason))
@@ -267,6 +273,8 @@ def _own_text(element: Any) -> str:
     return " ".join(parts)
 
 
-def _host_of(url: str) -> str:
-    target = classify_link(url, url, ())
-    return target.host if target is not None else ""
+def _host_of(url: str, base: str | None = None) -> str:
+    try:
+        return (urlsplit(urljoin(base, url) if base else url).hostname or "").lower()
+    except ValueError:  # an unparseable URL (bad port, bad IPv6 literal) names no host
+        return ""
