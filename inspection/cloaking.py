@@ -66,13 +66,14 @@ class Rules:
 @dataclass(frozen=True)
 class Version:
     """One fetched version of a page: who asked (``role``), what came back, the parsed body
-    (None when it was not HTML or empty)."""
+    (None when it was not HTML or empty), and where the crawl archived it."""
 
     role: str
     url: str
     final_url: str
     status: int
     root: etree._Element | None
+    record: str | None = None  # where the crawl archived it (a WARC record id), echoed in evidence
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class PageView:
     text: str
     outside_hosts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     redirects: tuple[Redirect, ...] = ()
+    record: str | None = None
 
 
 @cache
@@ -178,7 +180,15 @@ def page_view(version: Version, site_hosts: Iterable[str]) -> PageView:
         redirects += _redirect("http", version.final_url, version.url, hosts, None)
     if version.root is None:
         return PageView(
-            version.role, version.url, version.final_url, version.status, "", "", {}, tuple(redirects)
+            version.role,
+            version.url,
+            version.final_url,
+            version.status,
+            "",
+            "",
+            {},
+            tuple(redirects),
+            version.record,
         )
     title_node = version.root.find(".//title")
     title = clean("".join(title_node.itertext())) if title_node is not None else ""
@@ -198,6 +208,7 @@ def page_view(version: Version, site_hosts: Iterable[str]) -> PageView:
         text,
         {host: tuple(urls) for host, urls in outside.items()},
         tuple(redirects),
+        version.record,
     )
 
 
@@ -335,13 +346,16 @@ def _difference(
 
 
 def _summary(view: PageView) -> dict[str, Any]:
-    return {
+    summary: dict[str, Any] = {
         "role": view.role,
         "url": view.url,
         "final_url": view.final_url,
         "status": view.status,
         "title": view.title[:200],
     }
+    if view.record is not None:
+        summary["record"] = view.record
+    return summary
 
 
 def _redirect(

@@ -27,7 +27,8 @@ def html(fixture_text):
 
 
 def _version(role: str, html: str | None, final_url: str = URL, status: int = 200) -> Version:
-    return Version(role, URL, final_url, status, parse_page(html) if html is not None else None)
+    root = parse_page(html) if html is not None else None
+    return Version(role, URL, final_url, status, root, record=f"<urn:uuid:{role}>")
 
 
 def _after_body(html: str, fragment: str) -> str:
@@ -68,9 +69,13 @@ def test_spam_served_only_to_the_spider_is_cloaking_with_both_versions(html):
     assert finding is not None and (finding.kind, finding.severity) == ("cloaking", "veto")
     assert finding.url == URL
     assert finding.evidence["baseline"]["role"] == "browser"
+    assert finding.evidence["baseline"]["record"] == "<urn:uuid:browser>"
     assert finding.evidence["baseline"]["title"].startswith("山西品牌丝路行")
     (spider_diff,) = finding.evidence["versions"]
-    assert spider_diff["role"] == "crawler:baiduspider"
+    assert (spider_diff["role"], spider_diff["record"]) == (
+        "crawler:baiduspider",
+        "<urn:uuid:crawler:baiduspider>",
+    )
     assert set(spider_diff["spam_terms"]) == {"开云体育", "官网入口", "百家乐"}
     assert spider_diff["title_differs"] is True
     assert list(spider_diff["new_outside_links"]) == ["www.kaiyun-bet.example"]
