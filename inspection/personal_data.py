@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -197,7 +196,7 @@ def scan_rows(
         if len(evidence_rows) < rules.evidence_rows:
             entry: dict[str, object] = {
                 "row": masked_row(row, values),
-                "types": sorted(Counter(v.type for v in values)),
+                "types": sorted({v.type for v in values}),
             }
             if row.header:
                 entry["header"] = row.header
