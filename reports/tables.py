@@ -13,7 +13,6 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from documents import Document, Paragraph
 from reports.model import Figure, Source
