@@ -49,11 +49,13 @@ def _grid(table: WordTable) -> tuple[tuple[Cell, ...], ...]:
     """Each row as its layout grid: a merged cell repeated over the positions it covers (python-docx
     repeats it), each copy naming where it starts; leading empty grid positions kept blank."""
     origins: dict[int, tuple[int, int]] = {}
+    alive = []  # lxml proxies keep their id only while referenced
     rows: list[tuple[Cell, ...]] = []
     for r, row in enumerate(table.rows):
         cells: list[Cell] = [Cell("", (r, c)) for c in range(row.grid_cols_before)]
         for cell in row.cells:
             c = len(cells)
+            alive.append(cell._tc)
             origin = origins.setdefault(id(cell._tc), (r, c))
             cells.append(Cell(clean(cell.text), origin))
         rows.append(tuple(cells))
