@@ -2,8 +2,8 @@
 
 A :class:`Reconciliation` says whether the claim is checkable (and why not), the claimed and the
 archived number, their difference (archived − claimed), the definition the archive counted by, and
-the items (or columns) behind the archived number. Free-text reports go through ``audit.claims``;
-fixed-table HTML reports through ``audit.tables``.
+the items (or columns) behind the archived number. Free-text reports go through ``reports.claims``;
+fixed-table HTML reports through ``reports.table_two``.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from audit.claims import Claim, extract_claims
 from audit.compare import group_members
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, YEAR, definition
 from audit.export import View
-from audit.tables import TableReport, is_table_report, parse_table_two
+from reports.claims import Claim, extract_claims
+from reports.table_two import TableReport, is_table_report, parse_table_two
 from storage import queries
 from storage.models import Column, Item, ItemColumn, Site
 from storage.queries import ItemRef

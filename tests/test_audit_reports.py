@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from audit.claims import extract_claims
 from audit.reconcile import _identities
-from audit.tables import parse_table_two
+from reports.claims import extract_claims
+from reports.table_two import parse_table_two
 
 logger = logging.getLogger(__name__)
 

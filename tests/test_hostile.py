@@ -13,8 +13,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from audit.claims import extract_claims
-from audit.tables import parse_table_two
 from crawler.extract import (
     date_from_url,
     decode_body,
@@ -25,6 +23,8 @@ from crawler.extract import (
 )
 from crawler.items import Detail
 from crawler.profile import ProfileError, parse_profile
+from reports.claims import extract_claims
+from reports.table_two import parse_table_two
 
 BOUNDED = settings(max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 

@@ -19,7 +19,7 @@ from rich.console import Console
 
 from crawler.profile import ProfileError
 from storage.db import DatabaseError
-from zwgk import archive_cli, audit_cli, schedule, web_cli
+from zwgk import archive_cli, audit_cli, report_cli, schedule, web_cli
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     archive_cli.add_parsers(sub, audit_cli.db_options)
     schedule.add_parser(sub)
     web_cli.add_parser(sub)
+    report_cli.add_parser(sub)
     return parser
 
 
@@ -174,6 +175,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return audit_cli.run(args)
     if args.command == "serve":
         return web_cli.run(args)
+    if args.command == "report":
+        return report_cli.run(args)
     if args.command == "show":
         return archive_cli.show(args)
     if args.command == "diff":

@@ -56,8 +56,10 @@ class RunLock:
 
     def _lock_database(self) -> None:
         assert self.db is not None
-        key = zlib.crc32(f"zwgk:{self.slug}".encode())
         self._connection = self.db.engine.connect()
+        # Advisory locks are per database; two archives in two schemas of one database are two sites.
+        schema = self._connection.execute(text("SELECT current_schema()")).scalar()
+        key = zlib.crc32(f"zwgk:{schema}:{self.slug}".encode())
         if not self._connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             self._connection.close()
             self._connection = None

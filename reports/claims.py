@@ -1,4 +1,5 @@
-"""The claims of a free-text annual report (the seed's pre-2019 style), read by rules kept as data.
+"""The claims of a free-text annual report (the seed's pre-2019 style) that the archive reconciles,
+read by rules kept as data.
 
 Each :class:`Claim` is one number (or list of names) the report states: its value and unit, what it
 counts, whether it is for the year or cumulative or about the column structure, and whether the

@@ -1,0 +1,27 @@
+"""Reading a document file's text and tables, whatever its format (TXT, HTML, DOCX, PDF).
+
+``read_document(data, name, content_type)`` returns a :class:`Document`: its blocks in reading
+order, each a :class:`Paragraph` or a :class:`Table` whose cells are the text as printed (a blank
+cell stays blank). A file that cannot be read raises :class:`DocumentError` naming the file and the
+reason. This package is a leaf: it imports nothing else of the project.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from documents.model import Block, Cell, Document, DocumentError, Paragraph, Table
+from documents.reader import detect_kind, read_document
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "Block",
+    "Cell",
+    "Document",
+    "DocumentError",
+    "Paragraph",
+    "Table",
+    "detect_kind",
+    "read_document",
+]

@@ -1,0 +1,139 @@
+"""``zwgk report read|check``: an annual report's figures and the checks of its own arithmetic.
+
+SOURCE is a report file (TXT, HTML, DOCX or PDF). The reading itself takes bytes and a name
+(``reports.read_report``), so a report held in the archive can be read the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from audit.export import View, rich_tables, to_json, write_xlsx
+from documents import DocumentError
+from reports import Check, Report, ReportError, check_reports, read_report
+from reports.model import MARKS
+
+logger = logging.getLogger(__name__)
+
+EXIT_BAD_INPUT = 2
+FORMATS = ("table", "json", "xlsx")
+FIGURE_HEADERS = ("表", "行", "列", "标签", "数值", "单位", "约数", "出处", "原文")
+CHECK_HEADERS = ("报告", "规则", "核对", "结论", "算式", "原因 / 说明")
+
+
+def add_parser(sub: Any) -> None:
+    report = sub.add_parser("report", help="read an annual report's figures and check its own arithmetic")
+    rsub = report.add_subparsers(dest="report_command", required=True)
+    read = rsub.add_parser("read", help="every figure of a report file (TXT, HTML, DOCX, PDF) and its checks")
+    read.add_argument("source", help="the report file")
+    check = rsub.add_parser("check", help="the checks of one or more reports, across years of one issuer too")
+    check.add_argument(
+        "source", nargs="+", help="report files (several years of one issuer: cross-year checks)"
+    )
+    for command in (read, check):
+        command.add_argument("--format", choices=FORMATS, default="table", help="output (default table)")
+        command.add_argument("-o", "--output", metavar="FILE", help="write here (needed for xlsx)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.format == "xlsx" and not args.output:
+        return _bad("--format xlsx writes a workbook: give -o FILE")
+    try:
+        reports = [_read(Path(source)) for source in _sources(args)]
+    except (DocumentError, ReportError, OSError) as exc:
+        return _bad(str(exc))
+    if args.report_command == "read":
+        return _emit(args, reports[0].as_dict(), _views(reports, list(reports[0].checks)))
+    internal, cross = check_reports(reports)
+    data = {
+        "reports": [{k: v for k, v in r.as_dict().items() if k != "figures"} for r in internal],
+        "cross_year": [c.as_dict() for c in cross],
+        "summary": _summary([c for r in internal for c in r.checks] + cross),
+    }
+    checks = [c for r in internal for c in r.checks]
+    return _emit(args, data, _views(internal, checks + cross, figures=False))
+
+
+def _sources(args: argparse.Namespace) -> list[str]:
+    return [args.source] if isinstance(args.source, str) else list(args.source)
+
+
+def _read(path: Path) -> Report:
+    if not path.exists():
+        raise ReportError(str(path), "no such file")
+    if path.is_dir():
+        raise ReportError(str(path), "is a directory, not a report file")
+    return read_report(path.read_bytes(), str(path))
+
+
+def _bad(message: str) -> int:
+    print(f"zwgk: error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _summary(checks: list[Check]) -> dict[str, int]:
+    return {verdict: sum(c.verdict == verdict for c in checks) for verdict in ("pass", "fail", "cannot")}
+
+
+def _views(reports: list[Report], checks: list[Check], figures: bool = True) -> list[View]:
+    views: list[View] = []
+    if figures:
+        rows = [
+            (
+                f.table or "正文",
+                f.row or "",
+                f.column or "",
+                f.label,
+                "" if f.value is None else f.value,
+                f.unit or "",
+                "约" if f.approximate else "",
+                f.source.where,
+                f.source.text,
+            )
+            for r in reports
+            for f in r.figures
+        ]
+        caption = "; ".join(f"{r.name}: {r.issuer or '?'} {r.year or '?'} {r.format}" for r in reports)
+        views.append(View("报告数字", FIGURE_HEADERS, rows, caption, frozenset({4})))
+    owner = {id(c): Path(r.name).name for r in reports for c in r.checks}
+    check_rows = [
+        (owner.get(id(c), "跨年"), c.rule, c.title, MARKS[c.verdict], c.arithmetic, c.reason or c.note or "")
+        for c in checks
+    ]
+    summary = _summary(checks)
+    caption = f"✓ {summary['pass']}  ✗ {summary['fail']}  ? {summary['cannot']} (cannot be made: the reason says why)"
+    views.append(View("报告核对", CHECK_HEADERS, check_rows, caption))
+    notes = [(r.name, n) for r in reports for n in r.notes]
+    if notes:
+        views.append(View("读取说明", ("报告", "说明"), notes))
+    return views
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], views: list[View]) -> int:
+    if args.format == "xlsx":
+        write_xlsx(views, args.output)
+        print(f"wrote {args.output}", file=sys.stderr)
+        return 0
+    if args.format == "json":
+        text = to_json(data)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            console = Console(file=handle, width=200)
+            for table in rich_tables(views):
+                console.print(table)
+        return 0
+    console = Console()
+    for table in rich_tables(views):
+        console.print(table)
+    return 0
