@@ -20,13 +20,13 @@ logger = logging.getLogger(__name__)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "real-boilerplate"
 ZJDPC = (
     FIXTURES / "zjdpc_detail_hidden_jiucuo_and_hanweb_credit.html",
-    "http://www.zjdpc.gov.cn/art/2016/11/22/art_1599567_2034741.html",
+    "http://fgw.zj.gov.cn/art/2016/11/22/art_1621004_30332664.html",
     "浙江省发展和改革委员会",
     {"www.zjdpc.gov.cn", "fgw.zj.gov.cn"},
 )
 SHANXI = (
     FIXTURES / "shanxi_detail_footer_gov_hk_gov_mo.html",
-    "http://www.shanxi.gov.cn/yw/sxyw/201708/t20170830_329584.shtml",
+    "http://www.shanxi.gov.cn/yw/sxyw/201909/t20190918_693227.shtml",
     "山西省人民政府门户网站",
     {"www.shanxi.gov.cn"},
 )

@@ -11,18 +11,16 @@ from inspection import personal_data, wording
 from inspection.cloaking import Version, compare_versions, probes
 from replica.routes import Router
 
-URL = "http://real.example/page.html"
-
 
 def test_no_detector_finds_anything_on_a_clean_real_page(real_page):
-    path, root = real_page
+    page, hosts = real_page, {real_page.host}
     found = [
-        personal_data.scan_tree(root, URL),
-        wording.scan_tree(root, URL),
-        compare_versions([Version(p.role, URL, URL, 200, root) for p in probes()], {"real.example"}),
+        personal_data.scan_tree(page.root, page.url),
+        wording.scan_tree(page.root, page.url),
+        compare_versions([Version(p.role, page.url, page.url, 200, page.root) for p in probes()], hosts),
     ]
-    assert [f for f in found if f is not None] == [], path.name
-    assert hijack_scan(root, URL, None, {"real.example"}) == [], path.name
+    assert [f for f in found if f is not None] == [], page.path.name
+    assert hijack_scan(page.root, page.url, None, hosts) == [], page.path.name
 
 
 def test_the_replica_pages_raise_no_inspection_finding(tiny_site, tiny_truth):

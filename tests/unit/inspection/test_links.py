@@ -112,16 +112,15 @@ def test_a_single_host_given_as_a_string_is_one_host():
 
 
 def test_the_links_of_a_real_page(real_page):
-    path, root = real_page
-    targets = list(page_links(root, "http://real.example/index.html", {"real.example"}))
-    assert targets, f"{path.name}: no links found"
+    targets = list(page_links(real_page.root, real_page.url, {real_page.host}))
+    assert targets, f"{real_page.path.name}: no links found"
     assert all(t.scope in ("site", "government", "outside") for t in targets)
     assert all(t.kind in ("page", "attachment", "image", "resource") for t in targets)
 
 
 def test_the_shanxi_footer_is_classified_as_an_inspector_would(fixture_text):
     root = parse_page(fixture_text("real-boilerplate/shanxi_detail_footer_gov_hk_gov_mo.html"))
-    url = "http://www.shanxi.gov.cn/yw/sxyw/201708/t20170830_329584.shtml"
+    url = "http://www.shanxi.gov.cn/yw/sxyw/201909/t20190918_693227.shtml"
     targets = list(page_links(root, url, {"www.shanxi.gov.cn"}))
     by_url = {t.url: t for t in targets}
     assert by_url["http://www.gov.hk/sc/residents/"].scope == "government"

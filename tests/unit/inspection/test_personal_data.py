@@ -191,8 +191,7 @@ def test_the_finding_counts_values_masks_evidence_and_says_where():
 
 
 def test_real_pages_hold_no_personal_data(real_page):
-    path, root = real_page
-    assert scan_tree(root, path.name, TODAY) is None
+    assert scan_tree(real_page.root, real_page.url, TODAY) is None
 
 
 @BOUNDED
