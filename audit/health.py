@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy.orm import Session
 
 from audit.export import View
-from storage import queries
-from storage.queries import ColumnState
+from storage import reads
+from storage.reads import ColumnState, Session
 from taxonomy import Taxonomy, default_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -97,7 +96,7 @@ def inspect_health(
     taxonomy = taxonomy or default_taxonomy()
     settings = load_settings()
     limits = settings["thresholds"]
-    columns = queries.column_states(session, as_of, site)
+    columns = reads.column_states(session, as_of, site)
     walked = [c for c in columns if c.status == WALKED]
     empty = [_column_evidence(c) for c in walked if c.items == 0]
     stale, long_stale = [], []
@@ -114,10 +113,10 @@ def inspect_health(
             long_stale.append(_column_evidence(c, update_class=klass, window_start=long_cutoff))
     newest = max((c.newest for c in columns if c.newest is not None), default=None)
     home_cutoff = back(as_of, settings["homepage"])
-    broken = queries.list_items(session, site, until=as_of, fetch_status="not_found")
+    broken = reads.list_items(session, site, until=as_of, fetch_status="not_found")
     findings = [
         f
-        for f in queries.list_findings(session, tuple(settings["hijack_kinds"]), site, as_of)
+        for f in reads.list_findings(session, tuple(settings["hijack_kinds"]), site, as_of)
         if f.resolved_at is None or f.resolved_at.date() > as_of
     ]
     hijacked_pages = {(f.site, f.subject) for f in findings}

@@ -9,13 +9,11 @@ import sys
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import select
-
 from audit.versions import version_lines
 from crawler.extract import decode_body
 from pipelines.normalise import canonical_url
+from storage import reads
 from storage.db import data_folder, database_url, open_database
-from storage.models import Capture, Item, ItemVersion, Site
 from storage.warc import read_response
 
 logger = logging.getLogger(__name__)
@@ -44,10 +42,8 @@ def show(args: argparse.Namespace) -> int:
     db = open_database(database_url(args.data, args.db))
     url = canonical_url(args.url)
     with db.session() as session:
-        stmt = select(Capture).where(Capture.url.in_({url, args.url})).order_by(Capture.fetched_at.desc())
-        if args.at:
-            stmt = stmt.where(Capture.fetched_at <= datetime.combine(_date(args.at), time.max, tzinfo=UTC))
-        captures = list(session.scalars(stmt))
+        until = datetime.combine(_date(args.at), time.max, tzinfo=UTC) if args.at else None
+        captures = reads.captures_of(session, {url, args.url}, until)
     db.dispose()
     if not captures:
         raise ValueError(f"no capture of {args.url}" + (f" on or before {args.at}" if args.at else ""))
@@ -81,15 +77,7 @@ def diff(args: argparse.Namespace) -> int:
     db = open_database(database_url(args.data, args.db))
     url = canonical_url(args.url)
     with db.session() as session:
-        versions = list(
-            session.scalars(
-                select(ItemVersion)
-                .join(Item, Item.id == ItemVersion.item_id)
-                .join(Site, Site.id == Item.site_id)
-                .where(Item.url.in_({url, args.url}))
-                .order_by(ItemVersion.version_no)
-            )
-        )
+        versions = reads.versions_of(session, {url, args.url})
     db.dispose()
     if not versions:
         raise ValueError(f"no version of {args.url} in the archive")

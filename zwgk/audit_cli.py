@@ -16,8 +16,8 @@ from audit.counts import format_counts
 from audit.export import FORMATS, View, rich_tables, to_csv, to_json, write_xlsx
 from audit.health import health_record, health_views, inspect_health
 from audit.reconcile import reconcile_records, reconcile_reports, reconcile_views
+from storage import reads
 from storage.db import database_url, open_database
-from storage.queries import count_items
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 def counts(args: argparse.Namespace) -> int:
     db = open_database(database_url(args.data, args.db))
     with db.session() as session:
-        rows = count_items(session, site=args.site, year=args.year, by=args.by, online_only=args.online_only)
+        rows = reads.count_items(session, site=args.site, year=args.year, by=args.by, online_only=args.online_only)
     db.dispose()
     output = format_counts(rows, args.format)
     if isinstance(output, str):
@@ -130,9 +130,7 @@ def _emit(args: argparse.Namespace, views: list[View], record: Any) -> int:
 def _single_site(session: Any, site: str | None) -> str:
     if site is not None:
         return site
-    from storage.queries import list_sites
-
-    sites = list_sites(session)
+    sites = reads.list_sites(session)
     if len(sites) != 1:
         raise ValueError(f"the archive holds {len(sites)} sites; choose one with --site")
     return sites[0].slug
