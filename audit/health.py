@@ -84,7 +84,7 @@ def span_words(span: dict[str, int]) -> Span:
     return Span(f"{days}天", f"{days} days")
 
 
-def rule_text(key: str, settings: dict[str, Any]) -> str:
+def rule_wording(key: str, settings: dict[str, Any]) -> str:
     """The rule of indicator ``key`` as the YAML words it, its windows filled in."""
     spans = {name: span_words(span) for name, span in settings["windows"].items()}
     spans |= {name: span_words(settings[name]) for name in ("long_stale", "homepage")}
@@ -145,7 +145,7 @@ def _indicator(
         found,
         threshold,
         threshold is not None and found >= threshold,
-        rule_text(key, inputs.settings),
+        rule_wording(key, inputs.settings),
         evidence,
     )
 

@@ -50,9 +50,7 @@ def answers(session: Session) -> dict[str, Any]:
     for site in sites:
         for by in ("column", "taxonomy"):
             for year in [None, *years, years[-1] + 5]:
-                found[f"counts {site} {by} {year}"] = reads.count_items(
-                    session, site=site, year=year, by=by
-                )
+                found[f"counts {site} {by} {year}"] = reads.count_items(session, site=site, year=year, by=by)
         for chosen in year_sets:
             for by in COMPARE_BY:
                 found[f"compare {site} {by} {chosen}"] = compare_years(session, chosen, site, by)

@@ -91,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
 def counts(args: argparse.Namespace) -> int:
     db = open_database(database_url(args.data, args.db))
     with db.session() as session:
-        rows = reads.count_items(session, site=args.site, year=args.year, by=args.by, online_only=args.online_only)
+        rows = reads.count_items(
+            session, site=args.site, year=args.year, by=args.by, online_only=args.online_only
+        )
     db.dispose()
     output = format_counts(rows, args.format)
     if isinstance(output, str):

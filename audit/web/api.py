@@ -8,10 +8,11 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, request
 
+from audit.claim_items import count_claim_items
 from audit.compare import compare_records, compare_years
 from audit.export import to_json
 from audit.health import health_record
-from audit.reconcile import count_claim_items, reconcile_records, reconcile_reports
+from audit.reconcile import reconcile_records, reconcile_reports
 from audit.web.cache import memo
 from audit.web.context import session
 from audit.web.openapi import spec
@@ -34,7 +35,18 @@ def _json(value: Any) -> Response:
 
 
 # The fields of an item in the API (``column`` is filled only by the full lists of claims).
-ITEM_FIELDS = ("id", "site", "url", "title", "counted_on", "kind", "doc_no", "index_no", "fetch_status", "removed")
+ITEM_FIELDS = (
+    "id",
+    "site",
+    "url",
+    "title",
+    "counted_on",
+    "kind",
+    "doc_no",
+    "index_no",
+    "fetch_status",
+    "removed",
+)
 
 
 def _item(row: reads.ItemRow) -> dict[str, Any]:

@@ -11,15 +11,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from audit.claim_items import claim_filters, count_claim_items
 from audit.definitions import rules_text
 from audit.export import View, to_csv, to_json, write_xlsx
-from audit.reconcile import (
-    Reconciliation,
-    claim_filters,
-    count_claim_items,
-    reconcile_reports,
-    reconcile_views,
-)
+from audit.reconcile import Reconciliation, reconcile_reports, reconcile_views
 from audit.versions import version_diff
 from audit.web import charts, tables
 from audit.web.context import session, today

@@ -272,7 +272,11 @@ ITEM_HEADERS = ("编号", "标题", "计数日期", "体裁", "文号", "索引�
 def column_page(session: Session, column_id: int, year: int | None, page: int) -> reads.Page:
     """One page of a column's items, its total remembered while the archive stays unchanged."""
     return reads.column_items(
-        session, column_id, year, page, total=lambda count: memo(session, ("column_total", column_id, year), count)
+        session,
+        column_id,
+        year,
+        page,
+        total=lambda count: memo(session, ("column_total", column_id, year), count),
     )
 
 

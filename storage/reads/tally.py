@@ -71,4 +71,3 @@ class Tally(Protocol):
     def site_items(self) -> dict[int, int]:
         """site id → all its items (dated or not); sites without items left out."""
         ...
-
