@@ -17,8 +17,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
 
-from storage.generation import archive_generation
-from storage.reads import Session
+from storage.reads import Session, archive_generation
 
 logger = logging.getLogger(__name__)
 

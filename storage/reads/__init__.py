@@ -11,6 +11,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
+from storage.generation import archive_generation
 from storage.reads.by_year import (
     count_columns_by_year,
     count_groups_by_year,
@@ -68,6 +69,7 @@ __all__ = [
     "SiteInfo",
     "SiteSummary",
     "Tally",
+    "archive_generation",
     "blocked_columns",
     "capture",
     "capture_location",
