@@ -31,3 +31,15 @@ def try_advisory_lock(db: Database, name: str) -> Any | None:
         connection.close()
         return None
     return connection
+
+
+def release_advisory_lock(connection: Any) -> None:
+    """Release the locks ``connection`` holds and close it.
+
+    Closing alone would return the connection to the engine's pool with its session, and the lock,
+    still alive; a later lock of the same name from another pooled connection would then be refused.
+    """
+    try:
+        connection.execute(text("SELECT pg_advisory_unlock_all()"))
+    finally:
+        connection.close()

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from storage.db import Database
-from storage.locks import supports_advisory_locks, try_advisory_lock
+from storage.locks import release_advisory_lock, supports_advisory_locks, try_advisory_lock
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class RunLock:
     ) -> None:
         if self._connection is not None:
             try:
-                self._connection.close()  # closing the session releases the advisory lock
+                release_advisory_lock(self._connection)
             except Exception:  # a server that restarted has dropped the session, and the lock with it
                 logger.warning("the database session holding the run lock of %s was already gone", self.slug)
             self._connection = None
