@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+# The session type, re-exported so that callers annotate with it without importing SQLAlchemy.
 from sqlalchemy.orm import Session
 
 from storage.generation import archive_generation
