@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import shutil
+from functools import cache
 from pathlib import Path
 
 import docx
@@ -13,6 +14,10 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 
 from documents import extract_text, sniff
 from documents.formats import OLE_MAGIC
@@ -42,6 +47,23 @@ def _xlsx() -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _pdf(text: str) -> bytes:
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.setFont("STSong-Light", 12)
+    page.drawString(72, 720, text)
+    page.save()
+    return out.getvalue()
+
+
+def test_a_pdf_is_read_by_pdfplumber() -> None:
+    result = extract_text(_pdf("联系电话 13912344321"), "notice.pdf", "application/pdf")
+    assert result.ok and result.format == "pdf" and result.tool == "pdfplumber"
+    assert result.text == "联系电话 13912344321"
 
 
 def test_xlsx_cells_come_out_as_tab_separated_rows() -> None:
@@ -140,5 +162,33 @@ _names = st.sampled_from(["a.pdf", "a.doc", "a.docx", "a.xls", "a.xlsx", "a.wps"
 @given(head=_magic, body=st.binary(max_size=2048), name=_names)
 def test_garbage_bytes_never_raise(head: bytes, body: bytes, name: str) -> None:
     result = extract_text(head + body, name)
+    assert result.ok == (result.reason is None)
+    assert result.ok or result.text == ""
+
+
+@cache
+def _real_files() -> list[tuple[bytes, str]]:
+    return [
+        (_docx("正文一段", "第二段"), "a.docx"),
+        (_xlsx(), "a.xlsx"),
+        ((FIXTURES / "catalogue.xls").read_bytes(), "a.xls"),
+        ((FIXTURES / "quick_brown_fox.doc").read_bytes(), "a.doc"),
+        (_pdf("text"), "a.pdf"),
+    ]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    which=st.integers(min_value=0, max_value=4),
+    cuts=st.lists(st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=16)), min_size=1, max_size=4),
+    truncate=st.floats(0.05, 1),
+)
+def test_damaged_real_files_never_raise(which: int, cuts: list[tuple[float, bytes]], truncate: float) -> None:
+    data, name = _real_files()[which]
+    damaged = bytearray(data)
+    for where, junk in cuts:
+        at = int(where * (len(damaged) - 1))
+        damaged[at : at + len(junk)] = junk
+    result = extract_text(bytes(damaged[: max(8, int(len(damaged) * truncate))]), name)
     assert result.ok == (result.reason is None)
     assert result.ok or result.text == ""

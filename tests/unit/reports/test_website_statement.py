@@ -4,8 +4,11 @@ arithmetic checked (the fixture plants two inconsistencies)."""
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
+
+import docx
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -82,6 +85,40 @@ def test_a_tab_text_statement_with_blank_merged_cells_reads_the_same() -> None:
     }
     assert {c.verdict for c in report.checks if c.rule in ("网站报表.information", "网站报表.cases")} == {
         "pass"
+    }
+
+
+def test_a_docx_statement_with_vertically_merged_sections_reads_the_same() -> None:
+    rows = [
+        ("信息发布（单位：条）", "总数", "90"),
+        ("", "概况类信息更新量", "10"),
+        ("", "政务动态信息更新量", "50"),
+        ("", "信息公开目录信息更新量", "30"),
+        ("专栏专题（单位：个）", "维护数量", "4"),
+        ("", "新开设数量", "1"),
+    ]
+    document = docx.Document()
+    document.add_paragraph("政府网站工作年度报表")
+    document.add_paragraph("（2022年度）")
+    table = document.add_table(rows=len(rows), cols=3)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    table.cell(0, 0).merge(table.cell(3, 0))
+    table.cell(4, 0).merge(table.cell(5, 0))
+    out = io.BytesIO()
+    document.save(out)
+    report = read_report(out.getvalue(), "statement.docx")
+    cell = {f.key: (f.value, f.unit) for f in report.figures}
+    assert report.year == 2022
+    assert cell == {
+        "information.total": (90, "条"),
+        "information.overview": (10, "条"),
+        "information.news": (50, "条"),
+        "information.catalogue": (30, "条"),
+        "special.maintained": (4, "个"),
+        "special.new": (1, "个"),
     }
 
 
