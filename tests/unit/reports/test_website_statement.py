@@ -9,7 +9,6 @@ import logging
 from pathlib import Path
 
 import docx
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
