@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 
 SPEC_FILE = Path(__file__).with_name("website.yaml")
 _UNIT = re.compile(r"[（(]单位[:：](?P<unit>[^）)]+)[）)]")
-_HEAD_LINES = 8
+# A saved portal page prints its menus before the statement's title.
+_HEAD_LINES = 60
 
 
 @cache
@@ -48,9 +49,22 @@ def _head_texts(document: Document) -> Iterator[str]:
 
 
 def is_website_statement(document: Document) -> bool:
-    """Whether the document is a 政府网站工作年度报表 (its title in its first lines)."""
-    title = re.compile(statement_spec()["title"])
-    return any(title.search(text) for text in _head_texts(document))
+    """Whether the document is a 政府网站工作年度报表: its title in its first lines and enough rows of
+    the form's table (an annual report page listing the statement in a sidebar is not one)."""
+    spec = statement_spec()
+    title = re.compile(spec["title"])
+    if not any(title.search(text) for text in _head_texts(document)):
+        return False
+    return _count_fields(document) >= int(spec["recognise_min_fields"])
+
+
+def _count_fields(document: Document) -> int:
+    return sum(
+        1
+        for table in document.tables
+        for _, path, _ in _rows(table)
+        if (field := _match(" / ".join(path))) and field.get("kind") != "fact"
+    )
 
 
 def statement_year(document: Document) -> int | None:
