@@ -191,8 +191,8 @@ LEAVES = {
 }
 
 
-def test_every_old_command_is_still_there_and_no_new_one_slipped_in():
-    assert set(LEAVES) == set(OLD_PARSER)
+def test_every_old_command_is_still_there():
+    assert set(OLD_PARSER) <= set(LEAVES)
 
 
 @pytest.mark.parametrize("command", sorted(OLD_PARSER))
