@@ -104,6 +104,8 @@ def make_item(
     seq: int,
     doc_seq: dict[int, int],
 ) -> Item:
+    """Item ``item_id`` of ``column`` published at ``pub``: title, body, 索引号, 文号 and files drawn
+    from ``rng`` in a fixed order (``seq`` numbers the 索引号, ``doc_seq`` the 文号 per year)."""
     site = spec.site
     code = column.taxonomy_code or ""
     y, m, d = pub.year, pub.month, pub.day
