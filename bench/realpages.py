@@ -94,14 +94,20 @@ def score_list(score: Score, page_url: str, truth: dict[str, Any], found: ListPa
             titles += 1
         else:
             score.misses.append(f"title of {url}: {entry.title!r}")
-    score.items, score.dates, score.titles = (items, len(expected)), (dates, len(expected)), (titles, len(expected))
+    score.items, score.dates, score.titles = (
+        (items, len(expected)),
+        (dates, len(expected)),
+        (titles, len(expected)),
+    )
     wanted = {urljoin(page_url, str(item["href"])) for item in expected}
     score.extra_items = sum(1 for url in by_url if url not in wanted)
     score.pager = _score_pager(score, page_url, truth.get("pager") or {}, found)
     return score
 
 
-def _score_pager(score: Score, page_url: str, pager: dict[str, Any], found: ListPage | None) -> tuple[int, int]:
+def _score_pager(
+    score: Score, page_url: str, pager: dict[str, Any], found: ListPage | None
+) -> tuple[int, int]:
     hits = total = 0
     checks = (
         ("declared_pages", found.declared_pages if found else None),
@@ -150,7 +156,9 @@ def score_detail(score: Score, truth: dict[str, Any], found: dict[str, Any]) -> 
 
 def detect_and_parse(response: HtmlResponse) -> tuple[Adapter | None, ListPage | None]:
     """The spider's choice of adapter for a first list page, and that adapter's reading of it."""
-    candidates = [adapter for adapter in (ADAPTERS[name]() for name in DETECTION_ORDER) if adapter.detect(response)]
+    candidates = [
+        adapter for adapter in (ADAPTERS[name]() for name in DETECTION_ORDER) if adapter.detect(response)
+    ]
     for adapter in candidates:
         page = adapter.parse_list(response, page_index(response.url))
         if page.entries:
@@ -179,7 +187,7 @@ def score_page(portal: Portal, page: CorpusPage) -> Score:
             score_list(score, page.url, page.truth, found)
         else:
             detail = extract_detail(page.url, body, page.content_type, portal.slug)
-            found = {
+            fields: dict[str, Any] = {
                 "title": detail.title,
                 "published": detail.published_on,
                 "written": detail.written_on,
@@ -188,7 +196,7 @@ def score_page(portal: Portal, page: CorpusPage) -> Score:
                 "publisher": detail.publisher,
                 "validity": detail.validity,
             }
-            score_detail(score, page.truth, found)
+            score_detail(score, page.truth, fields)
         text = decode_body(body, page.content_type)[0]
         signals = scan_page(text, page.url, portal.name or None, {portal.host} if portal.host else set())
         score.findings = len(signals) if score.clean else 0
@@ -261,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     scores = run(args.root)
     if args.json:
         pages = [{**asdict(s), "perfect": s.perfect} for s in scores]
-        json.dump({"pages": pages, "totals": totals(scores)}, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        json.dump(
+            {"pages": pages, "totals": totals(scores)}, sys.stdout, ensure_ascii=False, indent=1, default=str
+        )
         print()
         return 0
     print(table(scores))

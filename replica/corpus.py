@@ -68,6 +68,8 @@ class CorpusSite:
         if portal is None and path.startswith(PREFIX):
             slug, _, rest = path[len(PREFIX) :].partition("/")
             portal, path, base = self.portals.get(slug), "/" + rest, PREFIX + slug
+            if portal is None:
+                return _not_found()
         if portal is None:
             return self._index() if path == "/" else _not_found()
         if path in ("/", "/index.html") and (portal.slug, path) not in self.pages:
