@@ -169,7 +169,9 @@ def detect_and_parse(response: HtmlResponse) -> tuple[Adapter | None, ListPage |
 
 
 def page_index(url: str) -> int:
-    """The 0-based page index a list page's name says (``index_6.jhtml`` → 6; first page → 0)."""
+    """The page index handed to ``parse_list``: the number in the page's name (``index_6.jhtml`` → 6),
+    0 for a first page. The spider counts pages as it walks; a saved page was not walked to, so its
+    name is the only evidence (TRS names page k+1 ``index_k``, JEECMS names page k ``index_k``)."""
     match = _PAGE_NUMBER.search(url.split("?")[0])
     return int(match.group(1)) if match else 0
 
