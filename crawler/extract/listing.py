@@ -43,9 +43,20 @@ def usable_href(anchor: etree._Element) -> str | None:
 
 
 def anchor_title(anchor: etree._Element) -> str:
-    """The anchor's ``title=`` (lists truncate their text with …), else its text."""
+    """The anchor's ``title=`` (lists truncate their text with …), else its text, else its
+    ``alt=`` or its picture's ``alt``/``title`` (items titled only by an image)."""
     title = " ".join((anchor.get("title") or "").split())
-    return title or inline_text(anchor)
+    if title:
+        return title
+    text = inline_text(anchor)
+    if text:
+        return text
+    for element in (anchor, *anchor.iter("img")):
+        for attribute in ("alt", "title"):
+            value = " ".join((element.get(attribute) or "").split())
+            if value:
+                return value
+    return ""
 
 
 def entry_row(anchor: etree._Element) -> etree._Element | None:
