@@ -56,11 +56,15 @@ def parse_listing(text: str) -> etree._Element:
     return root
 
 
-def is_hidden(element: etree._Element) -> bool:
-    """Whether ``element`` or an ancestor was marked hidden by :func:`parse_listing`."""
-    if element.get(HIDDEN_MARK) is not None:
-        return True
-    return any(ancestor.get(HIDDEN_MARK) is not None for ancestor in element.iterancestors())
+def is_hidden(element: etree._Element, within: etree._Element | None = None) -> bool:
+    """Whether ``element`` or an ancestor (below ``within``, when given) was marked hidden by
+    :func:`parse_listing`."""
+    node: etree._Element | None = element
+    while node is not None and node is not within:
+        if node.get(HIDDEN_MARK) is not None:
+            return True
+        node = node.getparent()
+    return False
 
 
 def parse_page(text: str) -> etree._Element:
