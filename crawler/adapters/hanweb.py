@@ -20,8 +20,8 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.adapters.base import Adapter, ListEntry, ListPage
-from crawler.adapters.generic import block_entries, universal_page
-from crawler.extract.html import parse_listing, strip_control_chars
+from crawler.adapters.generic import universal_page
+from crawler.extract.html import strip_control_chars
 from crawler.extract.listing import (
     anchor_title,
     entry_row,
@@ -70,17 +70,15 @@ class HanwebAdapter(Adapter):
         entries = record_entries(text, response.url)
         if not state.get("columnid"):
             # no ids for dataproxy: walk by <nextgroup>, 下一页 links or script evidence instead
-            page = universal_page(response, page_index, block_entries)
+            page = universal_page(response, page_index, lambda _root, _url: entries)
             if _PROXY.search(response.url):
                 page.next_request = None  # a group's own <nextgroup> names no further group
-            if entries:
-                page.entries = entries
             if total is not None:
                 page.declared_total = total
                 page.declared_pages = -(-total // per_page)
             return page
         return ListPage(
-            entries=entries or block_entries(parse_listing(text), response.url),
+            entries=entries,
             declared_total=total,
             declared_pages=-(-total // per_page) if total is not None else None,
             next_request=self._next_request(response, page_index, state, meta),
