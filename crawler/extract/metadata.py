@@ -210,7 +210,9 @@ def _label_head() -> re.Pattern[str]:
 def _pair_pattern() -> re.Pattern[str]:
     labels = "|".join(r"\s*".join(re.escape(char) for char in label) for label in known_labels())
     head = rf"(?<![\u4e00-\u9fff])(?:{labels})\s*[{COLONS}]"
-    return re.compile(rf"(?<![\u4e00-\u9fff])(?P<label>{labels})\s*[{COLONS}](?P<value>.*?)(?={head}|$)", re.S)
+    return re.compile(
+        rf"(?<![\u4e00-\u9fff])(?P<label>{labels})\s*[{COLONS}](?P<value>.*?)(?={head}|$)", re.S
+    )
 
 
 _INFO_LINE_TAGS = ("div", "p", "span", "td", "li", "font", "h5", "h6")
@@ -228,7 +230,9 @@ def info_line_date(root: etree._Element, body: etree._Element | None = None) -> 
         if not text or len(text) > _MAX_INFO_LINE_CHARS:
             continue
         squeezed = normalise_label(text)
-        if not any(f"{label}：" in text or f"{label}:" in text or squeezed.startswith(label) for label in labels):
+        if not any(
+            f"{label}：" in text or f"{label}:" in text or squeezed.startswith(label) for label in labels
+        ):
             continue
         found = find_date_text(text)
         if found:

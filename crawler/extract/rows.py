@@ -187,7 +187,9 @@ def as_row(element: etree._Element, rules: RowRules | None = None) -> Row | None
     if not anchors or len(anchors) > rules.max_anchors:
         return None
     text = inline_text(element)
-    if len(text) > rules.max_row_chars or parse_date(text) is None:
+    # pieces joined with spaces: "标题1" + "2020-05-01" printed in two tags is no "12020"
+    spaced = " ".join(piece.strip() for piece in element.itertext())  # type: ignore[arg-type]
+    if len(text) > rules.max_row_chars or parse_date(spaced) is None:
         return None
     titled = [a for a in anchors if inline_text(a).strip() not in rules.more_words]
     if not titled:
