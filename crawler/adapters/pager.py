@@ -53,6 +53,7 @@ class PagerRules:
     next_group_patterns: tuple[re.Pattern[str], ...]
     reversed_patterns: tuple[re.Pattern[str], ...]
     post_api_patterns: tuple[re.Pattern[str], ...]
+    post_api_paging: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def load_rules() -> PagerRules:
         next_group_patterns=patterns("next_group_patterns"),
         reversed_patterns=patterns("reversed_patterns"),
         post_api_patterns=patterns("post_api_patterns"),
+        post_api_paging=re.compile(data["post_api_paging"], re.I) if data.get("post_api_paging") else None,
     )
 
 
@@ -260,7 +262,9 @@ def _current(root: etree._Element, plain: str, rules: PagerRules) -> int | None:
 
 def _post_api(scripts: str, url: str, rules: PagerRules) -> str | None:
     found = _first_match(rules.post_api_patterns, scripts)
-    return _absolute(url, found) if found else None
+    if not found or (rules.post_api_paging is not None and not rules.post_api_paging.search(scripts)):
+        return None
+    return _absolute(url, found)
 
 
 def page_param(url: str, links: list[str], rules: PagerRules | None = None) -> str | None:
@@ -295,12 +299,13 @@ def _param_value(url: str, param: str) -> int | None:
 
 
 def _declared(patterns: tuple[re.Pattern[str], ...], text: str) -> int | None:
-    """The largest positive match of the first pattern that has one."""
+    """The first positive match of the first pattern that has one (``var maxPageNum=0`` is a
+    script's initial value, not a declaration)."""
     for pattern in patterns:
-        values = [int(m.group(1)) for m in pattern.finditer(text)]
-        values = [v for v in values if v > 0]
-        if values:
-            return max(values)
+        for match in pattern.finditer(text):
+            value = int(match.group(1))
+            if value > 0:
+                return value
     return None
 
 

@@ -176,3 +176,10 @@ def test_a_list_served_only_through_a_post_api_is_reported() -> None:
 def test_every_adapter_reports_how_it_found_its_paging(name: str) -> None:
     result = ADAPTERS[name]().parse_list(page(listing("")), 0)
     assert result.paging in {"cms", "links", "script", "select", "none"}
+
+
+def test_a_posting_visit_counter_is_no_list_api() -> None:
+    script = "<script>$.ajax({url: '/visit/count.jsp', type: 'POST', data: {id: 12}});</script>"
+    response = page(f"<div><p>正文</p></div>{script}")
+    assert not GenericAdapter().detect(response)
+    assert GenericAdapter().parse_list(response, 0).walk_note is None
