@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 ROWS_FILE = Path(__file__).with_name("rows.yaml")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+# a listing whose rows carry dates also holds its siblings that print none
+MIN_DATED_ROWS = 2
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class RowRules:
     max_row_chars: int
     more_words: frozenset[str]
     state_tokens: frozenset[str]
+    not_titles: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ def load_rules() -> RowRules:
         max_row_chars=int(data["max_row_chars"]),
         more_words=frozenset(str(w) for w in data["more_words"]),
         state_tokens=frozenset(str(t).lower() for t in data.get("state_tokens") or ()),
+        not_titles=frozenset(str(w) for w in data.get("not_titles") or ()),
     )
 
 
@@ -127,13 +131,35 @@ def main_block(found: list[Block]) -> Block | None:
     if not visible:
         return None
     best = max(visible, key=lambda block: len(block.rows))
-    rows = [
-        row
-        for block in found
-        if block is best or same_list(block.container, best.container)
-        for row in block.rows
-    ]
+    groups = [block for block in found if block is best or same_list(block.container, best.container)]
+    row_tags = {row.element.tag for block in groups for row in block.rows}
+    rows: list[Row] = []
+    for block in groups:
+        dated = {row.element: row for row in block.rows}
+        lenient = len(block.rows) >= MIN_DATED_ROWS
+        for child in block.container:
+            row = dated.get(child)
+            if row is None and lenient and child.tag in row_tags:
+                row = undated_row(child)
+            if row is not None:
+                rows.append(row)
     return Block(best.container, rows)
+
+
+def undated_row(element: etree._Element, rules: RowRules | None = None) -> Row | None:
+    """A row of a listing that prints no date for this one entry (its siblings have theirs)."""
+    rules = rules or load_rules()
+    if not isinstance(element.tag, str) or element.get(HIDDEN_MARK) is not None or is_list_chrome(element):
+        return None
+    anchors = [a for a in element.iter("a") if usable_href(a)]
+    if not anchors or len(anchors) > rules.max_anchors or len(inline_text(element)) > rules.max_row_chars:
+        return None
+    titled = [a for a in anchors if inline_text(a).strip() not in rules.more_words | rules.not_titles]
+    titled = [a for a in titled if _title(a)]
+    if not titled:
+        return None
+    anchor = max(titled, key=lambda a: len(_title(a)))
+    return Row(element, anchor, _title(anchor), None)
 
 
 def same_list(element: etree._Element, main: etree._Element) -> bool:

@@ -123,3 +123,10 @@ def test_table_rows() -> None:
         ("文件2", "2020-08-02"),
         ("文件3", "2020-08-03"),
     ]
+
+
+def test_an_entry_without_a_date_among_dated_ones_counts() -> None:
+    body = f'<ul class="list">{rows(1, 3)}<li><a href="/xw/show-9.html">无日期的条目</a></li></ul>'
+    result = GenericAdapter().parse_list(page(body), 0)
+    assert urls(result) == ["show-1.html", "show-2.html", "show-3.html", "show-9.html"]
+    assert result.entries[-1].date_raw is None
