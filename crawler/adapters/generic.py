@@ -91,12 +91,7 @@ def block_entries(root: etree._Element, page_url: str) -> list[ListEntry]:
 
 
 def _has_pager(pager: Pager) -> bool:
-    return (
-        pager.next_url is not None
-        or pager.last_url is not None
-        or (pager.pages or 0) > 1
-        or pager.template is not None
-    )
+    return pager.next_url is not None or pager.last_url is not None or (pager.pages or 0) > 1
 
 
 def _more_links(root: etree._Element) -> int:

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, url
 import yaml
 from lxml import etree
 
-from crawler.extract.html import inline_text
+from crawler.extract.html import inline_text, is_hidden
 from crawler.extract.listing import usable_href
 
 logger = logging.getLogger(__name__)
@@ -191,8 +191,8 @@ def _read_links(root: etree._Element, url: str, rules: PagerRules) -> _Links:
             found.numbered.setdefault(int(word), target)
             kinds.setdefault("numbered", kind)
             family.append(target)
-        elif not word and not element.get("title") and element.find(".//img") is None:
-            family.append(target)  # an empty link: a hidden list of page links
+        elif not word and is_hidden(element) and not element.get("title") and element.find(".//img") is None:
+            family.append(target)  # an empty hidden link: a hidden list of page links
     for key in ("next", "last", "numbered"):
         if key in kinds:
             found.how = kinds[key]
