@@ -15,10 +15,11 @@ import re
 from typing import Any
 from urllib.parse import urldefrag
 
+from lxml import etree
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.adapters.pager import Pager, current_page, with_page
+from crawler.adapters.pager import Pager, current_page, read_pager, with_page
 from crawler.extract.listing import response_meta
 
 logger = logging.getLogger(__name__)
@@ -96,9 +97,22 @@ def walk_note(pager: Pager, entries: int, next_url: str | None, page_index: int)
         return f"POST API: {pager.post_api}"
     if pager.how == "script":
         return SCRIPT_NOTE
-    if next_url is None and pager.pages is not None and page_index + 1 < pager.pages and entries:
-        return SCRIPT_NOTE
+    if next_url is None and entries and _declares_more(pager, entries, page_index):
+        return f"POST API: {pager.post_api}" if pager.post_api else SCRIPT_NOTE
     return None
+
+
+def _declares_more(pager: Pager, entries: int, page_index: int) -> bool:
+    """Whether the page declares more pages or records than the walk has reached with it."""
+    if pager.pages is not None and page_index + 1 < pager.pages:
+        return True
+    return page_index == 0 and pager.total is not None and pager.total > entries
+
+
+def cms_note(text: str, root: etree._Element, url: str) -> str | None:
+    """The note of a CMS's own paging: ``pager only in script`` unless the page also prints its
+    pager as plain links (a capture that saved the rendered pager)."""
+    return None if read_pager(text, root, url).how == "links" else SCRIPT_NOTE
 
 
 def follow(response: Response, page_index: int, url: str | None, pager: Pager) -> Request | None:

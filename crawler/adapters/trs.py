@@ -20,6 +20,7 @@ from scrapy.http import Response
 
 from crawler.adapters.base import Adapter, ListEntry, ListPage
 from crawler.adapters.generic import universal_page
+from crawler.adapters.paging import cms_note
 from crawler.extract.content import in_excluded_region
 from crawler.extract.dates import parse_date
 from crawler.extract.html import is_hidden, parse_listing
@@ -77,12 +78,14 @@ class TrsAdapter(Adapter):
             if paging.total is not None and page.declared_total is None:
                 page.declared_total = paging.total
             return page
+        root = parse_listing(text)
         return ListPage(
-            entries=list_entries(parse_listing(text), response.url),
+            entries=list_entries(root, response.url),
             declared_total=paging.total,
             declared_pages=paging.pages,
             next_request=self._next_request(response, page_index, paging),
             paging="cms",
+            walk_note=cms_note(text, root, response.url),
         )
 
     def _next_request(self, response: Response, page_index: int, paging: Paging) -> Request | None:

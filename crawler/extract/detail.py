@@ -99,8 +99,8 @@ def _extract(root: etree._Element, url: str, encoding: str, site: str, http_stat
     detail.url_date = date_from_url(url)
     detail.published_on = (
         parse_date(detail.published_raw)
-        or parse_date(detail.pubdate_meta_raw)
         or info_line_date(root, container)
+        or parse_date(detail.pubdate_meta_raw)
         or detail.url_date
     )
     detail.written_on = parse_date(detail.written_raw)

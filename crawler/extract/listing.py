@@ -9,7 +9,7 @@ from lxml import etree
 from scrapy.http import Response
 
 from crawler.extract.charset import decode_body
-from crawler.extract.dates import find_date_text, parse_date
+from crawler.extract.dates import find_date_text, month_day_text, parse_date
 from crawler.extract.html import inline_text
 
 logger = logging.getLogger(__name__)
@@ -81,4 +81,14 @@ def nearby_date(anchor: etree._Element, row: etree._Element | None) -> str | Non
             return text
     own = inline_text(anchor)
     rest = inline_text(row).replace(own, " ", 1) if own else inline_text(row)
-    return find_date_text(rest)
+    found = find_date_text(rest)
+    if found is not None:
+        return found
+    # a list that prints only month and day ("10-19"): the raw text, for the year to come from elsewhere
+    for element in row.iter(*DATE_TAGS):
+        if element is anchor or anchor in element.iterancestors() or element in anchor.iterancestors():
+            continue
+        short = month_day_text(inline_text(element))
+        if short is not None:
+            return short
+    return None
