@@ -1,15 +1,10 @@
 """The real-page corpus as test cases: each page's bytes (cut out of the Python or JS file it was
-found in when its ``portal.yaml`` says so), the address it was saved from and its hand-read truth.
-
-Pages come from ``tests/fixtures/real/*/portal.yaml`` and, when that folder is there, from the
-shared ``real-pages`` folder (``ZWGK_SHARED_REAL_PAGES``, default ``/work/shared/real-pages``)
-whose ``truth.json`` holds the truth of its four pages.
+found in when its ``portal.yaml`` says so), the address it was saved from and its hand-read truth,
+from ``tests/fixtures/real/*/portal.yaml``.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,23 +16,6 @@ from scrapy.http import HtmlResponse, Request
 from crawler.adapters import ADAPTERS, DETECTION_ORDER, Adapter
 
 REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real"
-SHARED = Path(os.environ.get("ZWGK_SHARED_REAL_PAGES", "/work/shared/real-pages"))
-# The shared pages' truth.json gives counts and a few fields; where each was saved from and how to
-# cut it out is read from the pages themselves (their README).
-SHARED_PAGES: dict[str, dict[str, Any]] = {
-    "01_trs_handan-xxgk_list.jsp": {"url": "http://hdzfxxgk.hd.gov.cn/zfwj/jinqixxgk/index.html"},
-    "02_trs_handan-xxgk_detail.jsp": {
-        "url": "http://hdzfxxgk.hd.gov.cn/gszbm/auto23716/202008/t20200802_1352104.html"
-    },
-    "03_trs_yuanzhou-county_zwyw-list_embedded.py": {
-        "url": "http://www.yzq.gov.cn/zwgk/zwdt/zwyw/",
-        "embedded": {"start": 'doc = """', "end": '"""'},
-    },
-    "04_hanweb_dingxi-xxgk_dataproxy-datastore.js": {
-        "url": "http://zwgk.dingxi.gov.cn/col/col12377/index.html",
-        "embedded": {"start": "const xmlStr = `", "end": "`"},
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -91,30 +69,7 @@ def real_cases() -> tuple[RealCase, ...]:
                     truth=dict(page["truth"]),
                 )
             )
-    cases.extend(_shared_cases())
     return tuple(cases)
-
-
-def _shared_cases() -> list[RealCase]:
-    truth_file = SHARED / "truth.json"
-    if not truth_file.is_file():
-        return []
-    truths = json.loads(truth_file.read_text(encoding="utf-8"))["pages"]
-    cases = []
-    for name, known in SHARED_PAGES.items():
-        if name not in truths or not (SHARED / name).is_file():
-            continue
-        truth = dict(truths[name])
-        cases.append(
-            RealCase(
-                case_id=f"shared/{name}",
-                url=known["url"],
-                kind=str(truth.get("kind") or "detail"),
-                body=_page_bytes(SHARED / name, known.get("embedded")),
-                truth=truth,
-            )
-        )
-    return cases
 
 
 def list_cases() -> list[RealCase]:
