@@ -5,12 +5,14 @@ static HTML (groups of one list, hidden groups a script toggles, items titled on
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import pytest
 from scrapy.http import HtmlResponse, Request
 
 from crawler.adapters.generic import GenericAdapter
 from crawler.adapters.trs import TrsAdapter
+from crawler.extract.dates import date_in_year
 
 logger = logging.getLogger(__name__)
 
@@ -130,3 +132,17 @@ def test_an_entry_without_a_date_among_dated_ones_counts() -> None:
     result = GenericAdapter().parse_list(page(body), 0)
     assert urls(result) == ["show-1.html", "show-2.html", "show-3.html", "show-9.html"]
     assert result.entries[-1].date_raw is None
+
+
+def test_a_list_printing_month_and_day_keeps_them_raw() -> None:
+    body = (
+        "<table>"
+        + "".join(
+            f'<tr><td><a href="./201710/t201710{n:02d}_{n}.html">新闻{n}</a></td><td><span>10-{n:02d}</span></td></tr>'
+            for n in range(11, 14)
+        )
+        + "</table>"
+    )
+    result = TrsAdapter().parse_list(page(body), 0)
+    assert [e.date_raw for e in result.entries] == ["10-11", "10-12", "10-13"]
+    assert date_in_year(result.entries[0].date_raw, 2017) == date(2017, 10, 11)
