@@ -29,12 +29,21 @@ class ListEntry:
 
 @dataclass
 class ListPage:
-    """What a list page says: its entries, the totals it declares, and the next page's request."""
+    """What a list page says: its entries, the totals it declares, and the next page's request.
+
+    ``paging`` says where the paging was found: ``cms`` (the CMS's own pager script), ``links``
+    (下一页/尾页 or numbered links in the markup), ``script`` (targets only in ``onclick``,
+    ``javascript:`` links or script variables), ``select`` (a jump menu) or ``none``.
+    ``walk_note`` is a fact the walk's completeness rests on ("pager only in script",
+    "POST API …"), for the spider to give as the reason when a column ends short.
+    """
 
     entries: list[ListEntry] = field(default_factory=list)
     declared_total: int | None = None
     declared_pages: int | None = None
     next_request: Request | None = None
+    paging: str = "none"
+    walk_note: str | None = None
 
 
 class Adapter:

@@ -10,16 +10,16 @@ into it.
 from __future__ import annotations
 
 import logging
-from typing import Any
-from urllib.parse import urldefrag, urljoin
+from collections.abc import Callable
+from urllib.parse import urljoin
 
 from lxml import etree
-from scrapy import Request
 from scrapy.http import Response
 
 from crawler.adapters.base import Adapter, ListEntry, ListPage
-from crawler.adapters.pager import Pager, current_page, read_pager, with_page
-from crawler.extract.html import parse_html
+from crawler.adapters.pager import Pager, read_pager
+from crawler.adapters.paging import follow, next_page_url, walk_note, with_carried
+from crawler.extract.html import is_hidden, parse_listing
 from crawler.extract.listing import response_meta, response_text, usable_href
 from crawler.extract.rows import blocks, content_elements, is_more_link, main_block
 
@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 MIN_ROWS = 2
 MIN_SHARE = 0.5
 MAX_MORE_LINKS = 1
-_CARRIED_META = ("column_url", "column_path")
 
 
 class GenericAdapter(Adapter):
@@ -40,55 +39,47 @@ class GenericAdapter(Adapter):
         text = response_text(response)
         if "<" not in text:
             return False
-        root = parse_html(text)
+        root = parse_listing(text)
         found = blocks(root)
         main = main_block(found)
-        if main is None:
-            return False
         pager = read_pager(text, root, response.url)
+        if main is None:
+            return pager.post_api is not None
         if _has_pager(pager):
             return True
         share = len(main.rows) / sum(len(block.rows) for block in found)
         return len(main.rows) >= MIN_ROWS and share >= MIN_SHARE and _more_links(root) <= MAX_MORE_LINKS
 
     def parse_list(self, response: Response, page_index: int) -> ListPage:
-        text = response_text(response)
-        root = parse_html(text)
-        pager = read_pager(text, root, response.url)
-        return ListPage(
-            entries=block_entries(root, response.url),
-            declared_total=pager.total,
-            declared_pages=pager.pages,
-            next_request=self._next_request(response, page_index, pager),
-        )
-
-    def _next_request(self, response: Response, page_index: int, pager: Pager) -> Request | None:
-        url = next_page_url(response.url, pager)
-        if url is None:
-            return None
-        meta = response_meta(response)
-        next_meta: dict[str, Any] = {key: meta[key] for key in _CARRIED_META if key in meta}
-        next_meta.setdefault("column_url", response.url)
-        next_meta["page_index"] = page_index + 1
-        return Request(url, meta=next_meta)
+        return universal_page(response, page_index, block_entries)
 
 
-def next_page_url(url: str, pager: Pager) -> str | None:
-    """The 下一页 link; else the page parameter plus one while within the declared pages."""
-    here = urldefrag(url)[0]
-    if pager.next_url and pager.next_url != here:
-        return pager.next_url
-    if pager.param is None or pager.pages is None:
-        return None
-    number = current_page(url, pager) + 1
-    if number - pager.first >= pager.pages:
-        return None
-    return with_page(url, pager.param, number)
+def universal_page(
+    response: Response,
+    page_index: int,
+    entries_of: Callable[[etree._Element, str], list[ListEntry]],
+) -> ListPage:
+    """A list page read with the universal pager evidence: entries by ``entries_of`` on the page
+    as listed (hidden groups marked), the next page from the pager (or what earlier pages said)."""
+    text = response_text(response)
+    root = parse_listing(text)
+    pager = with_carried(read_pager(text, root, response.url), response_meta(response))
+    entries = entries_of(root, response.url)
+    url = next_page_url(response.url, pager, page_index)
+    return ListPage(
+        entries=entries,
+        declared_total=pager.total,
+        declared_pages=pager.pages,
+        next_request=follow(response, page_index, url, pager),
+        paging=pager.how,
+        walk_note=walk_note(pager, len(entries), url, page_index),
+    )
 
 
 def block_entries(root: etree._Element, page_url: str) -> list[ListEntry]:
-    """One entry per row of the page's listing (the largest repeated block of link + date)."""
-    main = main_block(blocks(root))
+    """One entry per row of the page's listing (the largest repeated block of link + date, with
+    the other groups of the same list, hidden ones included)."""
+    main = main_block(blocks(root, include_hidden=True))
     entries: dict[str, ListEntry] = {}
     for row in main.rows if main else []:
         try:
@@ -108,6 +99,6 @@ def _more_links(root: etree._Element) -> int:
     targets = {
         usable_href(element)
         for element in content_elements(root)
-        if element.tag == "a" and usable_href(element) and is_more_link(element)
+        if element.tag == "a" and usable_href(element) and is_more_link(element) and not is_hidden(element)
     }
     return len(targets)

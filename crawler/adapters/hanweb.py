@@ -20,6 +20,8 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.adapters.base import Adapter, ListEntry, ListPage
+from crawler.adapters.generic import universal_page
+from crawler.adapters.paging import SCRIPT_NOTE
 from crawler.extract.html import strip_control_chars
 from crawler.extract.listing import (
     anchor_title,
@@ -66,11 +68,25 @@ class HanwebAdapter(Adapter):
         state = column_state(text, response.url, meta.get("hanweb"))
         total = state.get("total")
         per_page = int(state.get("perpage") or DEFAULT_PER_PAGE)
+        entries = record_entries(text, response.url)
+        undeclared = page_index == 0 and total is None and not _PER_PAGE.search(text)
+        if not state.get("columnid") or (undeclared and _NEXTGROUP.search(text)):
+            # no ids for dataproxy, or no group size to compute its records from: walk by
+            # <nextgroup> as printed, 下一页 links or script evidence instead
+            page = universal_page(response, page_index, lambda _root, _url: entries)
+            if _PROXY.search(response.url):
+                page.next_request = None  # a group's own <nextgroup> names no further group
+            if total is not None:
+                page.declared_total = total
+                page.declared_pages = -(-total // per_page)
+            return page
         return ListPage(
-            entries=record_entries(text, response.url),
+            entries=entries,
             declared_total=total,
             declared_pages=-(-total // per_page) if total is not None else None,
             next_request=self._next_request(response, page_index, state, meta),
+            paging="cms",
+            walk_note=SCRIPT_NOTE,
         )
 
     def _next_request(

@@ -19,9 +19,11 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.adapters.base import Adapter, ListEntry, ListPage
+from crawler.adapters.generic import universal_page
+from crawler.adapters.paging import cms_note
 from crawler.extract.content import in_excluded_region
 from crawler.extract.dates import parse_date
-from crawler.extract.html import parse_html
+from crawler.extract.html import is_hidden, parse_listing
 from crawler.extract.listing import (
     anchor_title,
     entry_row,
@@ -30,6 +32,7 @@ from crawler.extract.listing import (
     response_text,
     usable_href,
 )
+from crawler.extract.rows import same_list
 
 logger = logging.getLogger(__name__)
 
@@ -68,14 +71,21 @@ class TrsAdapter(Adapter):
 
     def parse_list(self, response: Response, page_index: int) -> ListPage:
         text = response_text(response)
-        root = parse_html(text)
         paging = declared_paging(text)
-        entries = detail_entries(root, response.url) or container_entries(root, response.url, dated_rows=True)
+        if paging.pages is None:
+            # no createPageHTML / countPage: walk by the page's own 下一页 links or script evidence
+            page = universal_page(response, page_index, list_entries)
+            if paging.total is not None and page.declared_total is None:
+                page.declared_total = paging.total
+            return page
+        root = parse_listing(text)
         return ListPage(
-            entries=entries,
+            entries=list_entries(root, response.url),
             declared_total=paging.total,
             declared_pages=paging.pages,
             next_request=self._next_request(response, page_index, paging),
+            paging="cms",
+            walk_note=cms_note(text, root, response.url),
         )
 
     def _next_request(self, response: Response, page_index: int, paging: Paging) -> Request | None:
@@ -118,8 +128,15 @@ def page_url(column_url: str, index: int, paging: Paging) -> str:
     return urljoin(base, file_name)
 
 
+def list_entries(root: etree._Element, page_url: str) -> list[ListEntry]:
+    """The listing's entries: TRS detail anchors, else dated rows and ``ul.list`` items."""
+    return detail_entries(root, page_url) or container_entries(root, page_url, dated_rows=True)
+
+
 def detail_entries(root: etree._Element, page_url: str) -> list[ListEntry]:
-    """Entries of the listing container: the one holding the most TRS ``t<date>_<id>`` anchors.
+    """Entries of the listing container: the one holding the most TRS ``t<date>_<id>`` anchors,
+    with the other groups of the same list (hidden ones included: groups of five a script shows
+    one at a time).
 
     A sidebar of hot or related articles of other columns is another container and is left
     out; a dated row of the listing whose link has another form (an item cross-posted from a
@@ -128,15 +145,26 @@ def detail_entries(root: etree._Element, page_url: str) -> list[ListEntry]:
     anchors = [
         a for a in root.iter("a") if DETAIL_HREF.search(usable_href(a) or "") and not in_excluded_region(a)
     ]
-    if not anchors:
-        return []
     by_container: dict[etree._Element, int] = {}
     for anchor in anchors:
-        container = _container(anchor)
-        by_container[container] = by_container.get(container, 0) + 1
+        if not is_hidden(anchor):
+            container = _container(anchor)
+            by_container[container] = by_container.get(container, 0) + 1
+    if not by_container:
+        return []
     main = max(by_container, key=lambda c: by_container[c])
+    groups = [main]
+    for anchor in anchors:
+        container = _container(anchor)
+        if container not in groups and same_list(container, main):
+            groups.append(container)
     detail = set(anchors)
-    kept = [a for a in main.iter("a") if a in detail or _is_cross_post(a, main)]
+    kept = [
+        a
+        for group in groups
+        for a in group.iter("a")
+        if not is_hidden(a, within=group) and (a in detail or _is_cross_post(a, group))
+    ]
     return _entries(kept, page_url)
 
 
@@ -165,6 +193,8 @@ def container_entries(root: etree._Element, page_url: str, dated_rows: bool = Tr
 def _row_anchors(root: etree._Element, dated_rows: bool) -> list[etree._Element]:
     anchors = []
     for row in root.iter("li", "tr"):
+        if is_hidden(row):
+            continue
         anchor = next((a for a in row.iter("a") if usable_href(a)), None)
         if anchor is None:
             continue

@@ -21,8 +21,9 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.adapters.base import Adapter, ListPage
-from crawler.adapters.generic import block_entries
-from crawler.extract.html import parse_html
+from crawler.adapters.generic import block_entries, universal_page
+from crawler.adapters.paging import cms_note
+from crawler.extract.html import parse_listing
 from crawler.extract.listing import response_meta, response_text
 
 logger = logging.getLogger(__name__)
@@ -58,11 +59,16 @@ class UcapAdapter(Adapter):
     def parse_list(self, response: Response, page_index: int) -> ListPage:
         text = response_text(response)
         paging = declared_paging(text)
+        if paging.pages is None:
+            return universal_page(response, page_index, block_entries)
+        root = parse_listing(text)
         return ListPage(
-            entries=block_entries(parse_html(text), response.url),
+            entries=block_entries(root, response.url),
             declared_total=paging.total,
             declared_pages=paging.pages,
             next_request=self._next_request(response, page_index, paging),
+            paging="cms",
+            walk_note=cms_note(text, root, response.url),
         )
 
     def _next_request(self, response: Response, page_index: int, paging: UcapPaging) -> Request | None:

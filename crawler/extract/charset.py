@@ -19,6 +19,14 @@ _XML_ENCODING = re.compile(rb"<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.I)
 _SNIFF_BYTES = 8192
 _GB_FAMILY = {"gbk", "gb2312", "gb18030", "cp936", "x-gbk", "euc-cn", "hz-gb-2312", "gb_2312-80", "csgb2312"}
 _DETECTION_ORDER = ("utf-8", "gb18030")
+# UTF-32 before UTF-16: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def canonical_charset(name: str | None) -> str | None:
@@ -54,8 +62,11 @@ def declared_charsets(body: bytes, content_type: str | None) -> list[str]:
 def decode_body(body: bytes, content_type: str | None) -> tuple[str, str]:
     """Return ``(text, encoding used)``; never raises, falls back to replacement characters."""
     body = body or b""
-    if body.startswith(codecs.BOM_UTF8):
-        return body[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), "utf-8"
+    for bom, encoding in _BOMS:
+        # a byte-order mark is the bytes' own word: it beats any declaration (a saved page may be
+        # re-encoded to UTF-16 while its <meta> still says gb2312)
+        if body.startswith(bom):
+            return body[len(bom) :].decode(encoding, "replace"), encoding
     declared = declared_charsets(body, content_type)
     # Valid multi-byte UTF-8 is almost never accidental, so it beats a (frequently wrong) declaration.
     if declared and declared[0] != "utf-8" and not body.isascii() and _decodes(body, "utf-8"):

@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 _DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)",
 )
+# a month and day printed without the year ("10-19", "10月19日"): the whole text, nothing else
+_MONTH_DAY = re.compile(r"^[\s\[(（【]*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?[\s\])）】]*$")
 _TRS_URL = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+")
 _HANWEB_URL = re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
 
@@ -59,3 +61,22 @@ def _make_date(year: str, month: str, day: str) -> date | None:
         return date(int(year), int(month), int(day))
     except ValueError:
         return None
+
+
+def month_day_text(text: str | None) -> str | None:
+    """``text`` when it is only a month and a day (``10-19``, ``[10/19]``, ``10月19日``), as printed."""
+    if not text:
+        return None
+    match = _MONTH_DAY.match(text)
+    if not match or _make_date("2000", *match.groups()) is None:
+        return None
+    return text.strip()
+
+
+def date_in_year(text: str | None, year: int) -> date | None:
+    """The full date of ``text``, or its month and day in ``year`` (a list printing ``10-19``)."""
+    full = parse_date(text)
+    if full is not None or not text:
+        return full
+    match = _MONTH_DAY.match(text)
+    return _make_date(str(year), *match.groups()) if match else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -22,7 +21,8 @@ from crawler.extract.charset import decode_body
 from crawler.extract.dates import date_from_url, parse_date
 from crawler.extract.html import block_text, inline_text, parse_page, strip_hidden
 from crawler.extract.integrity import scan_tree
-from crawler.extract.metadata import labelled_values, meta_tags
+from crawler.extract.metadata import info_line_date, labelled_values, meta_tags
+from crawler.extract.titles import clean_title
 from crawler.items import Detail
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,6 @@ PICTURE_MAX_TEXT = 100
 # Title elements of CMS templates, tried after the ArticleTitle meta (开普云 <UCAPTITLE>).
 _TITLE_TAGS = ("ucaptitle",)
 _EMPTY_DOC_NO = {"无", "-", "--", "—", "/", "暂无", "null", "none"}
-_TITLE_SUFFIX = re.compile(r"(?:\s+[-—–]+\s+|\s*[_|｜]\s*)(?!.*(?:\s+[-—–]+\s+|[_|｜]))(.+)$")
 _HASHED_FIELDS = (
     "title",
     "index_no",
@@ -83,9 +82,9 @@ def analyse_detail(
 
 def _extract(root: etree._Element, url: str, encoding: str, site: str, http_status: int) -> Detail:
     metas = meta_tags(root)
-    labelled = labelled_values(root)
-    base_url = _base_url(root, url)
     container = content.find_body(root)
+    labelled = labelled_values(root, body=container)
+    base_url = _base_url(root, url)
     detail = Detail(site=site, url=url, http_status=http_status, fetch_status="ok", encoding=encoding)
     detail.title = _title(root, metas, labelled)
     detail.index_no = labelled.get("index_no")
@@ -93,13 +92,16 @@ def _extract(root: etree._Element, url: str, encoding: str, site: str, http_stat
     detail.publisher = labelled.get("publisher")
     detail.topic = labelled.get("topic")
     detail.validity = labelled.get("validity")
-    detail.published_raw = labelled.get("published_raw")
+    detail.published_raw = labelled.get("published_raw") or labelled.get("published_time")
     detail.written_raw = labelled.get("written_raw")
     detail.pubdate_meta_raw = metas.get("pubdate")
     detail.column_name_meta = metas.get("columnname")
     detail.url_date = date_from_url(url)
     detail.published_on = (
-        parse_date(detail.published_raw) or parse_date(detail.pubdate_meta_raw) or detail.url_date
+        parse_date(detail.published_raw)
+        or info_line_date(root, container)
+        or parse_date(detail.pubdate_meta_raw)
+        or detail.url_date
     )
     detail.written_on = parse_date(detail.written_raw)
     detail.body_text = block_text(container, skip=content.is_excluded)
@@ -131,17 +133,11 @@ def _title(root: etree._Element, metas: dict[str, str], labelled: dict[str, str]
             return text
     if labelled.get("title"):
         return labelled["title"]
-    title = root.find(".//title")
-    return _strip_site_suffix(inline_text(title), metas.get("sitename")) if title is not None else ""
-
-
-def _strip_site_suffix(title: str, site_name: str | None) -> str:
-    if site_name and title.endswith(site_name) and len(title) > len(site_name):
-        return title[: -len(site_name)].rstrip(" -_|｜—–\u3000")
-    match = _TITLE_SUFFIX.search(title)
-    if match and match.start() > 0:
-        return title[: match.start()].strip()
-    return title
+    for title in root.iter("title"):
+        text = inline_text(title)
+        if text:
+            return clean_title(text, metas.get("sitename"))
+    return ""
 
 
 def _doc_no(value: str | None) -> str | None:

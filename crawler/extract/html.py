@@ -22,6 +22,15 @@ _HIDDEN_XPATH = etree.XPath(
     " | //*[contains(translate(@style, 'DISPLAYNOVSBIHE ', 'displaynovsbihe'), 'display:none')]"
     " | //*[contains(translate(@style, 'DISPLAYNOVSBIHE ', 'displaynovsbihe'), 'visibility:hidden')]"
 )
+_SCRIPT_XPATH = etree.XPath(
+    "//script | //style | //noscript | //template | //comment() | //processing-instruction()"
+)
+_HIDDEN_ONLY_XPATH = etree.XPath(
+    "//*[@hidden]"
+    " | //*[contains(translate(@style, 'DISPLAYNOVSBIHE ', 'displaynovsbihe'), 'display:none')]"
+    " | //*[contains(translate(@style, 'DISPLAYNOVSBIHE ', 'displaynovsbihe'), 'visibility:hidden')]"
+)
+HIDDEN_MARK = "data-zwgk-hidden"
 _PARSER = etree.HTMLParser(remove_blank_text=False)
 _SPACE = re.compile(r"[ \t\r\f\v\u3000\xa0\u2002\u2003\u200b\ufeff]+")
 BLOCK_TAGS = frozenset(
@@ -33,6 +42,29 @@ BLOCK_TAGS = frozenset(
 def parse_html(text: str) -> etree._Element:
     """The page's root element with scripts, styles, comments and hidden elements removed."""
     return strip_hidden(parse_page(text))
+
+
+def parse_listing(text: str) -> etree._Element:
+    """A list page's root element: scripts, styles and comments removed, hidden elements kept
+    but marked (:func:`is_hidden`): a list split into groups that a script shows one at a time
+    holds its hidden groups in the page, and a hidden list of page links is pager evidence."""
+    root = parse_page(text)
+    for node in _SCRIPT_XPATH(root):
+        remove_keeping_tail(node)
+    for node in _HIDDEN_ONLY_XPATH(root):
+        node.set(HIDDEN_MARK, "1")
+    return root
+
+
+def is_hidden(element: etree._Element, within: etree._Element | None = None) -> bool:
+    """Whether ``element`` or an ancestor (below ``within``, when given) was marked hidden by
+    :func:`parse_listing`."""
+    node: etree._Element | None = element
+    while node is not None and node is not within:
+        if node.get(HIDDEN_MARK) is not None:
+            return True
+        node = node.getparent()
+    return False
 
 
 def parse_page(text: str) -> etree._Element:

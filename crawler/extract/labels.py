@@ -15,8 +15,9 @@ import yaml
 logger = logging.getLogger(__name__)
 
 LABELS_FILE = Path(__file__).with_name("labels.yaml")
-_SPACES = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
-_TRAILING = ":：" + " \t\r\n\u3000\xa0"
+_SPACES = re.compile(r"[\s\u3000\xa0\u2002\u2003\u2009\u200b\ufeff]+")
+COLONS = ":：︰﹕∶"
+_TRAILING = COLONS + " \t\r\n\u3000\xa0"
 _BRACKETS = "【】[]"
 
 
@@ -54,3 +55,15 @@ def _load() -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
         raise ValueError(f"{LABELS_FILE} must map 'fields' to lists of labels")
     return data
+
+
+@cache
+def weak_fields() -> frozenset[str]:
+    """Fields whose labels count only outside the article body (``日期``, ``时间``…)."""
+    return frozenset(_load().get("weak_fields") or ())
+
+
+@cache
+def info_line_labels() -> tuple[str, ...]:
+    """Labels of the source line under a title (来源, 作者…), where an unlabelled date may sit."""
+    return tuple(normalise_label(label) for label in _load().get("info_line_labels") or ())

@@ -9,7 +9,7 @@ from lxml import etree
 from scrapy.http import Response
 
 from crawler.extract.charset import decode_body
-from crawler.extract.dates import find_date_text, parse_date
+from crawler.extract.dates import find_date_text, month_day_text, parse_date
 from crawler.extract.html import inline_text
 
 logger = logging.getLogger(__name__)
@@ -43,9 +43,20 @@ def usable_href(anchor: etree._Element) -> str | None:
 
 
 def anchor_title(anchor: etree._Element) -> str:
-    """The anchor's ``title=`` (lists truncate their text with …), else its text."""
+    """The anchor's ``title=`` (lists truncate their text with …), else its text, else its
+    ``alt=`` or its picture's ``alt``/``title`` (items titled only by an image)."""
     title = " ".join((anchor.get("title") or "").split())
-    return title or inline_text(anchor)
+    if title:
+        return title
+    text = inline_text(anchor)
+    if text:
+        return text
+    for element in (anchor, *anchor.iter("img")):
+        for attribute in ("alt", "title"):
+            value = " ".join((element.get(attribute) or "").split())
+            if value:
+                return value
+    return ""
 
 
 def entry_row(anchor: etree._Element) -> etree._Element | None:
@@ -70,4 +81,14 @@ def nearby_date(anchor: etree._Element, row: etree._Element | None) -> str | Non
             return text
     own = inline_text(anchor)
     rest = inline_text(row).replace(own, " ", 1) if own else inline_text(row)
-    return find_date_text(rest)
+    found = find_date_text(rest)
+    if found is not None:
+        return found
+    # a list that prints only month and day ("10-19"): the raw text, for the year to come from elsewhere
+    for element in row.iter(*DATE_TAGS):
+        if element is anchor or anchor in element.iterancestors() or element in anchor.iterancestors():
+            continue
+        short = month_day_text(inline_text(element))
+        if short is not None:
+            return short
+    return None

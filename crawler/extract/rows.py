@@ -20,13 +20,15 @@ from lxml import etree
 
 from crawler.extract.content import is_excluded
 from crawler.extract.dates import find_date_text, parse_date
-from crawler.extract.html import inline_text
+from crawler.extract.html import HIDDEN_MARK, inline_text, is_hidden
 from crawler.extract.listing import anchor_title, nearby_date, usable_href
 
 logger = logging.getLogger(__name__)
 
 ROWS_FILE = Path(__file__).with_name("rows.yaml")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+# a listing whose rows carry dates also holds its siblings that print none
+MIN_DATED_ROWS = 2
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class RowRules:
     max_anchors: int
     max_row_chars: int
     more_words: frozenset[str]
+    state_tokens: frozenset[str]
+    not_titles: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,11 @@ class Row:
 
 @dataclass(frozen=True)
 class Block:
-    """A container and the rows among its children."""
+    """A container and the rows among its children; ``hidden`` when a style hides it."""
 
     container: etree._Element
     rows: list[Row]
+    hidden: bool = False
 
 
 @cache
@@ -67,6 +72,8 @@ def load_rules() -> RowRules:
         max_anchors=int(data["max_anchors_per_row"]),
         max_row_chars=int(data["max_row_chars"]),
         more_words=frozenset(str(w) for w in data["more_words"]),
+        state_tokens=frozenset(str(t).lower() for t in data.get("state_tokens") or ()),
+        not_titles=frozenset(str(w) for w in data.get("not_titles") or ()),
     )
 
 
@@ -99,50 +106,116 @@ def content_elements(root: etree._Element) -> Iterator[etree._Element]:
         yield node
 
 
-def blocks(root: etree._Element) -> list[Block]:
-    """Every container outside the chrome with at least one row among its children."""
+def blocks(root: etree._Element, include_hidden: bool = False) -> list[Block]:
+    """Every container outside the chrome with at least one row among its children; hidden ones
+    (marked by :func:`~crawler.extract.html.parse_listing`) only when ``include_hidden``."""
     rules = load_rules()
     found = []
     for element in content_elements(root):
         if element.tag not in rules.container_tags:
             continue
+        hidden = is_hidden(element)
+        if hidden and not include_hidden:
+            continue
         rows = [row for child in element if (row := as_row(child, rules)) is not None]
         if rows:
-            found.append(Block(element, rows))
+            found.append(Block(element, rows, hidden))
     return found
 
 
 def main_block(found: list[Block]) -> Block | None:
-    """The listing among ``found``: the container with the most rows, joined by its siblings of
-    the same kind (templates that split one page's entries into several ``ul`` of five)."""
-    if not found:
+    """The listing among ``found``: the visible container with the most rows, joined by the
+    other groups of the same list (templates that split one page's entries into several ``ul``
+    of five, shown one group at a time by a script: hidden groups count)."""
+    visible = [block for block in found if not block.hidden]
+    if not visible:
         return None
-    best = max(found, key=lambda block: len(block.rows))
-    parent = best.container.getparent()
-    kind = (best.container.tag, best.container.get("class"))
-    rows = [
-        row
-        for block in found
-        if block is best
-        or (
-            block.container.getparent() is parent
-            and (block.container.tag, block.container.get("class")) == kind
-        )
-        for row in block.rows
-    ]
+    best = max(visible, key=lambda block: len(block.rows))
+    groups = [block for block in found if block is best or same_list(block.container, best.container)]
+    row_tags = {row.element.tag for block in groups for row in block.rows}
+    rows: list[Row] = []
+    for block in groups:
+        dated = {row.element: row for row in block.rows}
+        lenient = len(block.rows) >= MIN_DATED_ROWS
+        for child in block.container:
+            row = dated.get(child)
+            if row is None and lenient and child.tag in row_tags:
+                row = undated_row(child)
+            if row is not None:
+                rows.append(row)
     return Block(best.container, rows)
+
+
+def undated_row(element: etree._Element, rules: RowRules | None = None) -> Row | None:
+    """A row of a listing that prints no date for this one entry (its siblings have theirs)."""
+    rules = rules or load_rules()
+    if not isinstance(element.tag, str) or element.get(HIDDEN_MARK) is not None or is_list_chrome(element):
+        return None
+    anchors = [a for a in element.iter("a") if usable_href(a)]
+    if not anchors or len(anchors) > rules.max_anchors or len(inline_text(element)) > rules.max_row_chars:
+        return None
+    titled = [a for a in anchors if inline_text(a).strip() not in rules.more_words | rules.not_titles]
+    titled = [a for a in titled if _title(a)]
+    if not titled:
+        return None
+    anchor = max(titled, key=lambda a: len(_title(a)))
+    return Row(element, anchor, _title(anchor), None)
+
+
+def same_list(element: etree._Element, main: etree._Element) -> bool:
+    """Whether ``element`` is another group of the list ``main`` is a group of: a sibling of
+    the same kind, or the same kind inside a sibling wrapper of the same kind that carries no
+    heading or "more" link of its own (a box of another column has both)."""
+    if element is main or kind(element) != kind(main):
+        return False
+    parent, main_parent = element.getparent(), main.getparent()
+    if parent is None or main_parent is None:
+        return False
+    if parent is main_parent:
+        return True
+    if parent.getparent() is not main_parent.getparent() or kind(parent) != kind(main_parent):
+        return False
+    groups = (element, main)
+    return not any(
+        _is_box_chrome(node)
+        for wrapper in (parent, main_parent)
+        for child in wrapper
+        if child not in groups and isinstance(child.tag, str)
+        for node in child.iter()
+    )
+
+
+def kind(element: etree._Element) -> tuple[str, frozenset[str]]:
+    """An element's tag and class tokens without state tokens (active, cur…) or numbers."""
+    states = load_rules().state_tokens
+    tokens = frozenset(
+        stripped
+        for token in (element.get("class") or "").lower().split()
+        if token not in states and (stripped := token.rstrip("0123456789_-"))
+    )
+    return str(element.tag), tokens
+
+
+def _is_box_chrome(element: etree._Element) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return True
+    return element.tag == "a" and is_more_link(element)
 
 
 def as_row(element: etree._Element, rules: RowRules | None = None) -> Row | None:
     """``element`` read as one entry (a few anchors, short text, a date), else None."""
     rules = rules or load_rules()
-    if not isinstance(element.tag, str) or is_list_chrome(element):
+    if not isinstance(element.tag, str) or element.get(HIDDEN_MARK) is not None or is_list_chrome(element):
         return None
     anchors = [a for a in element.iter("a") if usable_href(a)]
     if not anchors or len(anchors) > rules.max_anchors:
         return None
     text = inline_text(element)
-    if len(text) > rules.max_row_chars or parse_date(text) is None:
+    # pieces joined with spaces: "标题1" + "2020-05-01" printed in two tags is no "12020"
+    spaced = " ".join(piece.strip() for piece in element.itertext())  # type: ignore[arg-type]
+    if len(text) > rules.max_row_chars or parse_date(spaced) is None:
         return None
     titled = [a for a in anchors if inline_text(a).strip() not in rules.more_words]
     if not titled:
