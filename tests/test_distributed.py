@@ -33,7 +33,7 @@ WORKER_TIMEOUT = 240
 
 @pytest.fixture()
 def redis_prefix() -> Iterator[str]:
-    from crawler.distributed import connect, drop_keys
+    from crawler.cluster import connect, drop_keys
 
     client = connect(REDIS_URL)  # raises (fails the test) when Redis does not answer
     prefix = f"zwgktest{uuid.uuid4().hex[:10]}"

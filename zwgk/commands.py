@@ -169,7 +169,7 @@ def _report(db: Any, slug: str, stats: dict[str, Any]) -> dict[str, Any]:
 
 def enqueue_crawl(args: argparse.Namespace) -> int:
     """``zwgk crawl TARGET... --redis URL``: queue the sites for workers and return."""
-    from crawler.distributed import connect, enqueue
+    from crawler.cluster import connect, enqueue
 
     url = database_url(args.data, args.db)
     db = open_database(url)  # the schema exists before any worker writes
@@ -225,7 +225,7 @@ def _sqlite_worker_lock(url: str) -> Any:
 
 def worker(args: argparse.Namespace) -> int:
     """``zwgk worker``: crawl the queued run with the other workers until it is done."""
-    from crawler.distributed import run_worker
+    from crawler.cluster import run_worker
 
     url = database_url(args.data, args.db)
     db = open_database(url)

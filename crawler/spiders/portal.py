@@ -108,7 +108,7 @@ class PortalSpider(Spider):
     """Walk every column of one portal (from a site profile, or discovered from its home page).
 
     Requests carry their site's slug in ``meta["site"]`` and list pages their column's path and CMS,
-    so that :class:`crawler.distributed.WorkerSpider` (one spider serving many sites, list pages of
+    so that :class:`crawler.cluster.spider.WorkerSpider` (one spider serving many sites, list pages of
     one column processed by different workers) reuses every callback here.
     """
 
