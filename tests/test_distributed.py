@@ -67,7 +67,7 @@ def servers(sites) -> Iterator[dict[str, Any]]:
 
 
 def _slug(server: Any) -> str:
-    from crawler.spiders.portal import slug_for_url
+    from crawler.spiders.sites import slug_for_url
 
     return slug_for_url(server.base_url)
 

@@ -18,7 +18,7 @@ from crawler.monitors import check_run
 from crawler.profile import load_profile
 from crawler.runner import EXIT_OK, EXIT_PARTIAL, CrawlOutcome, run_crawl
 from crawler.settings import ZWGK_MONITOR_MIN_HISTORY, ZWGK_MONITOR_MIN_SHARE
-from crawler.spiders.portal import slug_for_url
+from crawler.spiders.sites import slug_for_url
 from storage.db import Database, data_folder, database_url, open_database
 from storage.rollup import RollupError, refresh
 from storage.runs import latest_run_id, mark_interrupted, previous_runs, run_summary

@@ -15,6 +15,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from twisted.internet import reactor, task
 
+from crawler import settings as defaults
 from crawler.cluster.keys import DEFAULT_PREFIX, connect
 from crawler.runner import is_loopback
 
@@ -47,10 +48,12 @@ class ClusterPolitenessMiddleware:
         self.client = client
         self.prefix = prefix
         settings = crawler.settings
-        self.delay = settings.getfloat("ZWGK_HOST_DELAY", 0.5)
-        self.loopback_delay = settings.getfloat("ZWGK_LOOPBACK_DELAY", 0.0)
-        self.concurrency = settings.getint("ZWGK_HOST_CONCURRENCY", 2)
-        self.loopback_concurrency = settings.getint("ZWGK_LOOPBACK_CONCURRENCY", 32)
+        self.delay = settings.getfloat("ZWGK_HOST_DELAY", defaults.ZWGK_HOST_DELAY)
+        self.loopback_delay = settings.getfloat("ZWGK_LOOPBACK_DELAY", defaults.ZWGK_LOOPBACK_DELAY)
+        self.concurrency = settings.getint("ZWGK_HOST_CONCURRENCY", defaults.ZWGK_HOST_CONCURRENCY)
+        self.loopback_concurrency = settings.getint(
+            "ZWGK_LOOPBACK_CONCURRENCY", defaults.ZWGK_LOOPBACK_CONCURRENCY
+        )
         self.timeout_ms = int(settings.getfloat("DOWNLOAD_TIMEOUT", 30) * 1000) + 5000
         self.acquire = client.register_script(_ACQUIRE)
 

@@ -13,7 +13,7 @@ import redis
 
 from crawler.cluster.keys import DEFAULT_PREFIX, RUN_TTL, Keys
 from crawler.profile import ColumnSpec, SiteProfile, load_profile
-from crawler.spiders.portal import url_profile
+from crawler.spiders.sites import url_profile
 
 logger = logging.getLogger(__name__)
 

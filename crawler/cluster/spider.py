@@ -21,6 +21,9 @@ from crawler.spiders.portal import PortalSpider
 
 logger = logging.getLogger(__name__)
 
+# The stat listing the sites this worker started (the run's jobs it popped), in order.
+SITES_STARTED = "zwgk/sites_started"
+
 
 class WorkerSpider(PortalSpider):
     """The portal spider serving every site of a distributed run: profiles from Redis, walk state
@@ -41,7 +44,6 @@ class WorkerSpider(PortalSpider):
         self.idle_exit = idle_exit
         self.worker_id = worker_id
         self.idle_since: float | None = None
-        self.sites_started: list[str] = []
         self._heartbeat: task.LoopingCall | None = None
 
     @classmethod
@@ -63,6 +65,8 @@ class WorkerSpider(PortalSpider):
             self.profiles[slug] = profile
             if home:
                 self.home_urls[slug] = home
+            # the first record of the site in this worker: the store begins its crawl run
+            self._emit(self.crawl_target(slug))
         return self.profiles[slug]
 
     async def start(self) -> Any:  # type: ignore[override]
@@ -116,9 +120,11 @@ class WorkerSpider(PortalSpider):
         logger.info("worker %s: the run has been idle %.1f s; exiting", self.worker_id, self.idle_exit)
 
     def _start_site(self, slug: str) -> None:
-        self.sites_started.append(slug)
         logger.info("worker %s starts site %s", self.worker_id, slug)
-        assert self.crawler.engine is not None
+        assert self.crawler.engine is not None and self.crawler.stats is not None
+        started = self.crawler.stats.get_value(SITES_STARTED) or []
+        self.crawler.stats.set_value(SITES_STARTED, [*started, slug])
+        self.known_items.load(slug)
         records = list(self.site_start(slug))
         items = [record for record in records if not isinstance(record, Request)]
         # Records without a request: run them through the pipelines now, in order.

@@ -12,8 +12,10 @@ from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import CrawlerProcess
 
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys, connect, current_run
-from crawler.cluster.spider import WorkerSpider
-from crawler.runner import crawl_settings
+from crawler.cluster.spider import SITES_STARTED, WorkerSpider
+from crawler.known import KnownItems
+from crawler.modes import crawl_mode
+from crawler.runner import SiteFailures, crawl_settings
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,6 @@ def run_worker(
     if run is None:
         return {"run": None, "sites": [], "pages": 0, "note": "nothing queued"}
     keys = Keys(prefix, run)
-    meta = client.hgetall(keys.meta)
     settings = crawl_settings(
         [], db_url, None, log_level, {**worker_settings_overrides(redis_url, keys), **(overrides or {})}
     )
@@ -85,29 +86,32 @@ def run_worker(
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(WorkerSpider)
     wid = worker_id()
+    failures = SiteFailures(crawler)
+    meta: dict[str, str] = client.hgetall(keys.meta)  # type: ignore[assignment]
+    mode = crawl_mode(meta.get("mode", "full"), meta.get("revalidate_fraction", 1.0))
     process.crawl(
         crawler,
         client=client,
         keys=keys,
-        mode=meta.get("mode", "full"),  # type: ignore[union-attr]
-        revalidate_fraction=float(meta.get("revalidate_fraction", 1.0)),  # type: ignore[union-attr]
+        mode=mode.name,
+        revalidate_fraction=mode.revalidate_fraction,
+        known=KnownItems(mode, db_url),  # each site's, read when the worker starts it or first meets it
         idle_exit=idle_exit,
         worker_id=wid,
     )
     started = time.monotonic()
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    spider: Any = crawler.spider
     elapsed = time.monotonic() - started
     return {
         "run": run,
         "worker": wid,
-        "sites": list(getattr(spider, "sites_started", [])),
+        "sites": list(stats.get(SITES_STARTED, [])),
         "pages": stats.get("response_received_count", 0),
         "details_ok": stats.get("zwgk/details_ok", 0),
         "list_pages": stats.get("zwgk/list_pages", 0),
         "seconds": round(elapsed, 2),
         "errors": stats.get("log_count/ERROR", 0),
         "finish_reason": stats.get("finish_reason"),
-        "failed_sites": dict(getattr(spider, "fatal_by_site", {})),
+        "failed_sites": dict(failures.by_site),
     }
