@@ -7,10 +7,11 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -20,6 +21,7 @@ from crawler.items import CrawlTarget, Fetched, SiteFailed
 from crawler.known import KnownItems
 from crawler.modes import CrawlMode, crawl_mode
 from crawler.profile import ColumnSpec, SiteProfile, load_profile
+from storage.db import database_url
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +98,14 @@ class SiteSpider(Spider):
         self.target_label = "worker"
         self.home_urls: dict[str, str] = {}
         self.profiles: dict[str, SiteProfile] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        if kwargs.get("known") is None:
+            # ``scrapy crawl portal -a mode=sweep``: the archive is read where the store writes
+            mode = crawl_mode(kwargs.get("mode", "full"), kwargs.get("revalidate_fraction", 1.0))
+            kwargs["known"] = KnownItems(mode, crawler.settings.get("ZWGK_DB_URL") or database_url())
+        return super().from_crawler(crawler, *args, **kwargs)
 
     @cached_property
     def clock(self) -> Clock:

@@ -12,6 +12,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
@@ -170,10 +171,8 @@ def _default_worker() -> str:
 
 def _software() -> str:
     try:
-        from importlib.metadata import version
-
         return f"zwgk/{version('zwgk')}"
-    except Exception:  # an uninstalled checkout still writes valid files
+    except PackageNotFoundError:  # an uninstalled checkout still writes valid files
         return "zwgk"
 
 
