@@ -35,7 +35,7 @@ def _zwgk(*args: str) -> subprocess.Popen[str]:
 
 def measure(spec: str, workers: int, redis_url: str, pg: str | None) -> dict[str, float]:
     import replica
-    from crawler.distributed import Keys, connect, current_run, drop_keys
+    from crawler.cluster import Keys, connect, current_run, drop_keys
     from storage.testing import postgres_schema
 
     client = connect(redis_url)

@@ -141,13 +141,6 @@ def nav_links(response: Response, allowed_hosts: set[str], taxonomy: Taxonomy) -
     return [link for link in every if taxonomy.match(link.name) is not None]
 
 
-def content_links(response: Response, allowed_hosts: set[str]) -> list[Link]:
-    """Links in a page's content, leaving out its nav, header, breadcrumb and footer."""
-    root = _tree(response)
-    anchors = [a for a in root.iter("a") if not _CHROME_XPATH(a)]
-    return _links(response.url, anchors, allowed_hosts)
-
-
 def hub_children(
     response: Response, allowed_hosts: set[str], taxonomy: Taxonomy, known: set[str]
 ) -> list[Link]:

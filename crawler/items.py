@@ -1,6 +1,9 @@
 """What the spider yields: plain dataclasses the pipelines understand (Scrapy accepts dataclass items).
 
-Seven records, one per thing observed:
+Nine records, one per thing observed:
+- ``CrawlTarget``: a site this crawl (or worker) crawls, before any other record of it: what its
+  crawl run is recorded with (mode, target);
+- ``SiteFailed``: a site whose crawl could not go on (home page unreachable, no column found);
 - ``Fetched``: a raw HTTP exchange, for the WARC evidence (every response the spider receives; a
   detail page's rides on its ``Detail`` as ``page``);
 - ``SiteSeen`` / ``ColumnSeen``: the portal and each column about to be walked (from the profile or discovery);
@@ -50,6 +53,27 @@ class Fetched:
     scanned: bool = False
     # The WARC records, gzipped by a page-analysis worker (storage.warc.PackedExchange), if any
     packed: Any = None
+
+
+@dataclass
+class CrawlTarget:
+    """A site about to be crawled: the store begins its crawl run with ``mode`` and ``target``."""
+
+    site: str
+    name: str
+    base_url: str
+    cms: str
+    mode: str
+    target: str
+    allowed_hosts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SiteFailed:
+    """A site whose crawl could not go on; its crawl run ends failed with ``message``."""
+
+    site: str
+    message: str
 
 
 @dataclass

@@ -32,6 +32,8 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, NotConfigur
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler import settings as defaults
+
 logger = logging.getLogger(__name__)
 
 SCHEMES = ("http", "https")
@@ -222,7 +224,7 @@ class ListPageCapMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ListPageCapMiddleware:
-        cap = crawler.settings.getint("ZWGK_MAX_LIST_PAGES", 0)
+        cap = crawler.settings.getint("ZWGK_MAX_LIST_PAGES", defaults.ZWGK_MAX_LIST_PAGES)
         if cap <= 0:
             raise NotConfigured
         return cls(crawler, cap)

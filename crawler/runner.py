@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import signals
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.items import ColumnWalk
+from crawler.items import ColumnWalk, SiteFailed
+from crawler.known import KnownItems
+from crawler.modes import crawl_mode
 from crawler.profile import SiteProfile
 from crawler.spiders.portal import PortalSpider
+from crawler.spiders.sites import target_profile
 
 logger = logging.getLogger(__name__)
 
@@ -125,20 +128,22 @@ def run_crawl(
     on_record: Callable[[Any], None] | None = None,
 ) -> CrawlOutcome:
     """Crawl one portal (a profile, a profile file or a URL) into the database at ``db_url``."""
-    spider_kwargs: dict[str, Any] = {"mode": mode, "revalidate_fraction": revalidate_fraction}
+    crawl_kind = crawl_mode(mode, revalidate_fraction)  # refused before anything starts
     if isinstance(target, SiteProfile):
-        spider_kwargs["profile"] = target
-        hosts, politeness = target.allowed_hosts, target.politeness
+        profile, home_url, label = target, None, None
     else:
-        spider_kwargs.update(target=target, slug=slug)
-        probe = PortalSpider(**spider_kwargs)  # validates the profile / URL / mode before anything starts
-        hosts, politeness = probe.profile.allowed_hosts, probe.profile.politeness
-    settings = crawl_settings(hosts, db_url, politeness, log_level, overrides)
+        profile, home_url = target_profile(target, slug)
+        label = target
+    settings = crawl_settings(profile.allowed_hosts, db_url, profile.politeness, log_level, overrides)
     if warc_dir is not None:
         settings.set("ZWGK_WARC_DIR", warc_dir, priority="cmdline")
+    # What the archive knows of the site, read once here: the spider opens no database.
+    known = KnownItems(crawl_kind, settings.get("ZWGK_DB_URL") or db_url)
+    known.load(profile.slug)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     columns: dict[str, int] = {}
+    failures = SiteFailures(crawler)
 
     def scraped(item: Any, **_: Any) -> None:
         if isinstance(item, ColumnWalk):
@@ -147,11 +152,18 @@ def run_crawl(
             on_record(item)
 
     crawler.signals.connect(scraped, signal=signals.item_scraped)
-    process.crawl(crawler, **spider_kwargs)
+    process.crawl(
+        crawler,
+        target=label,
+        profile=profile,
+        home_url=home_url,
+        mode=crawl_kind.name,
+        revalidate_fraction=crawl_kind.revalidate_fraction,
+        known=known,
+    )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    spider = crawler.spider
-    fatal = getattr(spider, "fatal", None)
+    fatal = failures.by_site.get(profile.slug)
     if fatal:
         code = EXIT_UNREACHABLE
     elif stats.get("finish_reason") != "finished" or stats.get("log_count/ERROR"):
@@ -161,7 +173,20 @@ def run_crawl(
         code = EXIT_PARTIAL
     else:
         code = EXIT_OK
-    return CrawlOutcome(code, fatal, dict(stats), columns, getattr(spider, "profile", None))
+    return CrawlOutcome(code, fatal, dict(stats), columns, profile)
 
 
-__all__ = ["CrawlOutcome", "crawl_settings", "project_settings", "run_crawl"]
+class SiteFailures:
+    """The sites whose crawl failed, from the ``SiteFailed`` records a crawl yields (stored or not)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.by_site: dict[str, str] = {}
+        crawler.signals.connect(self._seen, signal=signals.item_scraped)
+        crawler.signals.connect(self._seen, signal=signals.item_dropped)
+
+    def _seen(self, item: Any, **_: Any) -> None:
+        if isinstance(item, SiteFailed):
+            self.by_site[item.site] = item.message
+
+
+__all__ = ["CrawlOutcome", "SiteFailures", "crawl_settings", "project_settings", "run_crawl"]

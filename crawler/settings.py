@@ -111,3 +111,16 @@ ZWGK_ANALYSIS_PROCESSES = 1
 ZWGK_STORE_BATCH = 500
 # Hub pages are followed this deep from the home page when discovering columns.
 ZWGK_DISCOVERY_DEPTH = 3
+# The crawl's clock (crawler/clock.py): None is the system clock; tests set a FixedClock.
+ZWGK_CLOCK = None
+
+# A crawl past one machine (crawler/cluster/): ``zwgk worker`` sets these for its run.
+ZWGK_DISTRIBUTED = False
+ZWGK_REDIS_URL = None
+ZWGK_REDIS_PREFIX = "zwgk"
+# Per-host politeness all workers hold together (crawler/cluster/politeness.py): a profile's
+# download_delay and concurrent_per_host override the first two; loopback hosts get the last two.
+ZWGK_HOST_DELAY = 0.5
+ZWGK_HOST_CONCURRENCY = 2
+ZWGK_LOOPBACK_DELAY = 0.0
+ZWGK_LOOPBACK_CONCURRENCY = 32

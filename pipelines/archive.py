@@ -11,14 +11,15 @@ import logging
 import os
 import re
 import socket
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import Fetched
+from crawler.clock import clock_from_settings
+from crawler.items import CrawlTarget, Fetched
 from storage.db import database_url, open_database
 from storage.frontier import last_payloads
 from storage.warc import OPEN_SUFFIX, WarcWriter, payload_digest, reason_phrase, repair_file
@@ -63,6 +64,8 @@ def repair_abandoned(folder: Path) -> list[Path]:
 class ArchivePipeline:
     def __init__(self, crawler: Crawler, folder: Path, max_bytes: int, db_url: str) -> None:
         self.crawler = crawler
+        self.distributed = crawler.settings.getbool("ZWGK_DISTRIBUTED", False)
+        self.clock = clock_from_settings(crawler.settings)
         self.folder = folder
         self.max_bytes = max_bytes
         self.db_url = db_url
@@ -78,14 +81,15 @@ class ArchivePipeline:
         return cls(crawler, Path(folder), crawler.settings.getint("ZWGK_WARC_MAX_BYTES"), db_url)
 
     def open_spider(self) -> None:
-        spider: Any = self.crawler.spider
-        profile = getattr(spider, "profile", None)
-        if profile is not None:
-            self._last_of(profile.slug)
         self.folder.mkdir(parents=True, exist_ok=True)
         repair_abandoned(self.folder)
-        operator = f"zwgk crawl of {profile.slug}" if profile is not None else "zwgk worker"
-        self.writer = WarcWriter(self.folder, operator=operator)
+
+    def _begin(self, target: CrawlTarget) -> None:
+        """A site's crawl begins: its last captures are loaded; the first site opens the writer."""
+        self._last_of(target.site)
+        if self.writer is None:
+            operator = "zwgk worker" if self.distributed else f"zwgk crawl of {target.site}"
+            self.writer = WarcWriter(self.folder, operator=operator)
 
     def _last_of(self, slug: str) -> dict[str, tuple[str, datetime]]:
         """The last full capture's payload digest of every URL of ``slug`` (loaded once per site)."""
@@ -98,10 +102,12 @@ class ArchivePipeline:
         return last
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, CrawlTarget):
+            self._begin(item)
         if not isinstance(item, Fetched):
             return item
-        assert self.writer is not None
-        fetched_at = datetime.fromisoformat(item.fetched_at) if item.fetched_at else datetime.now(UTC)
+        assert self.writer is not None, "a Fetched record before its site's CrawlTarget"
+        fetched_at = datetime.fromisoformat(item.fetched_at) if item.fetched_at else self.clock.now()
         packed, item.packed = item.packed, None  # prepared by a page-analysis worker, if any
         digest = packed.digest if packed is not None else payload_digest(item.body)
         last = self._last_of(item.site)

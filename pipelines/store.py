@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from scrapy.crawler import Crawler
@@ -24,7 +24,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Listing, SiteSeen
+from crawler.clock import clock_from_settings
+from crawler.items import (
+    ColumnSeen,
+    ColumnWalk,
+    CrawlTarget,
+    Delisted,
+    Detail,
+    Fetched,
+    Listing,
+    SiteFailed,
+    SiteSeen,
+)
 from storage import evidence, repository
 from storage.db import Database, database_url, open_database
 from storage.models import Column as ColumnRow
@@ -103,7 +114,9 @@ class StorePipeline:
         self.db: Database | None = None
         self.session: Session | None = None
         self.sites: dict[str, _SiteRun] = {}
+        self.failed: dict[str, str] = {}
         self.pending = 0
+        self.clock = clock_from_settings(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -115,58 +128,36 @@ class StorePipeline:
             crawler.settings.getbool("ZWGK_DISTRIBUTED", False),
         )
 
-    # Kept for callers reading the single site's ids.
-    @property
-    def site_id(self) -> int | None:
-        return next(iter(self.sites.values())).site_id if self.sites else None
-
-    @property
-    def run_id(self) -> int | None:
-        return next(iter(self.sites.values())).run_id if self.sites else None
-
     @property
     def listings(self) -> list[repository.ListingRow]:
+        """The listings waiting for the next batch, every site's."""
         return [row for site in self.sites.values() for row in site.listings]
 
     @property
     def details(self) -> list[repository.DetailRow]:
+        """The details waiting for the next batch, every site's."""
         return [row for site in self.sites.values() for row in site.details]
 
     def open_spider(self) -> None:
-        spider: Any = self.crawler.spider
         self.db = open_database(self.db_url)
         self.session = Session(self.db.engine)
-        profile = getattr(spider, "profile", None)
-        if profile is not None:
-            self._site(profile.slug)
-            self.session.commit()
+
+    def _begin(self, target: CrawlTarget) -> None:
+        """Ensure the site row and begin its crawl run (once per site: a worker may announce it again)."""
+        if target.site in self.sites:
+            return
+        session = self._session()
+        site_id = repository.ensure_site(session, target.site, target.name, target.base_url, target.cms)
+        site = self.sites[target.site] = _SiteRun(target.site, site_id)
+        site.run_id = repository.start_run(session, site_id, target.mode, target.target)
+        session.commit()
 
     def _site(self, slug: str) -> _SiteRun:
-        """The site ``slug``'s state, its site row ensured and its crawl run begun on first use."""
+        """The site ``slug``'s state; its ``CrawlTarget`` record came first."""
         site = self.sites.get(slug)
-        if site is not None:
-            return site
-        assert self.session is not None
-        spider: Any = self.crawler.spider
-        own = getattr(spider, "profile", None)
-        profile = own if own is not None and own.slug == slug else spider.site_profile(slug)
-        site_id = repository.ensure_site(
-            self.session, profile.slug, profile.name, profile.base_url, profile.cms
-        )
-        site = self.sites[slug] = _SiteRun(slug, site_id)
-        site.run_id = repository.start_run(
-            self.session, site_id, spider.crawl_mode, self._target(spider, slug)
-        )
-        if self.distributed:
-            self.session.commit()
+        if site is None:
+            raise RuntimeError(f"a record of site {slug} before the CrawlTarget that begins its run")
         return site
-
-    @staticmethod
-    def _target(spider: Any, slug: str) -> str:
-        label = getattr(spider, "target_label", None)
-        if getattr(spider, "profile", None) is not None and label:
-            return str(label)
-        return str(getattr(spider, "home_urls", {}).get(slug) or slug)
 
     def process_item(self, item: Any) -> Any:
         if self.broken is not None:
@@ -186,8 +177,14 @@ class StorePipeline:
 
     def _process(self, item: Any) -> Any:
         assert self.session is not None
+        if isinstance(item, CrawlTarget):
+            self._begin(item)
+            return item
+        if isinstance(item, SiteFailed):
+            self.failed[item.site] = item.message
+            return item
         site = self._site(item.site)
-        now = datetime.now(UTC)
+        now = self.clock.now()
         if isinstance(item, Fetched):
             self._buffer_capture(site, item, now)
         elif isinstance(item, Listing):
@@ -338,7 +335,7 @@ class StorePipeline:
         """Write the buffered captures, listings, then details (a detail may need its listing and
         points at its capture), then link captures to items and keep what the page scans found."""
         session = self._session()
-        now = datetime.now(UTC)
+        now = self.clock.now()
         captures, listings, details = site.captures, site.listings, site.details
         if self.distributed:
             # One order of rows for every worker, so concurrent batches lock rows in the same order.
@@ -411,11 +408,8 @@ class StorePipeline:
         self._commit()
         raw = self.crawler.stats.get_stats() if self.crawler.stats else {}
         stats = {k: v for k, v in raw.items() if isinstance(v, int | float | str)}
-        spider: Any = self.crawler.spider
         for site in self.sites.values():
-            fatal = getattr(spider, "fatal_by_site", {}).get(site.slug) or (
-                getattr(spider, "fatal", None) if not self.distributed else None
-            )
+            fatal = self.failed.get(site.slug)
             status, code = ("failed", 3) if fatal else ("ok", 0)
             assert site.run_id is not None
             repository.finish_run(self.session, site.run_id, status, code, {**stats, "fatal": fatal})

@@ -8,11 +8,21 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Listing, SiteSeen
+from crawler.items import (
+    ColumnSeen,
+    ColumnWalk,
+    CrawlTarget,
+    Delisted,
+    Detail,
+    Fetched,
+    Listing,
+    SiteFailed,
+    SiteSeen,
+)
 
 logger = logging.getLogger(__name__)
 
-_KNOWN = (Fetched, SiteSeen, ColumnSeen, Listing, Detail, ColumnWalk, Delisted)
+_KNOWN = (CrawlTarget, SiteFailed, Fetched, SiteSeen, ColumnSeen, Listing, Detail, ColumnWalk, Delisted)
 _FETCH_STATUSES = {"ok", "not_found", "blocked", "error", "foreign", "out_of_scope", "too_large"}
 
 
@@ -26,7 +36,7 @@ def problems(record: Any) -> list[str]:
     url = (
         getattr(record, "url", None) or getattr(record, "column_url", None) or getattr(record, "base_url", "")
     )
-    if not str(url).startswith(("http://", "https://")):
+    if not isinstance(record, SiteFailed) and not str(url).startswith(("http://", "https://")):
         found.append(f"not an http(s) URL: {url!r}")
     if isinstance(record, Listing | ColumnWalk | ColumnSeen) and not record.column_path:
         found.append("no column path")

@@ -33,7 +33,7 @@ WORKER_TIMEOUT = 240
 
 @pytest.fixture()
 def redis_prefix() -> Iterator[str]:
-    from crawler.distributed import connect, drop_keys
+    from crawler.cluster import connect, drop_keys
 
     client = connect(REDIS_URL)  # raises (fails the test) when Redis does not answer
     prefix = f"zwgktest{uuid.uuid4().hex[:10]}"
@@ -67,7 +67,7 @@ def servers(sites) -> Iterator[dict[str, Any]]:
 
 
 def _slug(server: Any) -> str:
-    from crawler.spiders.portal import slug_for_url
+    from crawler.spiders.sites import slug_for_url
 
     return slug_for_url(server.base_url)
 

@@ -10,7 +10,7 @@ from typing import Any
 from scrapy.settings import Settings
 from sqlalchemy import func, select
 
-from crawler.items import ColumnSeen, ColumnWalk, Detail, Listing
+from crawler.items import ColumnSeen, ColumnWalk, CrawlTarget, Detail, Listing
 from pipelines.store import StorePipeline
 from storage.db import open_database
 from storage.models import CrawlRun, Item, ItemColumn, ItemVersion
@@ -22,12 +22,11 @@ COLUMN = "http://h/zfwj/"
 
 
 def _pipeline(db_url: str, batch: int) -> StorePipeline:
-    profile = SimpleNamespace(slug=SITE, name="黑山县", base_url="http://h/", cms="trs")
-    spider = SimpleNamespace(profile=profile, crawl_mode="crawl", target_label="http://h/", fatal=None)
     settings = Settings({"ZWGK_DB_URL": db_url, "ZWGK_STORE_BATCH": batch})
-    crawler: Any = SimpleNamespace(settings=settings, spider=spider, stats=None)
+    crawler: Any = SimpleNamespace(settings=settings, spider=None, stats=None)
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
+    pipeline.process_item(CrawlTarget(SITE, "黑山县", "http://h/", "trs", "crawl", "http://h/"))
     return pipeline
 
 

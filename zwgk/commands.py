@@ -18,7 +18,7 @@ from crawler.monitors import check_run
 from crawler.profile import load_profile
 from crawler.runner import EXIT_OK, EXIT_PARTIAL, CrawlOutcome, run_crawl
 from crawler.settings import ZWGK_MONITOR_MIN_HISTORY, ZWGK_MONITOR_MIN_SHARE
-from crawler.spiders.portal import slug_for_url
+from crawler.spiders.sites import slug_for_url
 from storage.db import Database, data_folder, database_url, open_database
 from storage.rollup import RollupError, refresh
 from storage.runs import latest_run_id, mark_interrupted, previous_runs, run_summary
@@ -169,7 +169,7 @@ def _report(db: Any, slug: str, stats: dict[str, Any]) -> dict[str, Any]:
 
 def enqueue_crawl(args: argparse.Namespace) -> int:
     """``zwgk crawl TARGET... --redis URL``: queue the sites for workers and return."""
-    from crawler.distributed import connect, enqueue
+    from crawler.cluster import connect, enqueue
 
     url = database_url(args.data, args.db)
     db = open_database(url)  # the schema exists before any worker writes
@@ -225,7 +225,7 @@ def _sqlite_worker_lock(url: str) -> Any:
 
 def worker(args: argparse.Namespace) -> int:
     """``zwgk worker``: crawl the queued run with the other workers until it is done."""
-    from crawler.distributed import run_worker
+    from crawler.cluster import run_worker
 
     url = database_url(args.data, args.db)
     db = open_database(url)

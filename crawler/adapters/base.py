@@ -46,9 +46,9 @@ class Adapter:
         """Whether this page is a list page of this adapter's CMS family."""
         raise NotImplementedError
 
-    def first_request(self, column_url: str, **kwargs: object) -> Request:
-        """The request for a column's first list page."""
-        return Request(column_url, **kwargs)  # type: ignore[arg-type]
+    def fallback_url(self, response: Response) -> str | None:
+        """Another address of a list page that failed, to try once instead (default: none)."""
+        return None
 
     def parse_list(self, response: Response, page_index: int) -> ListPage:
         """Entries, declared totals and the request for page ``page_index + 1`` (if any)."""

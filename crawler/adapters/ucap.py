@@ -52,6 +52,11 @@ class UcapAdapter(Adapter):
 
     name = "ucap"
 
+    def fallback_url(self, response: Response) -> str | None:
+        """Some Ucap sites number their second list page _1, not _2: the other name, on a 404."""
+        fallback = response.meta.get(FALLBACK_META)
+        return str(fallback) if fallback and response.status == 404 else None
+
     def detect(self, response: Response) -> bool:
         return bool(_PAGER.search(response_text(response)))
 

@@ -1,115 +1,48 @@
 """The portal spider: routes requests between columns, list pages and detail pages.
 
 It extracts nothing itself: CMS adapters read list pages, ``crawler.extract`` reads detail
-pages, ``crawler.discovery`` reads nav and hub pages. Its own job is the bookkeeping of each
-column's walk: a walk stops when a list page adds no new item URL, and ends in a
-``ColumnWalk`` record saying how (ok, blocked, error) with the totals the portal declared.
+pages (``crawler.spiders.details``), ``crawler.discovery`` reads nav and hub pages. Its own job
+is the bookkeeping of each column's walk: a walk stops when a list page adds no new item URL, and
+ends in a ``ColumnWalk`` record saying how (ok, blocked, error) with the totals the portal
+declared. What the crawl mode changes is asked of the mode (``crawler.modes``).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import logging
-import re
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.adapters import ADAPTERS, DETECTION_ORDER, Adapter, get_adapter
-from crawler.adapters.ucap import FALLBACK_META
-from crawler.analysis import PageAnalyser, PageJob
 from crawler.extract import detect_block
-from crawler.extract.detail import ScanScope
-from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Fetched, Listing, SiteSeen
-from crawler.middlewares import failure_status, listed_url
+from crawler.items import ColumnSeen, ColumnWalk, Listing, SiteFailed, SiteSeen
+from crawler.middlewares import failure_status
 from crawler.monitors import FOUND_PREFIX
-from crawler.profile import ColumnSpec, SiteProfile, load_profile
+from crawler.profile import ColumnSpec, SiteProfile
+from crawler.spiders.details import DetailPages
+from crawler.spiders.sites import ColumnState, failed_request, target_profile
 from crawler.walkstate import MemoryWalkState, WalkState
-from storage.db import database_url, open_database
-from storage.frontier import CrawlState, crawl_state
 from taxonomy import Node, default_taxonomy
 
 logger = logging.getLogger(__name__)
 
-_URL = re.compile(r"^https?://", re.IGNORECASE)
-MODES = ("full", "incremental", "sweep", "discover")
-# An incremental walk stops on the first list page where this many known items appear: new items
-# sit on top of a listing, and a small overlap survives reordering and pinned items.
-KNOWN_OVERLAP = 3
-GONE = (404, 410)
+# What a list page's request carries from page to page (adapters add their own keys).
+ROUTING_META = (
+    "column_url", "column_path", "column_cms", "page_index", "handle_httpstatus_all", "hanweb", "site",
+)  # fmt: skip
 
 
-def _header_pairs(headers: Any) -> list[tuple[str, str]]:
-    return [
-        (name.decode("latin-1"), value.decode("latin-1"))
-        for name, values in headers.items()
-        for value in values
-    ]
-
-
-def in_revalidation_share(url: str, fraction: float, today: date) -> bool:
-    """Whether ``url`` is revalidated tonight when ``fraction`` of known pages are, one share a night.
-
-    Pages are split into round(1/fraction) stable buckets by a hash of the URL; night n takes
-    bucket n mod buckets, so every page is revalidated once every 1/fraction nights.
-    """
-    if fraction >= 1:
-        return True
-    if fraction <= 0:
-        return False
-    buckets = max(1, round(1 / fraction))
-    bucket = int(hashlib.sha1(url.encode()).hexdigest()[:8], 16) % buckets
-    return bucket == today.toordinal() % buckets
-
-
-def slug_for_url(url: str) -> str:
-    """A site slug for a portal known only by its URL: host and port, dots as dashes."""
-    split = urlsplit(url)
-    host = (split.hostname or "site").replace(".", "-")
-    return f"{host}-{split.port}" if split.port else host
-
-
-@dataclass
-class ColumnState:
-    """A column being walked: its spec and adapter (the walk's counts live in a :class:`WalkState`)."""
-
-    spec: ColumnSpec
-    adapter: Adapter | None = None
-    site: str = ""
-
-
-def url_profile(url: str, slug: str | None = None) -> SiteProfile:
-    """The profile of a portal known only by its URL: no columns yet (discovered from its home page)."""
-    host = urlsplit(url).hostname or ""
-    return SiteProfile(
-        slug=slug or slug_for_url(url), name=host, base_url=url, allowed_hosts=[host], columns=[], cms="mixed"
-    )
-
-
-def _header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
-
-
-def _failed_request(failure: Failure) -> Request:
-    request: Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy on errbacks
-    return request
-
-
-class PortalSpider(Spider):
+class PortalSpider(DetailPages):
     """Walk every column of one portal (from a site profile, or discovered from its home page).
 
     Requests carry their site's slug in ``meta["site"]`` and list pages their column's path and CMS,
-    so that :class:`crawler.distributed.WorkerSpider` (one spider serving many sites, list pages of
-    one column processed by different workers) reuses every callback here.
+    so that :class:`crawler.cluster.spider.WorkerSpider` (one spider serving many sites, list pages
+    of one column processed by different workers) reuses every callback here.
     """
 
     name = "portal"
@@ -118,85 +51,32 @@ class PortalSpider(Spider):
         self,
         target: str | None = None,
         profile: SiteProfile | None = None,
-        mode: str = "full",
-        revalidate_fraction: float | str = 1.0,
         walk: WalkState | None = None,
+        home_url: str | None = None,
         **kwargs: Any,
     ) -> None:
+        distributed = kwargs.pop("distributed", False)
+        slug = kwargs.pop("slug", None)
         super().__init__(**kwargs)
-        if mode not in MODES:
-            raise ValueError(f"unknown crawl mode {mode!r}; expected one of {', '.join(MODES)}")
-        self.crawl_mode = mode
-        self.revalidate_fraction = float(revalidate_fraction)
-        if not 0 <= self.revalidate_fraction <= 1:
-            raise ValueError(f"--revalidate-fraction must be between 0 and 1, got {revalidate_fraction}")
-        self.known_by_site: dict[str, CrawlState] = {}
         self.taxonomy = default_taxonomy()
-        self.home_url: str | None = None
-        self.home_urls: dict[str, str] = {}
         self.walk: WalkState = walk or MemoryWalkState()
         self.columns: dict[tuple[str, str], ColumnState] = {}
-        self.fatal: str | None = None
-        self.fatal_by_site: dict[str, str] = {}
-        self.profiles: dict[str, SiteProfile] = {}
         self.traps_seen: set[str] = set()
-        self._analyser: PageAnalyser | None = None
-        if profile is None and target is None and kwargs.get("distributed"):
-            self.target_label = "worker"
+        if profile is None and target is None and distributed:
             return
         if profile is None:
-            if not target:
-                raise ValueError("the portal spider needs -a target=PROFILE.yaml or -a target=URL")
-            if _URL.match(target):
-                self.home_url = target
-                profile = url_profile(target, kwargs.get("slug"))
-            else:
-                profile = load_profile(target)
+            profile, home_url = target_profile(target or "", slug)
         self.profile = profile
         self.profiles[profile.slug] = profile
-        if self.home_url is not None:
-            self.home_urls[profile.slug] = self.home_url
+        if home_url is not None:
+            self.home_urls[profile.slug] = home_url
         self.target_label = target or profile.slug
-
-    # -- sites -------------------------------------------------------------------------------
-
-    def site_profile(self, slug: str | None) -> SiteProfile:
-        """The profile of the site ``slug`` (a request's ``meta["site"]``; None: this crawl's one)."""
-        if slug is None:
-            return self.profile
-        return self.profiles[slug]
-
-    def _site_of(self, meta: Any) -> SiteProfile:
-        return self.site_profile(meta.get("site"))
-
-    def known(self, slug: str) -> CrawlState:
-        """What the archive already knows of ``slug`` (loaded once, for incremental and sweep runs)."""
-        state = self.known_by_site.get(slug)
-        if state is None:
-            state = self.known_by_site[slug] = self._load_known(slug)
-        return state
-
-    def _load_known(self, slug: str) -> CrawlState:
-        if self.crawl_mode in ("full", "discover"):
-            return CrawlState()
-        db = open_database(self.settings.get("ZWGK_DB_URL") or database_url())
-        with db.session() as session:
-            state = crawl_state(session, slug)
-        db.dispose()
-        logger.info("%s crawl of %s: %d items already known", self.crawl_mode, slug, len(state.items))
-        return state
-
-    def _fail(self, slug: str, message: str) -> None:
-        self.fatal_by_site[slug] = message
-        if getattr(self, "profile", None) is not None and slug == self.profile.slug:
-            self.fatal = message
-        else:
-            logger.error("site %s: %s", slug, message)
 
     # -- entry -------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        self.known(self.profile.slug)
+        assert self.profile is not None
+        yield self.crawl_target(self.profile.slug)
         for record in self.site_start(self.profile.slug):
             yield record
 
@@ -217,21 +97,6 @@ class PortalSpider(Spider):
         for spec in profile.columns:
             yield from self._begin_column(slug, spec)
 
-    def _fetched(self, response: Response, page_kind: str) -> Fetched:
-        request = response.request
-        return Fetched(
-            site=self._site_of(response.meta).slug,
-            url=response.url,
-            page_kind=page_kind,
-            status=response.status,
-            response_headers=_header_pairs(response.headers),
-            body=response.body,
-            request_headers=_header_pairs(request.headers) if request is not None else [],
-            method=request.method if request is not None else "GET",
-            request_body=request.body if request is not None else b"",
-            fetched_at=datetime.now(UTC).isoformat(),
-        )
-
     # -- discovery ---------------------------------------------------------------------------
 
     def _note_traps(self, response: Response) -> None:
@@ -250,7 +115,7 @@ class PortalSpider(Spider):
         profile = self._site_of(response.meta)
         reason = detect_block(response.status, response.headers, response.body)
         if reason or response.status >= 400:
-            self._fail(
+            yield self._fail(
                 profile.slug,
                 f"the home page {response.url} answered HTTP {response.status}"
                 + (f" ({reason})" if reason else ""),
@@ -262,7 +127,7 @@ class PortalSpider(Spider):
         hosts = set(profile.allowed_hosts)
         nav = discovery.nav_links(response, hosts, self.taxonomy)
         if not nav:
-            self._fail(profile.slug, f"found no column links on the home page {response.url}")
+            yield self._fail(profile.slug, f"found no column links on the home page {response.url}")
             return
         known = {link.url for link in nav} | {response.url}
         for link in nav:
@@ -338,7 +203,7 @@ class PortalSpider(Spider):
         if not self.walk.begin_column(profile.slug, response.url):
             return
         profile.columns.append(spec)
-        if self.crawl_mode == "discover":
+        if not self.mode.walks_listings:
             return  # the profile is what was asked for; no listing is walked
         state = self.columns[profile.slug, response.url] = ColumnState(spec, adapter, profile.slug)
         yield self._column_seen(state)
@@ -413,14 +278,10 @@ class PortalSpider(Spider):
     def _walk(self, response: Response, state: ColumnState, page_index: int) -> Iterator[Any]:
         if page_index == 1:
             self._note_traps(response)  # page 0 was seen by discovery or by parse_list
-        fallback = response.meta.get(FALLBACK_META)
-        if fallback and response.status == 404:
-            # Some Ucap sites number their second list page _1, not _2: try the other name once.
-            keep = (
-                "column_url", "column_path", "column_cms", "page_index", "handle_httpstatus_all",
-                "hanweb", "site",
-            )  # fmt: skip
-            meta = {key: response.meta[key] for key in keep if key in response.meta}
+        fallback = state.adapter.fallback_url(response) if state.adapter is not None else None
+        if fallback is not None:
+            # the adapter knows another name of this list page: try it once, with the walk's meta
+            meta = {key: response.meta[key] for key in ROUTING_META if key in response.meta}
             yield response.request.replace(url=fallback, meta=meta, dont_filter=True)  # type: ignore[union-attr]
             return
         reason = detect_block(response.status, response.headers, response.body)
@@ -464,19 +325,16 @@ class PortalSpider(Spider):
             yield self._finish(
                 state, "ok", "" if new or page_index == 0 else f"page {page_index} added no new item"
             )
-            if self.crawl_mode == "sweep":
+            if self.mode.checks_delisted:
                 yield from self._check_delisted(state)
 
     def _reached_known(self, state: ColumnState, new: list[Any]) -> bool:
-        if self.crawl_mode != "incremental":
-            return False
-        known = self.known(state.site).column_items.get(state.spec.url, set())
-        hits = sum(1 for entry in new if entry.url in known)
-        return hits > 0 and hits >= min(KNOWN_OVERLAP, len(known))
+        known = self.known_items.load(state.site).column_items.get(state.spec.url, set())
+        return self.mode.stops_at_known([entry.url for entry in new], known)
 
     def _check_delisted(self, state: ColumnState) -> Iterator[Request]:
         """After a complete walk, fetch each known item the listing no longer shows: gone or moved?"""
-        known = self.known(state.site).column_items.get(state.spec.url, set())
+        known = self.known_items.load(state.site).column_items.get(state.spec.url, set())
         for url in sorted(known - self.walk.seen(state.site, state.spec.url)):
             yield Request(
                 url,
@@ -486,15 +344,6 @@ class PortalSpider(Spider):
                 dont_filter=True,
                 priority=-1,
             )
-
-    def parse_delisted(self, response: Response) -> Iterator[Any]:
-        yield self._fetched(response, "detail")
-        url = listed_url(response.request) if response.request is not None else response.url
-        yield Delisted(self._site_of(response.meta).slug, response.meta["column_url"], url, response.status)
-        gone = self._unread_detail(response) if response.status in GONE else None
-        if gone is not None:
-            self._count_detail(gone)
-            yield gone
 
     def _listed(
         self, state: ColumnState, url: str, title: str, date_raw: str | None, position: int, referer: str
@@ -514,7 +363,7 @@ class PortalSpider(Spider):
         )
         if foreign or not self.walk.claim_detail(state.site, url):
             return
-        headers = self._validators(state.site, url)
+        headers = self.mode.detail_headers(url, self.known_items.load(state.site), self.clock.now().date())
         if headers is None:
             return
         headers["Referer"] = referer
@@ -527,33 +376,10 @@ class PortalSpider(Spider):
             priority=-1,
         )
 
-    def _validators(self, slug: str, url: str) -> dict[str, str] | None:
-        """Headers for fetching a detail page, or None when this mode does not fetch it again.
-
-        full: fetch everything. incremental: only pages not yet fetched well. sweep: new pages,
-        and tonight's share of known ones conditionally (ETag / Last-Modified).
-        """
-        if self.crawl_mode == "full":
-            return {}
-        state = self.known(slug)
-        if not state.is_fetched(url):
-            return {}
-        if self.crawl_mode == "incremental":
-            return None
-        if not in_revalidation_share(url, self.revalidate_fraction, datetime.now(UTC).date()):
-            return None
-        known = state.items[url]
-        headers = {}
-        if known.etag:
-            headers["If-None-Match"] = known.etag
-        if known.last_modified:
-            headers["If-Modified-Since"] = known.last_modified
-        return headers
-
     def _finish(self, state: ColumnState, status: str, note: str) -> ColumnWalk:
         pages, found, declared_total, declared_pages = self.walk.totals(state.site, state.spec.url)
         self.crawler.stats.inc_value(f"zwgk/columns_{status}")
-        if status == "ok" and self.crawl_mode != "incremental":
+        if status == "ok" and self.mode.records_column_size:
             # A complete walk's size, which the monitors compare with the column's history.
             self.crawler.stats.set_value(f"{FOUND_PREFIX}{state.spec.path}", found)
         return ColumnWalk(
@@ -568,100 +394,19 @@ class PortalSpider(Spider):
             note=note,
         )
 
-    # -- detail pages ------------------------------------------------------------------------
-
-    async def parse_detail(self, response: Response) -> list[Any]:
-        # A coroutine returning a list, not an async generator: Scrapy runs the latter's output
-        # through a costlier path (an async cooperator per response), measured here.
-        fetched = self._fetched(response, "detail")
-        detail = self._unread_detail(response)
-        if detail is None:
-            # A page to read: extraction and the integrity scan, in a worker process (crawler/analysis.py).
-            url = listed_url(response.request) if response.request is not None else response.url
-            profile = self._site_of(response.meta)
-            scan = (
-                ScanScope(profile.name, frozenset(profile.allowed_hosts)) if response.status == 200 else None
-            )
-            content_type = _header(response, "Content-Type")
-            # the WARC records are packed there too (when they are written); the body travels once
-            packing = bool(self.settings.get("ZWGK_WARC_DIR"))
-            exchange = dataclasses.replace(fetched, body=b"") if packing else None
-            job = PageJob(url, response.body, content_type, profile.slug, response.status, scan, exchange)
-            analysis = await self.analyser.analyse(job)  # never raises
-            detail, fetched.packed = analysis.detail, analysis.packed
-            if analysis.signals is not None:
-                fetched.signals, fetched.scanned = analysis.signals, True
-            if detail.fetch_status == "ok":
-                detail.fetched_at = datetime.now(UTC).isoformat()
-                detail.etag = _header(response, "ETag")
-                detail.last_modified = _header(response, "Last-Modified")
-            else:
-                # a page whose analysis failed (it killed its worker): archived as fetched, never
-                # parsed again in this process by the integrity stage
-                fetched.scanned = True
-        self._count_detail(detail)
-        detail.page = fetched
-        return [detail]
-
-    def _count_detail(self, detail: Detail) -> None:
-        outcome = "not_modified" if detail.not_modified else detail.fetch_status
-        self.crawler.stats.inc_value(f"zwgk/details_{outcome}")
-
-    def _unread_detail(self, response: Response) -> Detail | None:
-        """The Detail of a response with no page to read (304, blocked, an error), or None."""
-        slug = self._site_of(response.meta).slug
-        now = datetime.now(UTC).isoformat()
-        # Records are keyed by the URL the listing gave, whatever redirects led elsewhere.
-        url = listed_url(response.request) if response.request is not None else response.url
-        if response.status == 304:
-            return Detail(slug, url, 304, fetched_at=now, not_modified=True)
-        reason = detect_block(response.status, response.headers, response.body)
-        if reason or response.status >= 300:
-            status = "blocked" if reason else ("not_found" if response.status in GONE else "error")
-            note = reason or (f"HTTP {response.status} from {response.url}" if response.status < 400 else "")
-            return Detail(slug, url, response.status, fetch_status=status, fetched_at=now, note=note)
-        return None
-
-    @property
-    def analyser(self) -> PageAnalyser:
-        """Where detail pages are read: ``ZWGK_ANALYSIS_PROCESSES`` worker processes (0: inline)."""
-        if self._analyser is None:
-            self._analyser = PageAnalyser(self.settings.getint("ZWGK_ANALYSIS_PROCESSES", 1))
-        return self._analyser
-
-    async def closed(self, reason: str) -> None:
-        # Scrapy awaits this: the analysis workers have ended (and been reaped) when the crawl has.
-        if self._analyser is not None:
-            await self._analyser.close()
-
     # -- failures ----------------------------------------------------------------------------
 
-    def home_failed(self, failure: Failure) -> None:
-        request = _failed_request(failure)
-        self._fail(
+    def home_failed(self, failure: Failure) -> Iterator[SiteFailed]:
+        request = failed_request(failure)
+        yield self._fail(
             self._site_of(request.meta).slug, f"cannot reach {request.url}: {failure.getErrorMessage()}"
         )
 
     def list_failed(self, failure: Failure) -> Iterator[ColumnWalk]:
-        request = _failed_request(failure)
+        request = failed_request(failure)
         state = self._column_state(request.meta)
         if state is None:
             logger.warning("discovery could not fetch %s: %s", request.url, failure.getErrorMessage())
             return
         status, note = failure_status(failure)
         yield self._finish(state, "capped" if status == "capped" else "error", f"{request.url}: {note}")
-
-    def detail_failed(self, failure: Failure) -> Iterator[Detail]:
-        request = _failed_request(failure)
-        status, note = failure_status(failure)
-        if status == "capped":
-            status = "error"
-        self.crawler.stats.inc_value(f"zwgk/details_{status}")
-        yield Detail(
-            self._site_of(request.meta).slug,
-            listed_url(request),
-            0,
-            fetch_status=status,
-            fetched_at=datetime.now(UTC).isoformat(),
-            note=note,
-        )

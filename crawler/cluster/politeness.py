@@ -1,0 +1,118 @@
+"""Per-host delay and concurrency held by all workers of a cluster together, through Redis."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+from urllib.parse import urlsplit
+
+import redis
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from twisted.internet import reactor, task
+
+from crawler import settings as defaults
+from crawler.cluster.keys import DEFAULT_PREFIX, connect
+from crawler.runner import is_loopback
+
+logger = logging.getLogger(__name__)
+
+
+# Take a host's concurrency token if fewer than ARGV[2] are live; tokens expire (a dead worker's too).
+_ACQUIRE = """
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+if redis.call('SET', KEYS[2], ARGV[4], 'NX', 'PX', ARGV[5]) == false then return -1 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+return 1
+"""
+
+
+class ClusterPolitenessMiddleware:
+    """Per-host delay and concurrency held by all workers together, through Redis.
+
+    A request may start when it takes the host's delay slot (``SET P:slot:HOST NX PX delay``) and
+    one of its concurrency tokens (a sorted set of tokens expiring after the download timeout);
+    otherwise it waits (a Twisted timer, never blocking the reactor) and tries again. The token is
+    given back when the response or failure arrives. Loopback hosts get ``ZWGK_LOOPBACK_DELAY``.
+    """
+
+    def __init__(self, crawler: Crawler, client: redis.Redis, prefix: str) -> None:
+        self.crawler = crawler
+        self.client = client
+        self.prefix = prefix
+        settings = crawler.settings
+        self.delay = settings.getfloat("ZWGK_HOST_DELAY", defaults.ZWGK_HOST_DELAY)
+        self.loopback_delay = settings.getfloat("ZWGK_LOOPBACK_DELAY", defaults.ZWGK_LOOPBACK_DELAY)
+        self.concurrency = settings.getint("ZWGK_HOST_CONCURRENCY", defaults.ZWGK_HOST_CONCURRENCY)
+        self.loopback_concurrency = settings.getint(
+            "ZWGK_LOOPBACK_CONCURRENCY", defaults.ZWGK_LOOPBACK_CONCURRENCY
+        )
+        self.timeout_ms = int(settings.getfloat("DOWNLOAD_TIMEOUT", 30) * 1000) + 5000
+        self.acquire = client.register_script(_ACQUIRE)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClusterPolitenessMiddleware:
+        url = crawler.settings.get("ZWGK_REDIS_URL")
+        if not url:
+            raise NotConfigured
+        prefix = crawler.settings.get("ZWGK_REDIS_PREFIX") or DEFAULT_PREFIX
+        return cls(crawler, connect(url), prefix)
+
+    def _limits(self, request: Request, host: str) -> tuple[float, int]:
+        if is_loopback(host):
+            return self.loopback_delay, self.loopback_concurrency
+        spider: Any = self.crawler.spider
+        politeness: dict[str, Any] = {}
+        slug = request.meta.get("site")
+        if slug is not None:
+            politeness = spider.site_profile(slug).politeness or {}
+        delay = float(politeness.get("download_delay", self.delay))
+        return delay, int(politeness.get("concurrent_per_host", self.concurrency))
+
+    async def process_request(self, request: Request) -> None:
+        host = (urlsplit(request.url).hostname or "").lower()
+        delay, concurrency = self._limits(request, host)
+        token = uuid.uuid4().hex
+        slot, conc = f"{self.prefix}:slot:{host}", f"{self.prefix}:conc:{host}"
+        waited = 0.0
+        while True:
+            now_ms = int(time.time() * 1000)
+            if delay <= 0:
+                # No delay: only the concurrency cap, through a slot that is always free.
+                got = self.acquire(
+                    keys=[conc, f"{slot}:{token}"], args=[now_ms, concurrency, self.timeout_ms, token, 1]
+                )
+            else:
+                got = self.acquire(
+                    keys=[conc, slot], args=[now_ms, concurrency, self.timeout_ms, token, int(delay * 1000)]
+                )
+            if got == 1:
+                break
+            pause = min(delay, 0.05) if delay > 0 else 0.02
+            if got == -1:
+                left = self.client.pttl(slot)
+                pause = max(0.005, (left if left and left > 0 else 5) / 1000)
+            waited += pause
+            await task.deferLater(reactor, pause, lambda: None)  # type: ignore[arg-type]
+        request.meta["zwgk_conc"] = (conc, token)
+        if waited and self.crawler.stats is not None:
+            self.crawler.stats.inc_value("zwgk/politeness_wait_ms", int(waited * 1000))
+
+    def _release(self, request: Request) -> None:
+        held = request.meta.pop("zwgk_conc", None)
+        if held is not None:
+            self.client.zrem(held[0], held[1])
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self._release(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._release(request)

@@ -1,0 +1,117 @@
+"""Running a worker: its Scrapy settings, the crawl of the current run until idle, its summary."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from typing import Any
+
+from scrapy.core.engine import ExecutionEngine
+from scrapy.crawler import CrawlerProcess
+
+from crawler.cluster.keys import DEFAULT_PREFIX, Keys, connect, current_run
+from crawler.cluster.spider import SITES_STARTED, WorkerSpider
+from crawler.known import KnownItems
+from crawler.modes import crawl_mode
+from crawler.runner import SiteFailures, crawl_settings
+
+logger = logging.getLogger(__name__)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def worker_settings_overrides(redis_url: str, keys: Keys) -> dict[str, Any]:
+    """The Scrapy settings that make a crawl a worker of the run ``keys``."""
+    return {
+        "ZWGK_DISTRIBUTED": True,
+        "ZWGK_REDIS_URL": redis_url,
+        "ZWGK_REDIS_PREFIX": keys.prefix,
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_QUEUE_KEY": keys.requests,
+        "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
+        "SCHEDULER_PERSIST": True,  # never flush the shared queue when one worker stops
+        "SCHEDULER_FLUSH_ON_START": False,
+        "SCHEDULER_IDLE_BEFORE_CLOSE": 0,
+        "REDIS_URL": redis_url,
+        # Politeness is the cluster's (ClusterPolitenessMiddleware), not each process's.
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.middlewares.ScopeMiddleware": None,
+            "crawler.cluster.scope.SiteScopeMiddleware": 50,
+            "crawler.middlewares.ListPageCapMiddleware": 60,
+            "crawler.cluster.politeness.ClusterPolitenessMiddleware": 150,  # after robots.txt: its fetch waits too
+            "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+            "crawler.middlewares.FollowRedirectMiddleware": 600,
+        },
+        # Each site is a run of its own in the database; the worker's start has no profile.
+        "ZWGK_STORE_BATCH": 100,
+    }
+
+
+def run_worker(
+    redis_url: str,
+    db_url: str,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    warc_dir: str | None = None,
+    idle_exit: float = 10.0,
+    wait_for_run: float = 0.0,
+    log_level: str = "WARNING",
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Work on the current run until it has been idle ``idle_exit`` seconds; returns a summary."""
+    client = connect(redis_url)
+    deadline = time.monotonic() + wait_for_run
+    run = current_run(client, prefix)
+    while run is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        run = current_run(client, prefix)
+    if run is None:
+        return {"run": None, "sites": [], "pages": 0, "note": "nothing queued"}
+    keys = Keys(prefix, run)
+    settings = crawl_settings(
+        [], db_url, None, log_level, {**worker_settings_overrides(redis_url, keys), **(overrides or {})}
+    )
+    if warc_dir is not None:
+        settings.set("ZWGK_WARC_DIR", warc_dir, priority="cmdline")
+    # Requests other workers queue are picked up within half a second, not Scrapy's 5 s heartbeat.
+    ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = 0.5  # type: ignore[attr-defined]
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(WorkerSpider)
+    wid = worker_id()
+    failures = SiteFailures(crawler)
+    meta: dict[str, str] = client.hgetall(keys.meta)  # type: ignore[assignment]
+    mode = crawl_mode(meta.get("mode", "full"), meta.get("revalidate_fraction", 1.0))
+    process.crawl(
+        crawler,
+        client=client,
+        keys=keys,
+        mode=mode.name,
+        revalidate_fraction=mode.revalidate_fraction,
+        known=KnownItems(mode, db_url),  # each site's, read when the worker starts it or first meets it
+        idle_exit=idle_exit,
+        worker_id=wid,
+    )
+    started = time.monotonic()
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    elapsed = time.monotonic() - started
+    return {
+        "run": run,
+        "worker": wid,
+        "sites": list(stats.get(SITES_STARTED, [])),
+        "pages": stats.get("response_received_count", 0),
+        "details_ok": stats.get("zwgk/details_ok", 0),
+        "list_pages": stats.get("zwgk/list_pages", 0),
+        "seconds": round(elapsed, 2),
+        "errors": stats.get("log_count/ERROR", 0),
+        "finish_reason": stats.get("finish_reason"),
+        "failed_sites": dict(failures.by_site),
+    }

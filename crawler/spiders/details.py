@@ -1,0 +1,117 @@
+"""Detail pages for the portal spider: each item's own page read (in the page-analysis workers),
+a page that cannot be read recorded as such, and a delisted item's page checked."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.analysis import PageAnalyser, PageJob
+from crawler.extract import detect_block
+from crawler.extract.detail import ScanScope
+from crawler.items import Delisted, Detail
+from crawler.middlewares import failure_status, listed_url
+from crawler.spiders.sites import SiteSpider, failed_request, header
+
+logger = logging.getLogger(__name__)
+
+GONE = (404, 410)
+
+
+class DetailPages(SiteSpider):
+    """The detail-page callbacks of :class:`crawler.spiders.portal.PortalSpider`."""
+
+    _analyser: PageAnalyser | None = None
+
+    async def parse_detail(self, response: Response) -> list[Any]:
+        # A coroutine returning a list, not an async generator: Scrapy runs the latter's output
+        # through a costlier path (an async cooperator per response), measured here.
+        fetched = self._fetched(response, "detail")
+        detail = self._unread_detail(response)
+        if detail is None:
+            # A page to read: extraction and the integrity scan, in a worker process (crawler/analysis.py).
+            url = listed_url(response.request) if response.request is not None else response.url
+            profile = self._site_of(response.meta)
+            scan = (
+                ScanScope(profile.name, frozenset(profile.allowed_hosts)) if response.status == 200 else None
+            )
+            content_type = header(response, "Content-Type")
+            # the WARC records are packed there too (when they are written); the body travels once
+            packing = bool(self.settings.get("ZWGK_WARC_DIR"))
+            exchange = dataclasses.replace(fetched, body=b"") if packing else None
+            job = PageJob(url, response.body, content_type, profile.slug, response.status, scan, exchange)
+            analysis = await self.analyser.analyse(job)  # never raises
+            detail, fetched.packed = analysis.detail, analysis.packed
+            if analysis.signals is not None:
+                fetched.signals, fetched.scanned = analysis.signals, True
+            if detail.fetch_status == "ok":
+                detail.fetched_at = self.clock.now().isoformat()
+                detail.etag = header(response, "ETag")
+                detail.last_modified = header(response, "Last-Modified")
+            else:
+                # a page whose analysis failed (it killed its worker): archived as fetched, never
+                # parsed again in this process by the integrity stage
+                fetched.scanned = True
+        self._count_detail(detail)
+        detail.page = fetched
+        return [detail]
+
+    def parse_delisted(self, response: Response) -> Iterator[Any]:
+        yield self._fetched(response, "detail")
+        url = listed_url(response.request) if response.request is not None else response.url
+        yield Delisted(self._site_of(response.meta).slug, response.meta["column_url"], url, response.status)
+        gone = self._unread_detail(response) if response.status in GONE else None
+        if gone is not None:
+            self._count_detail(gone)
+            yield gone
+
+    def _count_detail(self, detail: Detail) -> None:
+        outcome = "not_modified" if detail.not_modified else detail.fetch_status
+        self.crawler.stats.inc_value(f"zwgk/details_{outcome}")
+
+    def _unread_detail(self, response: Response) -> Detail | None:
+        """The Detail of a response with no page to read (304, blocked, an error), or None."""
+        slug = self._site_of(response.meta).slug
+        now = self.clock.now().isoformat()
+        # Records are keyed by the URL the listing gave, whatever redirects led elsewhere.
+        url = listed_url(response.request) if response.request is not None else response.url
+        if response.status == 304:
+            return Detail(slug, url, 304, fetched_at=now, not_modified=True)
+        reason = detect_block(response.status, response.headers, response.body)
+        if reason or response.status >= 300:
+            status = "blocked" if reason else ("not_found" if response.status in GONE else "error")
+            note = reason or (f"HTTP {response.status} from {response.url}" if response.status < 400 else "")
+            return Detail(slug, url, response.status, fetch_status=status, fetched_at=now, note=note)
+        return None
+
+    def detail_failed(self, failure: Failure) -> Iterator[Detail]:
+        request = failed_request(failure)
+        status, note = failure_status(failure)
+        if status == "capped":
+            status = "error"
+        self.crawler.stats.inc_value(f"zwgk/details_{status}")
+        yield Detail(
+            self._site_of(request.meta).slug,
+            listed_url(request),
+            0,
+            fetch_status=status,
+            fetched_at=self.clock.now().isoformat(),
+            note=note,
+        )
+
+    @property
+    def analyser(self) -> PageAnalyser:
+        """Where detail pages are read: ``ZWGK_ANALYSIS_PROCESSES`` worker processes (0: inline)."""
+        if self._analyser is None:
+            self._analyser = PageAnalyser(self.settings.getint("ZWGK_ANALYSIS_PROCESSES", 1))
+        return self._analyser
+
+    async def closed(self, reason: str) -> None:
+        # Scrapy awaits this: the analysis workers have ended (and been reaped) when the crawl has.
+        if self._analyser is not None:
+            await self._analyser.close()
