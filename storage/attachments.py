@@ -51,7 +51,9 @@ def attachments_of(session: Session, site: str, item_url: str | None = None) -> 
     return list(session.scalars(stmt.order_by(Attachment.url)))
 
 
-def search_attachments(session: Session, words: str, site: str | None = None, limit: int = 50) -> list[Attachment]:
+def search_attachments(
+    session: Session, words: str, site: str | None = None, limit: int = 50
+) -> list[Attachment]:
     """Attachments whose text contains ``words`` (a plain substring match, every dialect)."""
     stmt = select(Attachment).where(Attachment.text.contains(words, autoescape=True))
     if site is not None:

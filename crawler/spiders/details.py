@@ -82,8 +82,12 @@ class DetailPages(SiteSpider):
         if not self.settings.getbool("ZWGK_INSPECT", True) or detail.fetch_status != "ok":
             return []
         profile = self._site_of(response.meta)
-        budget = int(profile.politeness.get("attachment_budget", self.settings.getint("ZWGK_ATTACHMENT_BUDGET")))
-        cap = int(profile.politeness.get("attachment_max_bytes", self.settings.getint("ZWGK_ATTACHMENT_MAX_BYTES")))
+        budget = int(
+            profile.politeness.get("attachment_budget", self.settings.getint("ZWGK_ATTACHMENT_BUDGET"))
+        )
+        cap = int(
+            profile.politeness.get("attachment_max_bytes", self.settings.getint("ZWGK_ATTACHMENT_MAX_BYTES"))
+        )
         stats, requests = self.crawler.stats, []
         for attachment in detail.attachments:
             if not is_document(attachment.url, attachment.name):
