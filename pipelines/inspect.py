@@ -53,7 +53,7 @@ class _SiteScan:
     clean: list[str] = field(default_factory=list)
     attachments: list[AttachmentRow] = field(default_factory=list)
     links: dict[str, tuple[LinkTarget, dict[str, None]]] = field(default_factory=dict)
-    fetched_ok: set[str] = field(default_factory=set)
+    fetched_ok: dict[str, int] = field(default_factory=dict)
 
 
 class InspectPipeline:
@@ -86,7 +86,7 @@ class InspectPipeline:
 
     def _page(self, site: _SiteScan, item: Fetched) -> None:
         if 200 <= item.status < 400:
-            site.fetched_ok.add(item.url)
+            site.fetched_ok[item.url] = item.status
         if item.status != 200 or item.page_kind not in LINKED_PAGE_KINDS:
             return
         content_type = next((v for k, v in item.response_headers if k.lower() == "content-type"), None)
@@ -150,7 +150,11 @@ class InspectPipeline:
                 resolve_cleared(session, site_id, SCANNED_KINDS, site.clean, now)
                 site.attachments, site.findings, site.clean = [], [], []
                 if with_links:
-                    record_seen_links(session, site_id, _seen(site), now)
+                    seen = _seen(site)
+                    record_seen_links(session, site_id, seen, now)
+                    # a link the crawl fetched is alive: a dead-link finding on it is over
+                    alive = [link.url for link in seen if link.fetched_status is not None]
+                    resolve_cleared(session, site_id, ["broken_link"], alive, now)
             session.commit()
         self.pending = 0
 
@@ -163,11 +167,11 @@ class InspectPipeline:
 
 
 def _seen(site: _SiteScan) -> list[SeenLink]:
-    """The links to check: those the crawl did not itself fetch successfully."""
+    """The links seen, each with the status the crawl got for it when it fetched it (then it is
+    checked already: the link check leaves it out)."""
     return [
-        SeenLink(url, target.host, target.scope, target.kind, tuple(pages))
+        SeenLink(url, target.host, target.scope, target.kind, tuple(pages), site.fetched_ok.get(url))
         for url, (target, pages) in site.links.items()
-        if url not in site.fetched_ok
     ]
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import LinkCheck
@@ -30,6 +30,8 @@ class SeenLink:
     scope: str
     kind: str
     pages: tuple[str, ...]
+    # The status the crawl itself got fetching the target (a check already done), if it did.
+    fetched_status: int | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,16 @@ class CheckResult:
 
 
 def record_seen_links(session: Session, site_id: int, links: Iterable[SeenLink], seen_at: datetime) -> int:
-    """Insert the new targets and refresh the pages and ``last_seen`` of known ones; returns how many."""
+    """Insert the new targets and refresh the pages and ``last_seen`` of known ones; a target the
+    crawl fetched itself is recorded as checked alive then. Returns how many."""
+    links = list(links)
+    fetched = [link for link in links if link.fetched_status is not None]
+    _upsert(session, site_id, [link for link in links if link.fetched_status is None], seen_at, False)
+    _upsert(session, site_id, fetched, seen_at, True)
+    return len(links)
+
+
+def _upsert(session: Session, site_id: int, links: list[SeenLink], seen_at: datetime, fetched: bool) -> None:
     rows = [
         {
             "site_id": site_id,
@@ -58,20 +69,29 @@ def record_seen_links(session: Session, site_id: int, links: Iterable[SeenLink],
             "last_seen": seen_at,
             "dead": False,
             "consecutive_dead": 0,
+            **(
+                {"last_checked": seen_at, "verdict": "alive", "http_status": link.fetched_status}
+                if fetched
+                else {}
+            ),
         }
         for link in links
     ]
+    keys = ["pages", "last_seen", "scope", "kind"]
+    keys += ["last_checked", "verdict", "http_status", "dead", "consecutive_dead"] if fetched else []
     for start in range(0, len(rows), 500):
         stmt = insert_for(session)(LinkCheck).values(rows[start : start + 500])
-        refreshed = {key: stmt.excluded[key] for key in ("pages", "last_seen", "scope", "kind")}
+        refreshed = {key: stmt.excluded[key] for key in keys}
         session.execute(stmt.on_conflict_do_update(index_elements=["site_id", "url"], set_=refreshed))
-    return len(rows)
 
 
 def links_to_consider(session: Session, site_id: int, since: datetime) -> list[LinkCheck]:
-    """The targets seen since ``since`` (this run's pages) and every target dead at its last check."""
+    """The targets seen since ``since`` (this run's pages) that the crawl did not fetch itself, and
+    every target dead at its last check."""
+    unchecked = or_(LinkCheck.last_checked.is_(None), LinkCheck.last_checked < since)
     stmt = select(LinkCheck).where(
-        LinkCheck.site_id == site_id, or_(LinkCheck.last_seen >= since, LinkCheck.dead.is_(True))
+        LinkCheck.site_id == site_id,
+        or_(and_(LinkCheck.last_seen >= since, unchecked), LinkCheck.dead.is_(True)),
     )
     return list(session.scalars(stmt.order_by(LinkCheck.id)))
 
