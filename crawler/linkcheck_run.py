@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
-from sqlalchemy import select
 
 from crawler.linkcheck_spider import LinkCheckSpider
 from crawler.runner import crawl_settings, is_loopback
@@ -33,7 +32,8 @@ from storage.db import open_database
 from storage.evidence import resolve_cleared
 from storage.findings import record_detector_findings
 from storage.linkchecks import CheckResult, links_to_consider, record_results
-from storage.models import LinkCheck, Site
+from storage.models import LinkCheck
+from storage.reads.sites import site_id as site_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def run_link_check(
     db = open_database(db_url)
     try:
         with db.session() as session:
-            site_id = session.scalar(select(Site.id).where(Site.slug == profile.slug))
+            site_id = site_id_of(session, profile.slug)
             rows = links_to_consider(session, site_id, since) if site_id is not None else []
             session.expunge_all()
         plan = plan_for(rows, politeness, rules, incremental)

@@ -20,7 +20,6 @@ import lxml.html
 from lxml import etree
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from sqlalchemy import select
 
 from crawler.clock import clock_from_settings
 from crawler.extract import decode_body
@@ -34,7 +33,7 @@ from storage.db import Database, database_url, open_database
 from storage.evidence import resolve_cleared
 from storage.findings import record_detector_findings
 from storage.linkchecks import SeenLink, record_seen_links
-from storage.models import Site
+from storage.reads.sites import site_id as site_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +140,7 @@ class InspectPipeline:
         now = self.clock.now()
         with self.db.session() as session:
             for slug, site in self.sites.items():
-                site_id = session.scalar(select(Site.id).where(Site.slug == slug))
+                site_id = site_id_of(session, slug)
                 if site_id is None:
                     continue  # the store has not begun the site (it failed before any record)
                 record_attachments(session, site_id, site.attachments)

@@ -13,6 +13,7 @@ import dataclasses
 import io
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import docx
@@ -86,13 +87,18 @@ def docx_bytes(paragraphs: list[str]) -> bytes:
 def _files() -> dict[str, tuple[str, Callable[[], bytes]]]:
     """Every served case file: name → (content type, its bytes)."""
     leak_docx = [f"李四，公民身份号码 {_ID_B}，手机 {_MOBILE_B}，补助 800 元。"]
-    masked_docx = [f"李四，公民身份号码 {_masked(_ID_B, 6, 4)}，手机 {_masked(_MOBILE_B, 3, 4)}，补助 800 元。"]
+    masked_docx = [
+        f"李四，公民身份号码 {_masked(_ID_B, 6, 4)}，手机 {_masked(_MOBILE_B, 3, 4)}，补助 800 元。"
+    ]
     return {
         "leak.pdf": (PDF_TYPE, lambda: pdf_bytes(_leak_lines(masked=False))),
         "leak.docx": (DOCX_TYPE, lambda: docx_bytes(leak_docx)),
         "masked.pdf": (PDF_TYPE, lambda: pdf_bytes(_leak_lines(masked=True))),
         "masked.docx": (DOCX_TYPE, lambda: docx_bytes(masked_docx)),
-        "wording.docx": (DOCX_TYPE, lambda: docx_bytes([f"根据《{WRONG}政府信息公开条例》，现将有关情况公告如下。"])),
+        "wording.docx": (
+            DOCX_TYPE,
+            lambda: docx_bytes([f"根据《{WRONG}政府信息公开条例》，现将有关情况公告如下。"]),
+        ),
     }
 
 
@@ -107,7 +113,9 @@ def _planted(case: str, item: Item) -> Item:
     if case == "leak_files":
         return dataclasses.replace(item, attachments=item.attachments + _attachments("leak.pdf", "leak.docx"))
     if case == "masked_files":
-        return dataclasses.replace(item, attachments=item.attachments + _attachments("masked.pdf", "masked.docx"))
+        return dataclasses.replace(
+            item, attachments=item.attachments + _attachments("masked.pdf", "masked.docx")
+        )
     if case == "page_wording":
         sentence = f"依照《{WRONG}政府信息公开条例》的规定，现予公开。"
         return dataclasses.replace(item, paragraphs=(*item.paragraphs, sentence))
@@ -145,10 +153,11 @@ def case_files(site: ReplicaSite) -> dict[str, Callable[[], Reply]]:
     gone.html are not served: they are the dead links."""
     if _block(site) is None:
         return {}
-    return {
-        FOLDER + name: (lambda kind=kind, make=make: Reply(200, kind, make()))
-        for name, (kind, make) in _files().items()
-    }
+    return {FOLDER + name: partial(_reply, kind, make) for name, (kind, make) in _files().items()}
+
+
+def _reply(content_type: str, make: Callable[[], bytes]) -> Reply:
+    return Reply(200, content_type, make())
 
 
 def expected(site: ReplicaSite, base_url: str) -> set[tuple[str, str, str | None]]:

@@ -97,7 +97,7 @@ class DetailPages(SiteSpider):
                 stats.inc_value("zwgk/inspect/attachments_over_budget")
                 continue
             stats.inc_value(key)
-            meta = {"site": profile.slug, "item_url": detail.url, "name": attachment.name}
+            meta: dict[str, Any] = {"site": profile.slug, "item_url": detail.url, "name": attachment.name}
             meta |= {"handle_httpstatus_all": True, "download_maxsize": cap, "download_warnsize": 0}
             requests.append(
                 Request(attachment.url, self.parse_attachment, errback=self.attachment_failed, meta=meta)
