@@ -181,7 +181,7 @@ def due_soon_columns(inputs: Inputs) -> Indicator:
         if window is None or warn is None or c.newest is None:
             continue
         stale_from, warn_from = back(inputs.as_of, window), back(inputs.as_of, warn)
-        if stale_from <= c.newest < warn_from:
+        if stale_from <= c.newest <= warn_from:
             due = _ahead(c.newest, window)
             evidence.append(
                 _column_evidence(c, update_class=klass, due=due, days_left=(due - inputs.as_of).days)
