@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Finding, Item, Site
+from storage.models import Capture, Finding, Item, Site
 from storage.reads.filters import of_site
 from storage.reads.paging import PAGE_SIZE, Page, paged
 
@@ -113,7 +113,24 @@ def all_findings(
     if open_only:
         stmt = stmt.where(Finding.resolved_at.is_(None))
     rows = [_listed(finding, slug) for finding, slug in session.execute(stmt)]
+    # the archived evidence: the capture the finding was seen in, else the newest of its URL
+    archived = _newest_captures(session, {r.url for r in rows if r.capture_id is None})
+    rows = [r if r.capture_id is not None else replace(r, capture_id=archived.get(r.url)) for r in rows]
     return sorted(rows, key=lambda r: (r.site, r.kind, r.url, r.target or ""))
+
+
+def _newest_captures(session: Session, urls: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    listed = sorted(urls)
+    for start in range(0, len(listed), 500):
+        stmt = (
+            select(Capture.url, Capture.id)
+            .where(Capture.url.in_(listed[start : start + 500]))
+            .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+        )
+        for url, capture_id in session.execute(stmt):
+            found.setdefault(url, capture_id)
+    return found
 
 
 def _listed(finding: Finding, slug: str) -> ListedFinding:

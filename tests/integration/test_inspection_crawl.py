@@ -5,11 +5,13 @@ and ``zwgk audit findings --format json`` lists them; ``--no-inspect`` skips eve
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from helpers import run_zwgk, summary_json
 
 import replica
+from audit.web.app import create_app
 from replica.inspection_cases import expected
 from storage.db import database_url, open_database
 from storage.models import Attachment, LinkCheck
@@ -92,6 +94,13 @@ def test_one_crawl_reports_exactly_the_planted_cases(inspection_server, inspecti
 
     only_links = _findings(tmp_path, "--kind", "broken_link")
     assert {f["kind"] for f in only_links} == {"broken_link"}
+
+    # the dashboard lists them too, filterable by kind, the archived file one click away
+    client = create_app(database_url(tmp_path), tmp_path / "warc").test_client()
+    page = client.get("/inspection?kind=privacy_leak").get_data(as_text=True)
+    assert page.count('class="finding-privacy_leak"') == 2 and "finding-broken_link" not in page
+    capture = re.search(r'href="(/capture/\d+)">[^<]*leak\.pdf', page)
+    assert capture is not None and client.get(capture.group(1)).status_code == 200
 
 
 def test_an_incremental_run_rechecks_the_dead_links_and_counts_the_runs(inspection_server, tmp_path):
