@@ -61,7 +61,8 @@ class InspectPipeline:
         self.db_url = db_url
         self.batch = batch
         self.clock = clock_from_settings(crawler.settings)
-        self.max_bytes = crawler.settings.getint("ZWGK_ATTACHMENT_MAX_BYTES")
+        # None: the cap of documents/formats.yaml
+        self.max_bytes = crawler.settings.getint("ZWGK_ATTACHMENT_MAX_BYTES") or None
         self.sites: dict[str, _SiteScan] = {}
         self.pending = 0
         self.db: Database | None = None

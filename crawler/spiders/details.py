@@ -83,10 +83,12 @@ class DetailPages(SiteSpider):
             return []
         profile = self._site_of(response.meta)
         budget = int(
-            profile.politeness.get("attachment_budget", self.settings.getint("ZWGK_ATTACHMENT_BUDGET"))
+            profile.politeness.get("attachment_budget", self.settings.getint("ZWGK_ATTACHMENT_BUDGET", 500))
         )
         cap = int(
-            profile.politeness.get("attachment_max_bytes", self.settings.getint("ZWGK_ATTACHMENT_MAX_BYTES"))
+            profile.politeness.get(
+                "attachment_max_bytes", self.settings.getint("ZWGK_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+            )
         )
         stats, requests = self.crawler.stats, []
         for attachment in detail.attachments:
