@@ -4,8 +4,10 @@ and kept, and the links seen on archived pages gathered for the link check that 
 (``crawler/linkcheck_spider.py``).
 
 The detectors are ``inspection``'s and the readers ``documents``'; this stage only decides what to
-scan and keeps the results through ``storage`` (its own session, a batch at a time). Off with
-``ZWGK_INSPECT = False`` (``zwgk crawl --no-inspect``).
+scan and keeps the results through ``storage``, in a session of its own once the crawl is over:
+the store stage, closed before it, holds a write transaction open between its batches, which a
+second writer on SQLite would wait for while blocking the crawl. Off with ``ZWGK_INSPECT = False``
+(``zwgk crawl --no-inspect``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from storage.attachments import AttachmentRow, record_attachments
 from storage.db import Database, database_url, open_database
 from storage.evidence import resolve_cleared
 from storage.findings import record_detector_findings
-from storage.linkchecks import SeenLink, record_seen_links
+from storage.linkchecks import MAX_PAGES, SeenLink, record_seen_links
 from storage.reads.sites import site_id as site_id_of
 
 logger = logging.getLogger(__name__)
@@ -56,16 +58,13 @@ class _SiteScan:
 
 
 class InspectPipeline:
-    def __init__(self, crawler: Crawler, db_url: str, batch: int = 200) -> None:
+    def __init__(self, crawler: Crawler, db_url: str) -> None:
         self.crawler = crawler
         self.db_url = db_url
-        self.batch = batch
         self.clock = clock_from_settings(crawler.settings)
         # None: the cap of documents/formats.yaml
         self.max_bytes = crawler.settings.getint("ZWGK_ATTACHMENT_MAX_BYTES") or None
         self.sites: dict[str, _SiteScan] = {}
-        self.pending = 0
-        self.db: Database | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> InspectPipeline:
@@ -80,8 +79,6 @@ class InspectPipeline:
             self._page(self.sites[item.site], item)
         elif isinstance(item, AttachmentFile) and item.site in self.sites:
             self._attachment(self.sites[item.site], item)
-        if self.pending >= self.batch:
-            self._flush(with_links=False)
         return item
 
     def _page(self, site: _SiteScan, item: Fetched) -> None:
@@ -96,7 +93,9 @@ class InspectPipeline:
         if root is None:
             return
         for target in page_links(root, item.url, site.hosts):
-            site.links.setdefault(target.url, (target, {}))[1].setdefault(item.url, None)
+            pages = site.links.setdefault(target.url, (target, {}))[1]
+            if len(pages) < MAX_PAGES:  # the evidence keeps as many; a menu link is on every page
+                pages.setdefault(item.url, None)
         if item.page_kind == "detail":
             found = [personal_data.scan_tree(root, item.url), wording.scan_tree(root, item.url)]
             self._keep(site, item.url, item.url, found)
@@ -106,7 +105,6 @@ class InspectPipeline:
         if item.status != 200:
             reason = item.note or f"HTTP {item.status}"
             site.attachments.append(_row(item, now, None, reason))
-            self.pending += 1
             return
         extraction = extract_text(item.body, item.name or item.url, item.content_type, self.max_bytes)
         outcome = "attachments_extracted" if extraction.ok else "attachments_unreadable"
@@ -129,17 +127,21 @@ class InspectPipeline:
         if not findings:
             site.clean.append(url)
         self._stat("scanned")
-        self.pending += 1
 
     def _stat(self, key: str) -> None:
         if self.crawler.stats:
             self.crawler.stats.inc_value(f"zwgk/inspect/{key}")
 
-    def _flush(self, with_links: bool) -> None:
-        if self.db is None:
-            self.db = open_database(self.db_url)
+    def close_spider(self) -> None:
+        db = open_database(self.db_url)
+        try:
+            self._write(db)
+        finally:
+            db.dispose()
+
+    def _write(self, db: Database) -> None:
         now = self.clock.now()
-        with self.db.session() as session:
+        with db.session() as session:
             for slug, site in self.sites.items():
                 site_id = site_id_of(session, slug)
                 if site_id is None:
@@ -148,22 +150,12 @@ class InspectPipeline:
                 record_detector_findings(session, site_id, site.findings, now)
                 # a page or attachment scanned again and found clean closes its open findings
                 resolve_cleared(session, site_id, SCANNED_KINDS, site.clean, now)
-                site.attachments, site.findings, site.clean = [], [], []
-                if with_links:
-                    seen = _seen(site)
-                    record_seen_links(session, site_id, seen, now)
-                    # a link the crawl fetched is alive: a dead-link finding on it is over
-                    alive = [link.url for link in seen if link.fetched_status is not None]
-                    resolve_cleared(session, site_id, ["broken_link"], alive, now)
+                seen = _seen(site)
+                record_seen_links(session, site_id, seen, now)
+                # a link the crawl fetched is alive: a dead-link finding on it is over
+                alive = [link.url for link in seen if link.fetched_status is not None]
+                resolve_cleared(session, site_id, ["broken_link"], alive, now)
             session.commit()
-        self.pending = 0
-
-    def close_spider(self) -> None:
-        try:
-            self._flush(with_links=True)
-        finally:
-            if self.db is not None:
-                self.db.dispose()
 
 
 def _seen(site: _SiteScan) -> list[SeenLink]:
