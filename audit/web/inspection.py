@@ -11,7 +11,6 @@ from flask import Blueprint, render_template, request
 from audit.findings import evidence_text
 from audit.web.context import session
 from audit.web.params import parse
-from audit.web.tables import FINDING_ZH
 from storage import reads
 
 logger = logging.getLogger(__name__)
