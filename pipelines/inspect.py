@@ -24,6 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.clock import clock_from_settings
+from crawler.discovery import load_rules
 from crawler.extract import decode_body
 from crawler.items import AttachmentFile, CrawlTarget, Fetched
 from documents import extract_text
@@ -93,6 +94,9 @@ class InspectPipeline:
         if root is None:
             return
         for target in page_links(root, item.url, site.hosts):
+            if _is_trap(target.url):
+                self._stat("links_skipped_traps")  # generated for ever; the crawl does not follow them
+                continue
             pages = site.links.setdefault(target.url, (target, {}))[1]
             if len(pages) < MAX_PAGES:  # the evidence keeps as many; a menu link is on every page
                 pages.setdefault(item.url, None)
@@ -165,6 +169,11 @@ def _seen(site: _SiteScan) -> list[SeenLink]:
         SeenLink(url, target.host, target.scope, target.kind, tuple(pages), site.fetched_ok.get(url))
         for url, (target, pages) in site.links.items()
     ]
+
+
+def _is_trap(url: str) -> bool:
+    """Whether a link leads into a trap (calendar, search, print: ``crawler/discovery.yaml``)."""
+    return any(pattern.search(url) for pattern in load_rules().traps.values())
 
 
 def _parse(body: bytes, content_type: str | None) -> etree._Element | None:
