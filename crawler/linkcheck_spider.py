@@ -13,7 +13,9 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, error, reactor
@@ -45,6 +47,8 @@ _ERRORS: tuple[tuple[type[BaseException], str], ...] = (
     (ResponseNeverReceived, "empty_reply"),
     (ResponseFailed, "reset"),
     (error.SSLError, "tls"),
+    # refused by robots.txt (when the profile obeys it): says nothing of the target
+    (IgnoreRequest, "not_asked"),
 )
 
 
@@ -79,6 +83,16 @@ class LinkCheckSpider(Spider):
         self.verdicts: dict[str, LinkVerdict] = {}
         # targets the budget ran out on, with the tries they had
         self.unfinished: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> LinkCheckSpider:
+        spider: LinkCheckSpider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
+        return spider
+
+    def headers_received(self, **_: Any) -> None:
+        """The status and headers say all a check needs: a GET stops before the body."""
+        raise StopDownload(fail=False)
 
     async def start(self) -> AsyncIterator[Request]:
         for check in self.plan.checks:

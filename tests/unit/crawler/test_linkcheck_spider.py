@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.internet import error
 from twisted.python.failure import Failure
 
 from crawler.linkcheck_spider import LinkCheckSpider, error_name
 from inspection.linkcheck import CheckPlan, PlannedCheck
+from inspection.linkverdict import Attempt, judge
 
 SITE = "www.qingshi.gov.cn"
 URL = f"http://{SITE}/zwgk/a.html"
@@ -77,3 +79,10 @@ def test_errors_are_named_as_the_rules_name_them():
     assert error_name(Failure(error.DNSLookupError())) == "dns"
     assert error_name(Failure(error.ConnectionRefusedError())) == "refused"
     assert error_name(Failure(ValueError())) == "protocol"
+
+
+def test_a_request_refused_by_robots_txt_is_no_dead_link():
+    assert (
+        judge(Attempt("HEAD", None, error_name(Failure(IgnoreRequest("Forbidden by robots.txt")))))
+        == "unknown"
+    )
