@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+import yaml
 from helpers import run_zwgk, summary_json
 
 import replica
@@ -119,3 +120,18 @@ def test_no_inspect_skips_every_check(inspection_server, tmp_path):
     summary = _crawl(inspection_server, tmp_path, "--no-inspect")
     assert summary["inspection"] is None
     assert [f for f in _findings(tmp_path) if f["kind"] in INSPECTION_KINDS] == []
+
+
+def test_budgets_from_the_profile_are_kept_and_said(inspection_server, inspection_site, tmp_path):
+    profile = replica.profile(inspection_site, inspection_server.base_url)
+    profile["politeness"] = {**profile.get("politeness", {}), "link_budget": 2, "attachment_budget": 1}
+    path = tmp_path / "inspection.yaml"
+    path.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    result = run_zwgk("crawl", str(path), "--data", str(tmp_path / "data"), "--json")
+    assert result.returncode == 0, result.stderr[-3000:]
+    inspection = summary_json(result)["inspection"]
+    assert inspection["out_of_budget"] == ["attachments", "links"]
+    assert (
+        inspection["counts"]["attachments_fetched"] + inspection["counts"].get("attachments_failed", 0) == 1
+    )
+    assert inspection["links"]["requests"] <= 2
