@@ -190,7 +190,8 @@ def _print_inspection(console: Console, inspection: dict[str, Any] | None) -> No
         f"inspection: pages and attachments scanned {counts.get('scanned', 0)}, attachments fetched "
         f"{counts.get('attachments_fetched', 0)} (unreadable {counts.get('attachments_unreadable', 0)}), "
         f"links checked {links.get('checked', 0)} of {links.get('planned', 0)} planned "
-        f"({links.get('requests', 0)} requests), findings: {found or 'none'}",
+        f"({links.get('requests', 0)} requests, dead {(links.get('verdicts') or {}).get('dead', 0)}), "
+        f"findings: {found or 'none'}",
         highlight=False,
     )
     for check in inspection["out_of_budget"]:
