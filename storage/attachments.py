@@ -1,5 +1,5 @@
 """Attachments' text in the archive: each document file a detail page links to, as the last crawl
-read it (its text, or why none came out), written idempotently and searched by words in its text."""
+read it (its text, or why none came out), written idempotently (read in ``storage.reads.inspection``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Attachment, Site
+from storage.models import Attachment
 from storage.upsert import insert_for
 
 logger = logging.getLogger(__name__)
@@ -41,21 +40,3 @@ def record_attachments(session: Session, site_id: int, rows: Sequence[Attachment
     stmt = insert_for(session)(Attachment).values(values)
     refreshed = {key: stmt.excluded[key] for key in values[0] if key not in ("site_id", "url")}
     session.execute(stmt.on_conflict_do_update(index_elements=["site_id", "url"], set_=refreshed))
-
-
-def attachments_of(session: Session, site: str, item_url: str | None = None) -> list[Attachment]:
-    """The attachments of a site (of one item page, with ``item_url``), by URL."""
-    stmt = select(Attachment).join(Site, Site.id == Attachment.site_id).where(Site.slug == site)
-    if item_url is not None:
-        stmt = stmt.where(Attachment.item_url == item_url)
-    return list(session.scalars(stmt.order_by(Attachment.url)))
-
-
-def search_attachments(
-    session: Session, words: str, site: str | None = None, limit: int = 50
-) -> list[Attachment]:
-    """Attachments whose text contains ``words`` (a plain substring match, every dialect)."""
-    stmt = select(Attachment).where(Attachment.text.contains(words, autoescape=True))
-    if site is not None:
-        stmt = stmt.join(Site, Site.id == Attachment.site_id).where(Site.slug == site)
-    return list(session.scalars(stmt.order_by(Attachment.url).limit(limit)))

@@ -111,11 +111,3 @@ def record_results(session: Session, site_id: int, results: Sequence[CheckResult
                 error=result.error,
             )
         )
-
-
-def dead_links(session: Session, site_id: int | None = None) -> list[LinkCheck]:
-    """The targets confirmed dead at their last check (of one site, or of all)."""
-    stmt = select(LinkCheck).where(LinkCheck.dead.is_(True))
-    if site_id is not None:
-        stmt = stmt.where(LinkCheck.site_id == site_id)
-    return list(session.scalars(stmt.order_by(LinkCheck.site_id, LinkCheck.url)))

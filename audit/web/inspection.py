@@ -1,6 +1,7 @@
 """The dashboard's inspection page: every finding of the inspector's checks and the older scans,
 filterable by site, kind and open/resolved, each with its archived page or attachment one click
-away (the capture it was seen in, else the newest capture of its URL)."""
+away (the capture it was seen in, else the newest capture of its URL); and the attachments whose
+text holds given words."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def findings() -> str:
     s = session()
     open_only = request.args.get("open") == "1"
     rows = reads.all_findings(s, site=p.site, kind=p.kind, open_only=open_only)
+    words = (request.args.get("words") or "").strip()[:100]
+    files = reads.search_attachments(s, words, p.site) if words else []
     return render_template(
         "inspection.html",
         rows=[(r, evidence_text(r.kind, r.evidence)) for r in rows],
@@ -33,4 +36,6 @@ def findings() -> str:
         kinds=reads.finding_kinds(s, p.site),
         sites=reads.list_sites(s),
         where_zh=WHERE_ZH,
+        words=words,
+        files=files,
     )

@@ -53,6 +53,7 @@ from storage.reads.findings import (
     findings_page,
     list_findings,
 )
+from storage.reads.inspection import attachments_of, dead_links, search_attachments
 from storage.reads.items import ItemRow, claim_items, column_items, list_items
 from storage.reads.paging import PAGE_SIZE, Page
 from storage.reads.search import search_items
@@ -102,6 +103,9 @@ __all__ = [
     "finding_kinds",
     "findings_page",
     "all_findings",
+    "attachments_of",
+    "dead_links",
+    "search_attachments",
     "ListedFinding",
     "first_year",
     "is_under",

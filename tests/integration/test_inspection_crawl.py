@@ -102,6 +102,8 @@ def test_one_crawl_reports_exactly_the_planted_cases(inspection_server, inspecti
     assert page.count('class="finding-privacy_leak"') == 2 and "finding-broken_link" not in page
     capture = re.search(r'href="(/capture/\d+)">[^<]*leak\.pdf', page)
     assert capture is not None and client.get(capture.group(1)).status_code == 200
+    found = client.get("/inspection?words=公民身份号码").get_data(as_text=True).split('id="attachments"')[1]
+    assert "leak.docx" in found and "masked.docx" in found and "leak.pdf" not in found
 
 
 def test_an_incremental_run_rechecks_the_dead_links_and_counts_the_runs(inspection_server, tmp_path):

@@ -13,7 +13,6 @@ from scrapy.utils.test import get_crawler
 from crawler.items import AttachmentFile, CrawlTarget, Fetched
 from pipelines.inspect import InspectPipeline
 from storage import reads, repository
-from storage.attachments import attachments_of
 from storage.db import open_database
 from storage.models import LinkCheck
 
@@ -62,7 +61,7 @@ def test_a_page_and_an_attachment_are_scanned_and_kept(db_url):
     db = open_database(db_url)
     with db.session() as session:
         found = {(f.kind, f.url, f.where) for f in reads.all_findings(session)}
-        files = {a.url: a for a in attachments_of(session, "s")}
+        files = {a.url: a for a in reads.attachments_of(session, "s")}
         links = {row.url: row.verdict for row in session.query(LinkCheck)}
     db.dispose()
     assert found == {("wording_error", PAGE, "page"), ("privacy_leak", "http://h/a.docx", "attachment")}

@@ -7,16 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage import repository
-from storage.attachments import AttachmentRow, record_attachments, search_attachments
+from storage.attachments import AttachmentRow, record_attachments
 from storage.db import open_database
 from storage.linkchecks import (
     CheckResult,
     SeenLink,
-    dead_links,
     links_to_consider,
     record_results,
     record_seen_links,
 )
+from storage.reads import dead_links, search_attachments
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -42,7 +42,7 @@ def test_a_run_considers_its_unfetched_links_and_every_known_dead_one(session):
     record_seen_links(session, site, [_link("http://h/d")], later)
     # the next run: its own new link, and the one dead at its last check
     assert {r.url for r in links_to_consider(session, site, later)} == {"http://h/a", "http://h/d"}
-    assert [r.consecutive_dead for r in dead_links(session, site)] == [1]
+    assert [r.consecutive_dead for r in dead_links(session, "s")] == [1]
 
 
 def test_a_link_the_crawl_fetched_is_alive_again(session):
@@ -50,7 +50,7 @@ def test_a_link_the_crawl_fetched_is_alive_again(session):
     record_seen_links(session, site, [_link("http://h/a")], T0)
     record_results(session, site, [CheckResult("http://h/a", "dead", True, 2, 404, None)], T0)
     record_seen_links(session, site, [_link("http://h/a", 200)], T0 + timedelta(days=1))
-    assert dead_links(session, site) == []
+    assert dead_links(session, "s") == []
 
 
 def test_attachments_are_kept_once_per_url_and_searchable(session):
