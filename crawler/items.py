@@ -176,6 +176,8 @@ class AttachmentFile:
     content_type: str | None = None
     body: bytes = b""
     note: str = ""
+    # Its text as ``documents.extract_text`` read it (in a thread, off the crawl's own), if read
+    extraction: Any = None
     page: Fetched | None = None
 
 

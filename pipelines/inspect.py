@@ -110,7 +110,9 @@ class InspectPipeline:
             reason = item.note or f"HTTP {item.status}"
             site.attachments.append(_row(item, now, None, reason))
             return
-        extraction = extract_text(item.body, item.name or item.url, item.content_type, self.max_bytes)
+        extraction = item.extraction or extract_text(
+            item.body, item.name or item.url, item.content_type, self.max_bytes
+        )
         outcome = "attachments_extracted" if extraction.ok else "attachments_unreadable"
         self._stat(outcome)
         site.attachments.append(_row(item, now, extraction))

@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 from scrapy import Request
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from crawler.analysis import PageAnalyser, PageJob
@@ -22,6 +24,7 @@ from crawler.extract.detail import ScanScope
 from crawler.items import AttachmentFile, Delisted, Detail
 from crawler.middlewares import failure_status, listed_url
 from crawler.spiders.sites import SiteSpider, failed_request, header
+from documents import extract_text
 from documents.formats import formats
 
 logger = logging.getLogger(__name__)
@@ -100,25 +103,40 @@ class DetailPages(SiteSpider):
                 continue
             stats.inc_value(key)
             meta: dict[str, Any] = {"site": profile.slug, "item_url": detail.url, "name": attachment.name}
-            meta |= {"handle_httpstatus_all": True, "download_maxsize": cap, "download_warnsize": 0}
+            meta |= {
+                "handle_httpstatus_all": True,
+                "download_maxsize": cap,
+                "download_warnsize": 0,
+                "cap": cap,
+            }
             requests.append(
                 Request(attachment.url, self.parse_attachment, errback=self.attachment_failed, meta=meta)
             )
         return requests
 
-    def parse_attachment(self, response: Response) -> Iterator[AttachmentFile]:
+    async def parse_attachment(self, response: Response) -> list[AttachmentFile]:
         self.crawler.stats.inc_value("zwgk/inspect/attachments_fetched")
         meta = response.meta
-        yield AttachmentFile(
+        name, content_type = meta.get("name") or "", header(response, "Content-Type")
+        extraction = None
+        if response.status == 200:
+            # pdfplumber and the Word tools take their time: in a thread, the crawl goes on meanwhile
+            reading = deferToThread(
+                extract_text, response.body, name or response.url, content_type, meta["cap"]
+            )
+            extraction = await maybe_deferred_to_future(reading)
+        record = AttachmentFile(
             self._site_of(meta).slug,
             response.url,
             meta["item_url"],
-            meta.get("name") or "",
+            name,
             response.status,
-            header(response, "Content-Type"),
+            content_type,
             response.body,
+            extraction=extraction,
             page=self._fetched(response, "attachment"),
         )
+        return [record]
 
     def attachment_failed(self, failure: Failure) -> Iterator[AttachmentFile]:
         request = failed_request(failure)
