@@ -33,11 +33,13 @@ GONE = (404, 410)
 
 
 def is_document(url: str, name: str = "") -> bool:
-    """Whether a link names a document file the inspector reads (an extension of ``formats.yaml``)."""
-    known = formats()["extensions"]
+    """Whether a link names a document file the inspector reads (``attachment_formats`` of
+    ``documents/formats.yaml``)."""
+    table = formats()
+    known, wanted = table["extensions"], table["attachment_formats"]
     for text in (urlsplit(url).path, name):
         stem = posixpath.basename(unquote(text or "")).lower()
-        if "." in stem and "." + stem.rsplit(".", 1)[1] in known:
+        if "." in stem and known.get("." + stem.rsplit(".", 1)[1]) in wanted:
             return True
     return False
 
