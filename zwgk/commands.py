@@ -91,7 +91,8 @@ def crawl_site(
                 overrides=overrides,
                 on_record=on_record,
             )
-            links = check_links(target, url, site, since, mode, log_level) if inspect else None
+            checked = inspect and not outcome.fatal  # nothing archived to check on a failed site
+            links = check_links(target, url, site, since, mode, log_level) if checked else None
             report = _report(db, slug, outcome.stats)
             tally_counts(db, console)
     finally:
