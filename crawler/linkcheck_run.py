@@ -86,6 +86,7 @@ def run_link_check(
     slug: str | None = None,
     incremental: bool = False,
     log_level: str = "WARNING",
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Plan, check and keep one site's links; returns the summary (counts, budget, cost)."""
     started = time.monotonic()
@@ -98,7 +99,7 @@ def run_link_check(
             rows = links_to_consider(session, site_id, since) if site_id is not None else []
             session.expunge_all()
         plan = plan_for(rows, politeness, rules, incremental)
-        spider = _check(plan, profile.allowed_hosts, delay, rules, profile, db_url, log_level)
+        spider = _check(plan, profile.allowed_hosts, delay, rules, profile, db_url, log_level, overrides)
         summary = _summary(plan, spider, rules)
         if site_id is not None and spider is not None:
             with db.session() as session:
@@ -111,10 +112,10 @@ def run_link_check(
 
 
 def _check(plan: CheckPlan, hosts: Sequence[str], delay: float, rules: dict[str, Any], profile: Any,
-           db_url: str, log_level: str) -> LinkCheckSpider | None:  # fmt: skip
+           db_url: str, log_level: str, overrides: dict[str, Any] | None) -> LinkCheckSpider | None:  # fmt: skip
     if not plan.checks:
         return None
-    settings = crawl_settings(list(hosts), db_url, profile.politeness, log_level)
+    settings = crawl_settings(list(hosts), db_url, profile.politeness, log_level, overrides)
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     settings.set("DOWNLOADER_MIDDLEWARES", _WITHOUT, priority="cmdline")
     settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
@@ -193,6 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--site", help="the site's slug, as given to the crawl")
     parser.add_argument("--incremental", action="store_true", help="re-check known dead and new links only")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
+    )
     args = parser.parse_args(argv)
     summary = run_link_check(
         args.target,
@@ -201,6 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         slug=args.site,
         incremental=args.incremental,
         log_level=args.log_level,
+        overrides=dict(pair.split("=", 1) for pair in args.set if "=" in pair),
     )
     json.dump(summary, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -92,7 +92,7 @@ def crawl_site(
                 on_record=on_record,
             )
             checked = inspect and not outcome.fatal  # nothing archived to check on a failed site
-            links = check_links(target, url, site, since, mode, log_level) if checked else None
+            links = check_links(target, url, site, since, mode, log_level, overrides) if checked else None
             report = _report(db, slug, outcome.stats)
             tally_counts(db, console)
     finally:
@@ -103,7 +103,13 @@ def crawl_site(
 
 
 def check_links(
-    target: str, db_url: str, site: str | None, since: datetime, mode: str, log_level: str
+    target: str,
+    db_url: str,
+    site: str | None,
+    since: datetime,
+    mode: str,
+    log_level: str,
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The link check of the crawl just ended (``crawler.linkcheck_run``, in a process of its own:
     the reactor runs once per process); its summary, or the reason it failed."""
@@ -111,6 +117,13 @@ def check_links(
     command += ["--since", since.isoformat(), "--log-level", log_level]
     command += ["--site", site] if site else []
     command += ["--incremental"] if mode == "incremental" else []
+    # the crawl's -s settings (timeouts, user agent …) hold for its link check too
+    command += [
+        arg
+        for name, value in (overrides or {}).items()
+        if isinstance(value, str)
+        for arg in ("-s", f"{name}={value}")
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         logger.error("the link check failed: %s", done.stderr[-2000:])
