@@ -2,8 +2,9 @@
 
 Empty columns (a walked column with no item ever — a blocked column is not empty), stale columns
 (nothing new within the window of the column's taxonomy update class), long-stale columns, the
-homepage not updated, broken links inside listings, and unhandled hijack findings; each indicator
-with its verdict and its evidence. Items dated after the as-of date are ignored. Thresholds and
+homepage not updated, broken links inside listings, and unhandled hijack findings; the inspector's
+checks: columns about to go stale (即将超期, a warning), dead links per class, personal data and
+serious wording errors with their severity; each indicator with its verdict and its evidence. Items dated after the as-of date are ignored. Thresholds and
 windows, labels and rule texts are data, in ``indicators.yaml``; each indicator is one function.
 """
 
@@ -58,7 +59,8 @@ class Health:
 @cache
 def load_settings(path: Path = INDICATORS_FILE) -> dict[str, Any]:
     settings: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key in ("windows", "long_stale", "homepage", "thresholds", "hijack_kinds", "indicators"):
+    required = ("windows", "due_soon", "long_stale", "homepage", "thresholds", "hijack_kinds", "indicators")
+    for key in (*required, "dead_link_kinds", "privacy_kinds", "wording_kinds"):
         if key not in settings:
             raise ValueError(f"{path}: missing setting {key!r}")
     if set(settings["indicators"]) != set(INDICATORS):
@@ -88,6 +90,7 @@ def rule_wording(key: str, settings: dict[str, Any]) -> str:
     """The rule of indicator ``key`` as the YAML words it, its windows filled in."""
     spans = {name: span_words(span) for name, span in settings["windows"].items()}
     spans |= {name: span_words(settings[name]) for name in ("long_stale", "homepage")}
+    spans |= {f"due_{name}": span_words(span) for name, span in settings["due_soon"].items()}
     rule: str = settings["indicators"][key]["rule"]
     return rule.format(**spans, hijack_kinds=", ".join(settings["hijack_kinds"]))
 
@@ -169,6 +172,32 @@ def _silent_since(inputs: Inputs, cutoff_of: Any) -> list[dict[str, Any]]:
     return out
 
 
+def due_soon_columns(inputs: Inputs) -> Indicator:
+    """即将超期: columns within their window whose newest item has reached the warning age."""
+    evidence = []
+    for c in inputs.walked():
+        klass = update_class(c, inputs.taxonomy)
+        window, warn = inputs.settings["windows"].get(klass), inputs.settings["due_soon"].get(klass)
+        if window is None or warn is None or c.newest is None:
+            continue
+        stale_from, warn_from = back(inputs.as_of, window), back(inputs.as_of, warn)
+        if stale_from <= c.newest <= warn_from:
+            due = _ahead(c.newest, window)
+            evidence.append(
+                _column_evidence(c, update_class=klass, due=due, days_left=(due - inputs.as_of).days)
+            )
+    return _indicator("due_soon_columns", inputs, evidence)
+
+
+def _ahead(day: date, span: dict[str, int]) -> date:
+    """``day`` plus a span of days or calendar months: when a column dated ``day`` goes stale."""
+    if "days" in span:
+        return day + timedelta(days=int(span["days"]))
+    months = day.year * 12 + day.month - 1 + int(span["months"])
+    year, month = divmod(months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def stale_columns(inputs: Inputs) -> Indicator:
     """栏目不更新: nothing new within the window of the column's update class."""
     return _indicator(
@@ -200,14 +229,55 @@ def broken_links(inputs: Inputs) -> Indicator:
     return _indicator("broken_links", inputs, evidence)
 
 
-def hijacked_pages(inputs: Inputs) -> Indicator:
-    """页面被挂马、篡改（未处置）: hijack findings first seen by the as-of date, unresolved by it."""
-    kinds = tuple(inputs.settings["hijack_kinds"])
-    findings = [
+def _open_findings(inputs: Inputs, kinds_key: str) -> list[reads.FindingRow]:
+    """Findings of the kinds named by ``kinds_key`` first seen by the as-of date, unresolved by it."""
+    kinds = tuple(inputs.settings[kinds_key])
+    return [
         f
         for f in reads.list_findings(inputs.session, kinds, inputs.site, inputs.as_of)
         if f.resolved_at is None or f.resolved_at.date() > inputs.as_of
     ]
+
+
+def dead_links(inputs: Inputs) -> Indicator:
+    """链接不可用: confirmed dead links open as of the date, counted per class (scope × kind)."""
+    classes: dict[tuple[str, str], int] = {}
+    for f in _open_findings(inputs, "dead_link_kinds"):
+        evidence = f.evidence or {}
+        key = (str(evidence.get("scope", "site")), str(evidence.get("link_kind", "page")))
+        classes[key] = classes.get(key, 0) + 1
+    rows = [{"scope": scope, "link_kind": kind, "dead": n} for (scope, kind), n in sorted(classes.items())]
+    return _indicator("dead_links", inputs, rows, sum(classes.values()))
+
+
+def _finding_evidence(findings: list[reads.FindingRow]) -> list[dict[str, Any]]:
+    return [
+        {
+            "site": f.site,
+            "url": (f.evidence or {}).get("url") or f.subject,
+            "kind": f.kind,
+            "severity": f.severity,
+            "title": f.title,
+            "first_seen": f.first_seen,
+            "evidence": f.evidence,
+        }
+        for f in findings
+    ]
+
+
+def privacy_leaks(inputs: Inputs) -> Indicator:
+    """个人信息泄露: pages and attachments with unmasked personal numbers, with their severity."""
+    return _indicator("privacy_leaks", inputs, _finding_evidence(_open_findings(inputs, "privacy_kinds")))
+
+
+def wording_errors(inputs: Inputs) -> Indicator:
+    """严重表述错误: pages and attachments with a serious wording error, with their severity."""
+    return _indicator("wording_errors", inputs, _finding_evidence(_open_findings(inputs, "wording_kinds")))
+
+
+def hijacked_pages(inputs: Inputs) -> Indicator:
+    """页面被挂马、篡改（未处置）: hijack findings first seen by the as-of date, unresolved by it."""
+    findings = _open_findings(inputs, "hijack_kinds")
     evidence = [
         {
             "site": f.site,
@@ -226,10 +296,14 @@ def hijacked_pages(inputs: Inputs) -> Indicator:
 INDICATORS: dict[str, Callable[[Inputs], Indicator]] = {
     "empty_columns": empty_columns,
     "stale_columns": stale_columns,
+    "due_soon_columns": due_soon_columns,
     "long_stale_columns": long_stale_columns,
     "homepage_stale": homepage_stale,
     "broken_links": broken_links,
+    "dead_links": dead_links,
     "hijacked_pages": hijacked_pages,
+    "privacy_leaks": privacy_leaks,
+    "wording_errors": wording_errors,
 }
 
 
@@ -289,6 +363,11 @@ EVIDENCE_HEADERS = {
     "severity": "严重程度",
     "first_seen": "首次发现",
     "evidence": "证据",
+    "due": "超期日期",
+    "days_left": "剩余天数",
+    "scope": "链接范围",
+    "link_kind": "链接类别",
+    "dead": "死链数",
 }
 
 

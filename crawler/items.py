@@ -1,6 +1,6 @@
 """What the spider yields: plain dataclasses the pipelines understand (Scrapy accepts dataclass items).
 
-Nine records, one per thing observed:
+Ten records, one per thing observed:
 - ``CrawlTarget``: a site this crawl (or worker) crawls, before any other record of it: what its
   crawl run is recorded with (mode, target);
 - ``SiteFailed``: a site whose crawl could not go on (home page unreachable, no column found);
@@ -9,6 +9,7 @@ Nine records, one per thing observed:
 - ``SiteSeen`` / ``ColumnSeen``: the portal and each column about to be walked (from the profile or discovery);
 - ``Listing``: an item seen on a column's list page (the membership, the list title and list date);
 - ``Detail``: what an item's own page says (or that it could not be fetched);
+- ``AttachmentFile``: a document file a detail page links to, fetched for the inspector;
 - ``Delisted``: an item a complete walk no longer finds in its column (sweep mode);
 - ``ColumnWalk``: how a column's listing walk ended (pages, items found, declared total, status).
 Raw strings stay raw here; the normalise pipeline turns dates and labels into values.
@@ -158,6 +159,25 @@ class Detail:
     note: str = ""
     # The page it was read from, carried along instead of yielded beside it: one record through
     # Scrapy instead of two (pipelines/chain.py runs the page through the stages first).
+    page: Fetched | None = None
+
+
+@dataclass
+class AttachmentFile:
+    """A document file a detail page links to, as fetched for the inspector (``status`` 0 and
+    ``note`` when the fetch failed: too large, refused by robots.txt, unreachable); its exchange
+    rides on it as ``page`` for the WARC, like a Detail's."""
+
+    site: str
+    url: str
+    item_url: str
+    name: str
+    status: int
+    content_type: str | None = None
+    body: bytes = b""
+    note: str = ""
+    # Its text as ``documents.extract_text`` read it (in a thread, off the crawl's own), if read
+    extraction: Any = None
     page: Fetched | None = None
 
 

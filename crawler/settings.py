@@ -90,9 +90,16 @@ ZWGK_PIPELINES = {
     "pipelines.normalise.NormalisePipeline": 200,
     "pipelines.classify.ClassifyPipeline": 300,
     "pipelines.integrity.IntegrityPipeline": 400,
+    "pipelines.inspect.InspectPipeline": 450,
     "pipelines.archive.ArchivePipeline": 500,
     "pipelines.store.StorePipeline": 900,
 }
+
+# The inspector's checks in a crawl (attachments, personal data, wording, links seen); ``zwgk crawl
+# --no-inspect`` turns them off. Budgets per site, unless the profile's politeness sets them.
+ZWGK_INSPECT = True
+ZWGK_ATTACHMENT_BUDGET = 500
+ZWGK_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 # Where the store pipeline writes; ``zwgk crawl`` sets it from --data / --db.
 ZWGK_DB_URL = None

@@ -18,6 +18,8 @@ SEVERITIES = ("info", "warning", "veto")
 FINDING_KINDS = ("broken_link", "privacy_leak", "wording_error", "cloaking", "new_script_host")
 # Kinds whose subject is a fact about the whole site (a host), not about one page.
 SITE_LEVEL_KINDS = frozenset({"new_script_host"})
+# Kinds keyed by their target, not by the page: a host, or a dead link that many pages carry.
+TARGET_KEYED_KINDS = SITE_LEVEL_KINDS | {"broken_link"}
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,9 @@ class Finding:
 
     @property
     def subject(self) -> str:
-        """The key of the finding within its site and kind: the host for site-level kinds, else
-        the page or attachment URL."""
-        if self.kind in SITE_LEVEL_KINDS and self.target:
+        """The key of the finding within its site and kind: the host for site-level kinds, the
+        target for a dead link, else the page or attachment URL."""
+        if self.kind in TARGET_KEYED_KINDS and self.target:
             return self.target
         return self.url
 

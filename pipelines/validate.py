@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import (
+    AttachmentFile,
     ColumnSeen,
     ColumnWalk,
     CrawlTarget,
@@ -22,7 +23,9 @@ from crawler.items import (
 
 logger = logging.getLogger(__name__)
 
-_KNOWN = (CrawlTarget, SiteFailed, Fetched, SiteSeen, ColumnSeen, Listing, Detail, ColumnWalk, Delisted)
+_KNOWN = (
+    CrawlTarget, SiteFailed, Fetched, SiteSeen, ColumnSeen, Listing, Detail, ColumnWalk, Delisted, AttachmentFile,
+)  # fmt: skip
 _FETCH_STATUSES = {"ok", "not_found", "blocked", "error", "foreign", "out_of_scope", "too_large"}
 
 

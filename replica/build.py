@@ -12,6 +12,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from replica.changes import apply_changes
+from replica.inspection_cases import plant_cases
 from replica.items import assets_of, column_url, folder, make_item
 from replica.model import FOREIGN, HIJACKED, NOT_FOUND, Column, Item, ReplicaSite
 from replica.spec import FOLDER_STYLES, ColumnDef, Spec, SpecError
@@ -27,7 +28,7 @@ def build_site(spec: Spec, state: int = 0) -> ReplicaSite:
     """
     if state not in spec.states:
         raise SpecError(f"spec {spec.name}: no state {state}; it has states {spec.states}")
-    site = _build_base(spec)
+    site = plant_cases(_build_base(spec))
     if state:
         for number in range(1, state + 1):
             site = apply_changes(site, number)

@@ -20,6 +20,7 @@ from functools import partial
 from typing import Any
 
 from replica.faults import FaultPlan
+from replica.inspection_cases import case_files
 from replica.items import ASSET_TYPES
 from replica.model import Column, Item, ReplicaSite
 from replica.render import generic, hanweb, pages, traps, trs, ucap, waf
@@ -140,6 +141,7 @@ class Router:
         for path, ext in site.assets.items():
             if path not in self._blocked:
                 self._routes[path] = partial(Reply, 200, ASSET_TYPES[ext], ASSET_BYTES[ext])
+        self._routes.update(case_files(site))
 
     def _add_column(self, column: Column) -> None:
         site, charset = self.site, column.defn.encoding

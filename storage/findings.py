@@ -8,14 +8,14 @@ no longer sees.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Finding
+from storage.models import Finding, Item
 from storage.upsert import insert_for
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ FINDING_KINDS = (
     "hidden_link",  # 暗链: hidden links to other hosts
     "spam",  # gambling / porn vocabulary in a hidden or off-domain context
     "cloaking",  # search-engine cloaking script
-    "broken_link",  # 错链 / 断链 inside a listing
+    "broken_link",  # 错链 / 断链: a link or embedded resource that is dead (confirmed)
     "empty_column",  # 空白栏目
     "stale_column",  # 栏目不更新
     "blocked",  # a WAF challenge instead of the page
@@ -33,6 +33,9 @@ FINDING_KINDS = (
     "edited",  # content changed after publication
     "redated",  # the published date changed
     "count_mismatch",  # declared total differs from what was found
+    "privacy_leak",  # 个人信息泄露: unmasked ID, mobile or card numbers on a page or in an attachment
+    "wording_error",  # 严重表述错误: a misspelt name of the country, a state organ, the Party, a law
+    "new_script_host",  # an outside host pages load scripts from, new since the last crawl
 )
 SEVERITIES = ("info", "warning", "veto")
 
@@ -98,3 +101,25 @@ def resolve_findings(
     if gone:
         session.execute(update(Finding).where(Finding.id.in_(gone)).values(resolved_at=resolved_at))
     return len(gone)
+
+
+def record_detector_findings(
+    session: Session, site_id: int, records: Sequence[Mapping[str, Any]], seen_at: datetime
+) -> None:
+    """Record the findings of the inspector's detectors (``inspection.Finding.as_record()`` each,
+    with ``page``: the item page it concerns), tied to the item of that page when it is archived."""
+    for record in records:
+        page = record.get("page")
+        item_id = None
+        if page:
+            item_id = session.scalar(select(Item.id).where(Item.site_id == site_id, Item.url == page))
+        record_finding(
+            session,
+            site_id,
+            record["kind"],
+            str(record["subject"])[:2048],
+            seen_at,
+            evidence=record.get("evidence"),
+            severity=record.get("severity", "warning"),
+            item_id=item_id,
+        )

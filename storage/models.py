@@ -2,7 +2,9 @@
 
 Evidence and time: ``capture`` (one fetched copy of a page, its WARC file and offset),
 ``item_version`` (a copy whose content differs from the last) and ``finding`` (spam, hidden links,
-removals, edits, empty or stale columns, count mismatches, with evidence).
+removals, edits, empty or stale columns, count mismatches, with evidence). The inspector's checks:
+``attachment`` (a detail page's document file and the text read from it) and ``link_check`` (a
+link target seen on the archived pages and what its last check found).
 
 Derived, for speed: ``count_rollup`` and ``rollup_state`` (counts precomputed after a crawl, see
 ``storage.rollup``); on SQLite also the search index of ``storage.search`` (a copy of the searchable
@@ -327,6 +329,51 @@ class Finding(Base):
     first_seen: Mapped[Timestamp]
     last_seen: Mapped[Timestamp]
     resolved_at: Mapped[Timestamp | None]
+
+
+class Attachment(Base):
+    """A document file a detail page links to (PDF, DOC, DOCX, XLS, XLSX, WPS, ET) as the last crawl
+    fetched it: its text, or ``reason`` when no text came out (too large, damaged, no tool)."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
+
+    id: Mapped[intpk]
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    url: Mapped[Url]
+    item_url: Mapped[Url | None]
+    name: Mapped[Name | None]
+    http_status: Mapped[int | None]
+    format: Mapped[Code | None]
+    size: Mapped[int | None]
+    tool: Mapped[Code | None]
+    text: Mapped[str | None]
+    reason: Mapped[str | None]
+    fetched_at: Mapped[Timestamp]
+
+
+class LinkCheck(Base):
+    """A link target seen on the archived pages (链接可用性): its class, the pages carrying it, and
+    what its last check found; ``consecutive_dead`` counts the runs in a row it was confirmed dead."""
+
+    __tablename__ = "link_check"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
+
+    id: Mapped[intpk]
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    url: Mapped[Url]
+    host: Mapped[Name]
+    scope: Mapped[Code]
+    kind: Mapped[Code]
+    pages: Mapped[list[str] | None] = mapped_column(JSON())
+    first_seen: Mapped[Timestamp]
+    last_seen: Mapped[Timestamp]
+    last_checked: Mapped[Timestamp | None]
+    verdict: Mapped[Code | None]
+    http_status: Mapped[int | None]
+    error: Mapped[str | None]
+    dead: Mapped[bool] = mapped_column(default=False)
+    consecutive_dead: Mapped[int] = mapped_column(default=0)
 
 
 class CountRollup(Base):

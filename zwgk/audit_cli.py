@@ -18,6 +18,7 @@ from audit.health import health_record, health_views, inspect_health
 from audit.reconcile import reconcile_records, reconcile_reports, reconcile_views
 from storage import reads
 from storage.db import database_url, open_database
+from zwgk import findings_cli
 from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def health(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Register ``audit`` and its subcommands (counts, compare, reconcile, health)."""
+    """Register ``audit`` and its subcommands (counts, compare, reconcile, health, findings)."""
     audit = sub.add_parser("audit", help="what auditors came for")
     asub = audit.add_subparsers(dest="audit_command", required=True)
     by_help = "count per portal column, or per node of the national taxonomy (default column)"
@@ -160,3 +161,5 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     add_output_options(parser, FORMATS)
     parser.set_defaults(handler=health)
+
+    findings_cli.add_parser(asub)

@@ -6,8 +6,10 @@ import argparse
 import json
 import logging
 import os
+import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +64,12 @@ def crawl_site(
     log_level: str = "WARNING",
     overrides: dict[str, Any] | None = None,
     on_record: Callable[[Any], None] | None = None,
+    inspect: bool = True,
 ) -> tuple[CrawlOutcome, dict[str, Any]]:
     """One crawl of one site as ``zwgk crawl`` and ``zwgk demo`` run it: the site's run lock, the
-    WARC folder, the run record, the monitors and the count rollup. Raises ``AlreadyRunning``."""
+    WARC folder, the run record, the inspector's checks (unless ``inspect`` is off: then also no
+    link check after the walk), the monitors and the count rollup. Raises ``AlreadyRunning``."""
+    overrides = {**(overrides or {}), **({} if inspect else {"ZWGK_INSPECT": False})}
     url = database_url(data, db_url)
     db = open_database(url)  # a database that cannot be opened is refused before any fetch
     slug = target_slug(target, site)
@@ -74,6 +79,7 @@ def crawl_site(
             with db.session() as session:
                 if mark_interrupted(session, slug):
                     console.print(f"an earlier run of {slug} was interrupted; this run completes the archive")
+            since = datetime.now(UTC)
             outcome = run_crawl(
                 target,
                 url,
@@ -85,12 +91,58 @@ def crawl_site(
                 overrides=overrides,
                 on_record=on_record,
             )
+            checked = inspect and not outcome.fatal  # nothing archived to check on a failed site
+            links = check_links(target, url, site, since, mode, log_level, overrides) if checked else None
             report = _report(db, slug, outcome.stats)
             tally_counts(db, console)
     finally:
         db.dispose()
     report.update(outcome.summary())
+    report["inspection"] = inspection_summary(outcome.stats, links) if inspect else None
     return outcome, report
+
+
+def check_links(
+    target: str,
+    db_url: str,
+    site: str | None,
+    since: datetime,
+    mode: str,
+    log_level: str,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The link check of the crawl just ended (``crawler.linkcheck_run``, in a process of its own:
+    the reactor runs once per process); its summary, or the reason it failed."""
+    command = [sys.executable, "-m", "crawler.linkcheck_run", target, "--db", db_url]
+    command += ["--since", since.isoformat(), "--log-level", log_level]
+    command += ["--site", site] if site else []
+    command += ["--incremental"] if mode == "incremental" else []
+    # the crawl's -s settings (timeouts, user agent …) hold for its link check too
+    command += [
+        arg
+        for name, value in (overrides or {}).items()
+        if isinstance(value, str)
+        for arg in ("-s", f"{name}={value}")
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        logger.error("the link check failed: %s", done.stderr[-2000:])
+        return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
+    summary: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return summary
+
+
+def inspection_summary(stats: dict[str, Any], links: dict[str, Any] | None) -> dict[str, Any]:
+    """What the inspector's checks did in this crawl, and which ran out of budget."""
+    prefix = "zwgk/inspect/"
+    counts = {
+        key[len(prefix) :]: value
+        for key, value in stats.items()
+        if key.startswith(prefix) and "/attachments_requested/" not in f"/{key[len(prefix) :]}"
+    }
+    out_of_budget = [name for name, over in (("attachments", counts.get("attachments_over_budget")),
+                                              ("links", (links or {}).get("out_of_budget"))) if over]  # fmt: skip
+    return {"counts": counts, "links": links, "out_of_budget": out_of_budget}
 
 
 def crawl(args: argparse.Namespace) -> int:
@@ -106,6 +158,7 @@ def crawl(args: argparse.Namespace) -> int:
             revalidate_fraction=args.revalidate_fraction,
             log_level="INFO" if args.verbose else "WARNING",
             overrides=_settings_overrides(args.set),
+            inspect=getattr(args, "inspect", True),
         )
     except AlreadyRunning as exc:
         console.print(f"zwgk: {exc}")
@@ -136,7 +189,31 @@ def crawl(args: argparse.Namespace) -> int:
             )
         for alert in report["alerts"]:
             console.print(f"[yellow]monitor {alert['monitor']}[/]: {alert['subject']}: {alert['message']}")
+        _print_inspection(console, report.get("inspection"))
     return code
+
+
+def _print_inspection(console: Console, inspection: dict[str, Any] | None) -> None:
+    if not inspection:
+        return
+    counts, links = inspection["counts"], inspection["links"] or {}
+    found = ", ".join(
+        f"{k.split('/', 1)[1]} {v}" for k, v in sorted(counts.items()) if k.startswith("findings/")
+    )
+    console.print(
+        f"inspection: pages and attachments scanned {counts.get('scanned', 0)}, attachments fetched "
+        f"{counts.get('attachments_fetched', 0)} (unreadable {counts.get('attachments_unreadable', 0)}), "
+        f"links checked {links.get('checked', 0)} of {links.get('planned', 0)} planned "
+        f"({links.get('requests', 0)} requests, dead {(links.get('verdicts') or {}).get('dead', 0)}), "
+        f"findings: {found or 'none'}",
+        highlight=False,
+    )
+    for check in inspection["out_of_budget"]:
+        console.print(
+            f"[yellow]inspection: the {check} check ran out of budget[/]; the rest waits for the next run"
+        )
+    if links.get("error"):
+        console.print(f"[yellow]inspection: the link check failed:[/] {links['error']}", highlight=False)
 
 
 def tally_counts(db: Database, console: Console) -> None:

@@ -123,6 +123,12 @@ def _add_crawl(sub: argparse._SubParsersAction) -> None:
         metavar="F",
         help="in a sweep, revalidate this share of known pages tonight (default 1)",
     )
+    parser.add_argument(
+        "--no-inspect",
+        dest="inspect",
+        action="store_false",
+        help="skip the inspector's checks (attachments, personal data, wording errors, dead links)",
+    )
     add_scrapy_options(parser)
     parser.set_defaults(mode="full", handler=crawl)
 

@@ -44,6 +44,9 @@ FINDING_ZH = {
     "edited": "已修改",
     "redated": "日期被改",
     "count_mismatch": "数量不符",
+    "privacy_leak": "个人信息泄露",
+    "wording_error": "严重表述错误",
+    "new_script_host": "新的外部脚本来源",
 }
 KIND_ZH = {"article": "文章", "picture": "图片", "video": "视频", "document": "文件"}
 SEARCH_FIELDS = {"title": "标题", "index_no": "索引号", "doc_no": "文号"}  # storage.search.SEARCH_FIELDS

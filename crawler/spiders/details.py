@@ -1,26 +1,47 @@
 """Detail pages for the portal spider: each item's own page read (in the page-analysis workers),
-a page that cannot be read recorded as such, and a delisted item's page checked."""
+a page that cannot be read recorded as such, a delisted item's page checked, and (unless the
+inspector is off) the document files the page links to fetched for their text, within a budget
+per site and a size cap, through the same robots.txt and politeness as pages."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import posixpath
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
+from scrapy import Request
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from crawler.analysis import PageAnalyser, PageJob
 from crawler.extract import detect_block
 from crawler.extract.detail import ScanScope
-from crawler.items import Delisted, Detail
+from crawler.items import AttachmentFile, Delisted, Detail
 from crawler.middlewares import failure_status, listed_url
 from crawler.spiders.sites import SiteSpider, failed_request, header
+from documents import extract_text
+from documents.formats import formats
 
 logger = logging.getLogger(__name__)
 
 GONE = (404, 410)
+
+
+def is_document(url: str, name: str = "") -> bool:
+    """Whether a link names a document file the inspector reads (``attachment_formats`` of
+    ``documents/formats.yaml``)."""
+    table = formats()
+    known, wanted = table["extensions"], table["attachment_formats"]
+    for text in (urlsplit(url).path, name):
+        stem = posixpath.basename(unquote(text or "")).lower()
+        if "." in stem and known.get("." + stem.rsplit(".", 1)[1]) in wanted:
+            return True
+    return False
 
 
 class DetailPages(SiteSpider):
@@ -59,7 +80,73 @@ class DetailPages(SiteSpider):
                 fetched.scanned = True
         self._count_detail(detail)
         detail.page = fetched
-        return [detail]
+        return [detail, *self._attachment_requests(detail, response)]
+
+    def _attachment_requests(self, detail: Detail, response: Response) -> list[Request]:
+        """Requests for the document files of a detail page, while the site's budget lasts."""
+        if not self.settings.getbool("ZWGK_INSPECT", True) or detail.fetch_status != "ok":
+            return []
+        profile = self._site_of(response.meta)
+        budget = int(
+            profile.politeness.get("attachment_budget", self.settings.getint("ZWGK_ATTACHMENT_BUDGET", 500))
+        )
+        cap = int(
+            profile.politeness.get(
+                "attachment_max_bytes", self.settings.getint("ZWGK_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+            )
+        )
+        stats, requests = self.crawler.stats, []
+        for attachment in detail.attachments:
+            if not is_document(attachment.url, attachment.name):
+                continue
+            key = f"zwgk/inspect/attachments_requested/{profile.slug}"
+            if (stats.get_value(key) or 0) >= budget:
+                stats.inc_value("zwgk/inspect/attachments_over_budget")
+                continue
+            stats.inc_value(key)
+            meta: dict[str, Any] = {"site": profile.slug, "item_url": detail.url, "name": attachment.name}
+            meta |= {
+                "handle_httpstatus_all": True,
+                "download_maxsize": cap,
+                "download_warnsize": 0,
+                "cap": cap,
+            }
+            requests.append(
+                Request(attachment.url, self.parse_attachment, errback=self.attachment_failed, meta=meta)
+            )
+        return requests
+
+    async def parse_attachment(self, response: Response) -> list[AttachmentFile]:
+        self.crawler.stats.inc_value("zwgk/inspect/attachments_fetched")
+        meta = response.meta
+        name, content_type = meta.get("name") or "", header(response, "Content-Type")
+        extraction = None
+        if response.status == 200:
+            # pdfplumber and the Word tools take their time: in a thread, the crawl goes on meanwhile
+            reading = deferToThread(
+                extract_text, response.body, name or response.url, content_type, meta["cap"]
+            )
+            extraction = await maybe_deferred_to_future(reading)
+        record = AttachmentFile(
+            self._site_of(meta).slug,
+            response.url,
+            meta["item_url"],
+            name,
+            response.status,
+            content_type,
+            response.body,
+            extraction=extraction,
+            page=self._fetched(response, "attachment"),
+        )
+        return [record]
+
+    def attachment_failed(self, failure: Failure) -> Iterator[AttachmentFile]:
+        request = failed_request(failure)
+        _, note = failure_status(failure)
+        self.crawler.stats.inc_value("zwgk/inspect/attachments_failed")
+        meta = request.meta
+        slug = self._site_of(meta).slug
+        yield AttachmentFile(slug, request.url, meta["item_url"], meta.get("name") or "", 0, note=note)
 
     def parse_delisted(self, response: Response) -> Iterator[Any]:
         yield self._fetched(response, "detail")

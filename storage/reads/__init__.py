@@ -45,7 +45,15 @@ from storage.reads.counts import (
 )
 from storage.reads.detail import ItemDetail, item_detail, versions_of
 from storage.reads.filters import GONE_STATUSES, is_under
-from storage.reads.findings import FindingRow, finding_kinds, findings_page, list_findings
+from storage.reads.findings import (
+    FindingRow,
+    ListedFinding,
+    all_findings,
+    finding_kinds,
+    findings_page,
+    list_findings,
+)
+from storage.reads.inspection import attachments_of, dead_links, search_attachments
 from storage.reads.items import ItemRow, claim_items, column_items, list_items
 from storage.reads.paging import PAGE_SIZE, Page
 from storage.reads.search import search_items
@@ -94,6 +102,11 @@ __all__ = [
     "count_under_by_year",
     "finding_kinds",
     "findings_page",
+    "all_findings",
+    "attachments_of",
+    "dead_links",
+    "search_attachments",
+    "ListedFinding",
     "first_year",
     "is_under",
     "item_detail",

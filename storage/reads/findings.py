@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Finding, Item, Site
+from storage.models import Capture, Finding, Item, Site
 from storage.reads.filters import of_site
 from storage.reads.paging import PAGE_SIZE, Page, paged
 
@@ -81,3 +81,73 @@ def finding_kinds(session: Session, site: str | None = None) -> dict[str, int]:
     if site:
         stmt = stmt.where(Site.slug == site)
     return {kind: n for kind, n in session.execute(stmt.group_by(Finding.kind).order_by(Finding.kind))}
+
+
+@dataclass(frozen=True)
+class ListedFinding:
+    """One finding as ``zwgk audit findings`` and the dashboard list it: where it was seen (``url``,
+    a page or an attachment), what it points at (``target``, for a link), and its evidence."""
+
+    id: int
+    site: str
+    kind: str
+    url: str
+    target: str | None
+    where: str | None
+    severity: str
+    evidence: dict[str, Any]
+    first_seen: Any
+    last_seen: Any
+    resolved_at: Any
+    capture_id: int | None
+
+
+def all_findings(
+    session: Session, site: str | None = None, kind: str | None = None, open_only: bool = False
+) -> list[ListedFinding]:
+    """Every recorded finding (of a site, of a kind, only the unresolved), by site, kind and URL."""
+    stmt: Any = select(Finding, Site.slug).join(Site, Site.id == Finding.site_id)
+    stmt = of_site(stmt, site, Finding.site_id)
+    if kind:
+        stmt = stmt.where(Finding.kind == kind)
+    if open_only:
+        stmt = stmt.where(Finding.resolved_at.is_(None))
+    rows = [_listed(finding, slug) for finding, slug in session.execute(stmt)]
+    # the archived evidence: the capture the finding was seen in, else the newest of its URL
+    archived = _newest_captures(session, {r.url for r in rows if r.capture_id is None})
+    rows = [r if r.capture_id is not None else replace(r, capture_id=archived.get(r.url)) for r in rows]
+    return sorted(rows, key=lambda r: (r.site, r.kind, r.url, r.target or ""))
+
+
+def _newest_captures(session: Session, urls: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    listed = sorted(urls)
+    for start in range(0, len(listed), 500):
+        stmt = (
+            select(Capture.url, Capture.id)
+            .where(Capture.url.in_(listed[start : start + 500]))
+            .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+        )
+        for url, capture_id in session.execute(stmt):
+            found.setdefault(url, capture_id)
+    return found
+
+
+def _listed(finding: Finding, slug: str) -> ListedFinding:
+    evidence = dict(finding.evidence or {})
+    url = str(evidence.get("url") or finding.subject)
+    target = evidence.get("target") or (finding.subject if finding.subject != url else None)
+    return ListedFinding(
+        finding.id,
+        slug,
+        finding.kind,
+        url,
+        target,
+        evidence.get("where"),
+        finding.severity,
+        evidence,
+        finding.first_seen,
+        finding.last_seen,
+        finding.resolved_at,
+        finding.capture_id,
+    )

@@ -1,0 +1,139 @@
+"""One ``zwgk crawl`` of the inspection replica reports exactly its planted cases (dead page and
+attachment links, unmasked numbers in a PDF and a DOCX, wording errors on a page and in a DOCX),
+and ``zwgk audit findings --format json`` lists them; ``--no-inspect`` skips every check."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import yaml
+from helpers import run_zwgk, summary_json
+
+import replica
+from audit.web.app import create_app
+from replica.inspection_cases import expected
+from storage.db import database_url, open_database
+from storage.models import Attachment, LinkCheck
+
+INSPECTION_KINDS = ("broken_link", "privacy_leak", "wording_error")
+HIJACK_KINDS = ("hijacked", "hidden_link", "spam", "cloaking")
+
+
+@pytest.fixture(scope="module")
+def inspection_site():
+    return replica.build_site(replica.load_spec("inspection"))
+
+
+@pytest.fixture()
+def inspection_server(inspection_site):
+    with replica.ReplicaServer(inspection_site) as server:
+        yield server
+
+
+def _crawl(server, data, *extra: str) -> dict:
+    result = run_zwgk("crawl", server.base_url, "--site", "inspection", "--data", str(data), "--json", *extra)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return summary_json(result)
+
+
+def _findings(data, *extra: str) -> list[dict]:
+    result = run_zwgk("audit", "findings", "--data", str(data), "--format", "json", *extra)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def _wanted(site, base_url: str) -> set[tuple[str, str, str | None]]:
+    """The planted cases, and the listed item whose page is gone: a dead link of its list pages."""
+    base = base_url.rstrip("/")
+    gone = {base + path for path in replica.truth(site)["special"]["not_found"]}
+    return expected(site, base_url) | {("broken_link", "*", url) for url in gone}
+
+
+def _got(findings: list[dict]) -> set[tuple[str, str, str | None]]:
+    return {
+        (
+            f["kind"],
+            "*"
+            if f["kind"] == "broken_link"
+            and f["target"].endswith(".html")
+            and "/inspection/" not in f["target"]
+            else f["url"],
+            f["target"],
+        )  # fmt: skip
+        for f in findings
+        if f["kind"] in INSPECTION_KINDS and f["resolved"] is None
+    }
+
+
+def test_one_crawl_reports_exactly_the_planted_cases(inspection_server, inspection_site, tmp_path):
+    summary = _crawl(inspection_server, tmp_path)
+    inspection = summary["inspection"]
+    assert inspection["out_of_budget"] == []
+    assert inspection["links"]["verdicts"].get("dead") == len(
+        [w for w in _wanted(inspection_site, inspection_server.base_url) if w[0] == "broken_link"]
+    )
+
+    findings = _findings(tmp_path)
+    assert _got(findings) == _wanted(inspection_site, inspection_server.base_url)
+    # the masked files are read but raise nothing; the hijack case is the only hijack finding
+    assert not [f for f in findings if "masked" in f["url"]]
+    hijacked = {f["url"] for f in findings if f["kind"] in HIJACK_KINDS}
+    base = inspection_server.base_url.rstrip("/")
+    assert hijacked == {base + path for path in replica.truth(inspection_site)["special"]["hijacked"]}
+    leak = next(f for f in findings if f["url"].endswith("leak.pdf"))
+    assert leak["where"] == "attachment" and leak["evidence"]["counts"] == {"id_number": 2, "mobile": 2}
+    assert "110105198001010016" not in json.dumps(findings)  # evidence never repeats a value unmasked
+
+    db = open_database(database_url(tmp_path))
+    with db.session() as session:
+        files = {row.url.rsplit("/", 1)[1]: row for row in session.query(Attachment)}
+        assert "公民身份号码" in (files["leak.docx"].text or "")
+        assert files["missing.pdf"].reason == "HTTP 404" and files["missing.pdf"].text is None
+    db.dispose()
+
+    only_links = _findings(tmp_path, "--kind", "broken_link")
+    assert {f["kind"] for f in only_links} == {"broken_link"}
+
+    # the dashboard lists them too, filterable by kind, the archived file one click away
+    client = create_app(database_url(tmp_path), tmp_path / "warc").test_client()
+    page = client.get("/inspection?kind=privacy_leak").get_data(as_text=True)
+    assert page.count('class="finding-privacy_leak"') == 2 and "finding-broken_link" not in page
+    capture = re.search(r'href="(/capture/\d+)">[^<]*leak\.pdf', page)
+    assert capture is not None and client.get(capture.group(1)).status_code == 200
+    found = client.get("/inspection?words=公民身份号码").get_data(as_text=True).split('id="attachments"')[1]
+    assert "leak.docx" in found and "masked.docx" in found and "leak.pdf" not in found
+
+
+def test_an_incremental_run_rechecks_the_dead_links_and_counts_the_runs(inspection_server, tmp_path):
+    _crawl(inspection_server, tmp_path)
+    summary = _crawl(inspection_server, tmp_path, "--incremental")
+    links = summary["inspection"]["links"]
+    assert links["planned"] == links["verdicts"]["dead"]  # only the known dead: no page is new
+    db = open_database(database_url(tmp_path))
+    with db.session() as session:
+        dead = [row.consecutive_dead for row in session.query(LinkCheck).filter(LinkCheck.dead.is_(True))]
+    db.dispose()
+    assert dead and set(dead) == {2}
+
+
+def test_no_inspect_skips_every_check(inspection_server, tmp_path):
+    summary = _crawl(inspection_server, tmp_path, "--no-inspect")
+    assert summary["inspection"] is None
+    assert [f for f in _findings(tmp_path) if f["kind"] in INSPECTION_KINDS] == []
+
+
+def test_budgets_from_the_profile_are_kept_and_said(inspection_server, inspection_site, tmp_path):
+    profile = replica.profile(inspection_site, inspection_server.base_url)
+    profile["politeness"] = {**profile.get("politeness", {}), "link_budget": 2, "attachment_budget": 1}
+    path = tmp_path / "inspection.yaml"
+    path.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    result = run_zwgk("crawl", str(path), "--data", str(tmp_path / "data"), "--json")
+    assert result.returncode == 0, result.stderr[-3000:]
+    inspection = summary_json(result)["inspection"]
+    assert inspection["out_of_budget"] == ["attachments", "links"]
+    assert (
+        inspection["counts"]["attachments_fetched"] + inspection["counts"].get("attachments_failed", 0) == 1
+    )
+    assert inspection["links"]["requests"] <= 2

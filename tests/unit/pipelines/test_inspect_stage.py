@@ -1,0 +1,77 @@
+"""The inspect stage: a detail page and an attachment scanned, the findings and the attachment's
+text kept, the links seen gathered for the link check; off with ZWGK_INSPECT = False."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+
+from crawler.items import AttachmentFile, CrawlTarget, Fetched
+from pipelines.inspect import InspectPipeline
+from storage import reads, repository
+from storage.db import open_database
+from storage.models import LinkCheck
+
+PAGE = "http://h/zfwj/1.html"
+HTML = (
+    "<html><body><p>依照《中华人民共合国政府信息公开条例》公开。</p>"
+    '<a href="/inspection/gone.html">相关链接</a><a href="http://h/zfwj/2.html">下一篇</a></body></html>'
+)
+
+
+def _docx(text: str) -> bytes:
+    document = docx.Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _fetched(url: str, body: str, kind: str = "detail") -> Fetched:
+    return Fetched("s", url, kind, 200, [("Content-Type", "text/html; charset=utf-8")], body.encode(), [])
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    db = open_database(url)
+    with db.session() as session:
+        repository.ensure_site(session, "s", "S", "http://h/", None)
+        session.commit()
+    db.dispose()
+    return url
+
+
+def test_a_page_and_an_attachment_are_scanned_and_kept(db_url):
+    stage = InspectPipeline.from_crawler(get_crawler(settings_dict={"ZWGK_DB_URL": db_url}))
+    stage.process_item(CrawlTarget("s", "S", "http://h/", "trs", "full", "http://h/", ["h"]))
+    stage.process_item(_fetched(PAGE, HTML))
+    stage.process_item(_fetched("http://h/zfwj/2.html", "<p>下一篇</p>"))
+    body = _docx("李四 330102198512020023 手机 13812345678")
+    stage.process_item(AttachmentFile("s", "http://h/a.docx", PAGE, "a.docx", 200, None, body))
+    stage.process_item(
+        AttachmentFile("s", "http://h/b.pdf", PAGE, "b.pdf", 0, note="Forbidden by robots.txt")
+    )
+    stage.close_spider()
+
+    db = open_database(db_url)
+    with db.session() as session:
+        found = {(f.kind, f.url, f.where) for f in reads.all_findings(session)}
+        files = {a.url: a for a in reads.attachments_of(session, "s")}
+        links = {row.url: row.verdict for row in session.query(LinkCheck)}
+    db.dispose()
+    assert found == {("wording_error", PAGE, "page"), ("privacy_leak", "http://h/a.docx", "attachment")}
+    assert "13812345678" in (files["http://h/a.docx"].text or "")
+    assert files["http://h/b.pdf"].reason == "Forbidden by robots.txt"
+    # the page the crawl fetched counts as checked alive; the other waits for the link check
+    assert links == {"http://h/inspection/gone.html": None, "http://h/zfwj/2.html": "alive"}
+
+
+def test_the_stage_is_off_without_inspection(db_url):
+    crawler = get_crawler(settings_dict={"ZWGK_DB_URL": db_url, "ZWGK_INSPECT": False})
+    with pytest.raises(NotConfigured):
+        InspectPipeline.from_crawler(crawler)
