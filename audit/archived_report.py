@@ -184,3 +184,18 @@ def reconcile_read(
     if table is not None:
         return reconcile_tables(session, site, year, [table], with_items)
     return reconcile_text(session, site, year, document.text, with_items=with_items)
+
+
+def found_record(found: FoundReport) -> dict[str, object]:
+    """Where the report was found and what was read, JSON-ready."""
+    return {
+        "item": found.item.url,
+        "title": found.item.title,
+        "found_by": found.item.found_by,
+        "column": found.item.column,
+        "read": found.url,
+        "via": found.via,
+        "year": found.report.year,
+        "format": found.report.format,
+        "notes": list(found.notes),
+    }
