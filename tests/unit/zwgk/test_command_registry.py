@@ -142,11 +142,15 @@ OLD_PARSER: dict[str, dict[str, tuple[Any, ...]]] = {
         "source": ("source", None, None, True, None, None, None),
         "--format": ("format", "table", None, False, ("table", "json", "xlsx"), None, None),
         "-o/--output": ("output", None, None, False, None, None, None),
+        "--data": ("data", None, None, False, None, None, None),  # issue 15: an archived URL is read
+        "--db": ("db", None, None, False, None, None, None),
     },
     "report check": {
         "source": ("source", None, "+", True, None, None, None),
         "--format": ("format", "table", None, False, ("table", "json", "xlsx"), None, None),
         "-o/--output": ("output", None, None, False, None, None, None),
+        "--data": ("data", None, None, False, None, None, None),
+        "--db": ("db", None, None, False, None, None, None),
     },
 }
 
