@@ -239,3 +239,24 @@ def test_the_dashboard_shows_each_report_its_failed_checks_and_its_claims(crawle
             assert f'<td class="num">{archived}</td>' in body and claimed == archived
     missing = client.get(f"/site/{SPEC}/report/2019")
     assert missing.status_code == 404 and "no report of annual for 2019" in missing.get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_the_demo_portal_reports_are_found_by_their_titles(tmp_path: Path) -> None:
+    """qingshi publishes its reports among the other items of 政府信息公开 (beside departments'
+    reports with random bodies): each is found by its title and reconciled from its archived page."""
+    site = replica.build_site(replica.load_spec("qingshi"))
+    with replica.ReplicaServer(site) as server:
+        result = run_zwgk("crawl", server.base_url, "--data", str(tmp_path), "--site", "qingshi", "--json")
+        assert result.returncode == 0, result.stderr[-3000:]
+        base = server.base_url.rstrip("/")
+    reports = replica.truth(site)["reports"]
+    assert [r["year"] for r in reports] == [2016, 2017, 2018]
+    for report in reports:
+        out = tmp_path / f"{report['year']}.json"
+        argv = ["audit", "reconcile", "--data", str(tmp_path), "--year", str(report["year"])]
+        assert main([*argv, "--format", "json", "-o", str(out)]) == 0
+        record = json.loads(out.read_text(encoding="utf-8"))
+        assert (record["report"]["item"], record["report"]["found_by"]) == (base + report["url"], "title")
+        got = {c["key"]: (c["claimed"], c["archived"]) for c in record["claims"] if c["checkable"]}
+        assert got == _honest(report)
