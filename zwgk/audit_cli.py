@@ -96,6 +96,8 @@ def compare(args: argparse.Namespace) -> int:
 
 def reconcile(args: argparse.Namespace) -> int:
     """``--report FILE``: reconcile the files; without it, the year's report as the archive holds it."""
+    if args.report and args.source:
+        return _refuse("--from chooses what is read from the archive; it does not go with --report")
     if args.report:
         try:
             sources = [_report_file(path, args.year) for path in args.report]

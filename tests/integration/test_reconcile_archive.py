@@ -207,6 +207,8 @@ def test_report_files_are_refused_with_a_clear_error(
     missing = tmp_path / "missing.pdf"
     assert main([*argv, "--report", str(missing)]) == 2
     assert capsys.readouterr().err == f"zwgk: error: {missing}: no such file\n"
+    assert main([*argv, "--report", str(missing), "--from", "pdf"]) == 2
+    assert "does not go with --report" in capsys.readouterr().err
     older = tmp_path / "report-2017.docx"
     older.write_bytes(_file(crawled, crawled.reports()[1]["attachments"]["docx"]))
     assert main([*argv, "--report", str(older)]) == 2
