@@ -3,15 +3,19 @@
 reports, each a page with a PDF and a DOCX attachment. ``zwgk audit reconcile --year Y`` with no
 ``--report`` finds and reconciles each from its archived page. The crawler does not archive
 attachments yet, so the PDF and DOCX routes are tested by reading the replica's own files through the
-same reader (``reconcile_document``, and ``find_report`` over a reader that holds them), and the
-command is shown to say that the attachment is not in the archive."""
+same reader (``reconcile_document``, and ``find_report`` over a reader that holds them), the command
+is shown to say that the attachment is not in the archive, and, with the attachments written into a
+copy of the archive (WARC record and capture row, as the crawler will write them), the command reads
+each report from its archived PDF and DOCX."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,9 @@ from audit.archived_report import (
 from audit.web import create_app
 from replica.routes import Router
 from storage.db import database_url, open_database
+from storage.evidence import CaptureRow, record_captures
+from storage.reads import site_id
+from storage.warc import WarcWriter
 from zwgk.cli import main
 
 SPEC = "annual"
@@ -172,6 +179,56 @@ def test_each_report_reconciles_alike_from_its_page_pdf_and_docx(crawled: Crawle
                     find_report(s, SPEC, year, read, kind)
     finally:
         db.dispose()
+
+
+def _archive_attachments(crawled: Crawled, data: Path) -> None:
+    """Write every report attachment into the archive at ``data`` (WARC record and capture row), as
+    the crawler will once it archives attachments."""
+    when = datetime(2019, 3, 21, tzinfo=UTC)
+    types = {"pdf": "application/pdf", "docx": replica.items.ASSET_TYPES["docx"]}
+    db = open_database(database_url(data))
+    try:
+        with db.session() as s, WarcWriter(data / "warc", worker="test") as warc:
+            rows = []
+            for report in crawled.reports():
+                for kind, path in report["attachments"].items():
+                    body, url = _file(crawled, path), crawled.base + path
+                    headers = [("Content-Type", types[kind])]
+                    at = warc.write_exchange(url, when, 200, "OK", headers, body, [])
+                    rows.append(
+                        CaptureRow(url, "attachment", when, 200, types[kind], at.payload_digest, len(body),
+                                   at.record_type, at.file, at.offset, at.length, True)
+                    )  # fmt: skip
+            record_captures(s, site_id(s, SPEC) or 0, None, rows)
+            s.commit()
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_reconcile_reads_an_archived_attachment(
+    crawled: Crawled, kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Once an attachment is in the archive, the command reads it from there (``--from``), and
+    ``zwgk report read`` of its URL too."""
+    data = tmp_path / "archive"
+    shutil.copytree(crawled.data, data)
+    _archive_attachments(crawled, data)
+    for report in crawled.reports():
+        out = tmp_path / f"{report['year']}.json"
+        argv = ["audit", "reconcile", "--data", str(data), "--year", str(report["year"]), "--from", kind]
+        assert main([*argv, "--format", "json", "-o", str(out)]) == 0, capsys.readouterr().err
+        assert f"read from the archived {kind.upper()} attachment" in capsys.readouterr().err
+        record = json.loads(out.read_text(encoding="utf-8"))
+        assert (record["report"]["via"], record["report"]["read"]) == (
+            kind,
+            crawled.base + report["attachments"][kind],
+        )
+        got = {c["key"]: (c["claimed"], c["archived"]) for c in record["claims"] if c["checkable"]}
+        assert got == _honest(report)
+        url = crawled.base + report["attachments"][kind]
+        assert main(["report", "read", url, "--data", str(data), "--format", "json"]) == 0
+        assert json.loads(capsys.readouterr().out)["year"] == report["year"]
 
 
 def _failures(checked: dict[str, Any]) -> set[tuple[str, str]]:
