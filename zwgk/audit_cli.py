@@ -24,7 +24,7 @@ from audit.compare import COMPARE_BY, compare_records, compare_view, compare_yea
 from audit.counts import format_counts
 from audit.export import FORMATS, View, rich_tables, to_csv, to_json, write_xlsx
 from audit.health import health_record, health_views, inspect_health
-from audit.reconcile import reconcile_records, reconcile_reports, reconcile_views
+from audit.reconcile import Reconciliation, reconcile_records, reconcile_reports, reconcile_views
 from documents import detect_kind
 from reports import Report, ReportError, read_report_file, year_mismatch
 from storage import reads
@@ -139,10 +139,13 @@ def _report_file(path: str, year: int) -> tuple[str, Report]:
     return path, report
 
 
-def _reconcile_files(session: Any, site: str, year: int, sources: list[tuple[str, Report]]) -> list[Any]:
+def _reconcile_files(
+    session: reads.Session, site: str, year: int, sources: list[tuple[str, Report]]
+) -> list[Reconciliation]:
     """TXT and HTML files as before (free text, or the fixed-table page); PDF and DOCX through their
     documents."""
-    texts, out = [], []
+    texts: list[str] = []
+    out: list[Reconciliation] = []
     for path, _report in sources:
         data = Path(path).read_bytes()
         try:
