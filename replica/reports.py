@@ -95,15 +95,24 @@ def plan_reports(spec: Spec, items: dict[str, Item], listings: dict[str, list[It
     out = []
     for report in entry["reports"]:
         year, fmt, planted = int(report["year"]), str(report["format"]), tuple(report.get("planted", ()))
-        numbers = _numbers(year, items, listings)
+        numbers = _numbers(spec, year, items, listings)
         blocks, failures = LAYOUTS[fmt](spec.site.name, year, numbers, planted)
         out.append(PlannedReport(year, fmt, planted, numbers, blocks, failures))
     return out
 
 
-def _numbers(year: int, items: dict[str, Item], listings: dict[str, list[Item]]) -> Numbers:
-    in_year = [i for i in items.values() if i.year == year]
-    documents = {i.url: i for path, listed in listings.items() if path == DOCUMENTS_COLUMN for i in listed}
+def _numbers(spec: Spec, year: int, items: dict[str, Item], listings: dict[str, list[Item]]) -> Numbers:
+    """As ``replica.truth`` counts: items of blocked columns are unknown to a crawler and left out;
+    政府文件 holds the items listed in it or under it."""
+    blocked = {p for p in listings if spec.column(p).blocked}
+    hidden = {i.url for p in blocked for i in listings[p]}
+    in_year = [i for i in items.values() if i.year == year and i.url not in hidden]
+    documents = {
+        i.url: i
+        for path, listed in listings.items()
+        if path not in blocked and (path == DOCUMENTS_COLUMN or path.startswith(DOCUMENTS_COLUMN + "/"))
+        for i in listed
+    }
     issued = [i for i in documents.values() if i.doc_no and i.status == OK]
     return Numbers(
         items=len(in_year),

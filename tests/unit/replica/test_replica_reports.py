@@ -62,3 +62,16 @@ def test_the_files_are_the_same_on_every_build() -> None:
     files = [(a.path, a.data) for i in first.items.values() for a in i.attachments if a.data]
     assert len(files) == 6
     assert files == [(a.path, a.data) for i in second.items.values() for a in i.attachments if a.data]
+
+
+def test_the_honest_figures_are_the_truths_counts() -> None:
+    truth = replica.truth(replica.build_site(replica.load_spec("qingshi")))
+    figures = next(r["figures"] for r in truth["reports"] if r["year"] == 2018)
+    seed = truth["report_2018"]
+    assert (figures["items"], figures["pictures"], figures["videos"], figures["documents"]) == (
+        seed["items_published"],
+        seed["pictures"],
+        seed["video_news"],
+        seed["government_documents"],
+    )
+    assert figures["issued"] == 71 and figures["in_force"] == 25 + 45 + 71  # 政府文件: every item a document
