@@ -118,11 +118,17 @@ def reconcile_reports(
             tables.append(parse_table_two(text))
         else:
             out.extend(reconcile_text(session, site, year, text, taxonomy, with_items))
-    for report in tables:
-        if report.year in (None, year):
-            out.extend(_check_table(session, site, year, report, with_items))
-    out.extend(_identities(tables))
-    return out
+    return out + reconcile_tables(session, site, year, tables, with_items)
+
+
+def reconcile_tables(
+    session: Session, site: str, year: int, tables: Sequence[TableReport], with_items: bool = True
+) -> list[Reconciliation]:
+    """Table 二 of fixed-table reports (read from any format) for ``year``, and the cross-year identities."""
+    out = [
+        r for t in tables if t.year in (None, year) for r in _check_table(session, site, year, t, with_items)
+    ]
+    return out + _identities(list(tables))
 
 
 def _not_checkable(claim: Claim) -> Reconciliation:

@@ -15,6 +15,7 @@ from replica.changes import apply_changes
 from replica.inspection_cases import plant_cases
 from replica.items import assets_of, column_url, folder, make_item
 from replica.model import FOREIGN, HIJACKED, NOT_FOUND, Column, Item, ReplicaSite
+from replica.reports import place_reports
 from replica.spec import FOLDER_STYLES, ColumnDef, Spec, SpecError
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def _build_base(spec: Spec) -> ReplicaSite:
         listings[item.home].append(item)
     items = _place_faults(spec, rng, items, listings)
     _place_foreign(spec, rng, items, listings, shells)
+    place_reports(spec, items, listings)  # after every random draw: the reports take over existing items
 
     columns: dict[str, Column] = {}
     for d in defs:

@@ -29,6 +29,8 @@ class Attachment:
     href: str
     path: str
     label: str
+    # The file's bytes when the replica serves a real file (an annual report's PDF or DOCX).
+    data: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Item:
     status: str = OK
     # When the page was last edited (Last-Modified); None when never edited since ``pub``.
     modified: datetime | None = None
+    # A body written as HTML (an annual report with its tables), shown instead of ``paragraphs``.
+    body_html: str | None = None
 
     @property
     def year(self) -> int:

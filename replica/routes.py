@@ -141,6 +141,11 @@ class Router:
         for path, ext in site.assets.items():
             if path not in self._blocked:
                 self._routes[path] = partial(Reply, 200, ASSET_TYPES[ext], ASSET_BYTES[ext])
+        for item in site.items.values():  # real files (an annual report's PDF and DOCX) over the stand-ins
+            for file in item.attachments:
+                if file.data is not None and file.path not in self._blocked:
+                    ext = file.path.rsplit(".", 1)[-1]
+                    self._routes[file.path] = partial(Reply, 200, ASSET_TYPES[ext], file.data)
         self._routes.update(case_files(site))
 
     def _add_column(self, column: Column) -> None:

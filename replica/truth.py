@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from replica.changes import CHANGE_KINDS
 from replica.model import FOREIGN, HIJACKED, NOT_FOUND, Item, ReplicaSite
 from replica.render.traps import TRAPS
+from replica.reports import reports_truth
 from taxonomy import default_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,10 @@ DEFINITIONS = {
     "trap page is an item.",
     "state": "state 0 is the portal on as_of; state n is n × 7 days later with the spec's changes 1..n "
     "applied. as_of is the day of the state.",
+    "reports": "The 政府信息公开工作年度报告 the replica publishes (replica/reports.yaml): each takes over an "
+    "existing item of its column dated the next year (no count changes), shows the report as its page and "
+    "links it as a PDF and a DOCX. figures are the year's honest counts; failures are the deliberate "
+    "inconsistencies `zwgk report check` must find (rule and arithmetic), and no other.",
     "changes": "Present from state 1: URL paths changed since the previous state. new: items added (dated "
     "after the previous as_of); removed: items gone from their listing whose page answers 404; edited: "
     "body changed, same URL and 发布日期, Last-Modified moved; redated: 发布日期 changed; hijacked: spam "
@@ -131,6 +136,7 @@ def truth(site: ReplicaSite) -> dict[str, Any]:
         "site": {"slug": spec.site.slug, "name": spec.site.name},
         "definitions": DEFINITIONS,
         "report_2018": report,
+        "reports": reports_truth(site),
         "columns": columns,
         "taxonomy": {
             path: _by_year([site.items[u] for u in urls]) for path, urls in sorted(per_taxonomy.items())

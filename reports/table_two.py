@@ -63,12 +63,18 @@ def parse_table_two(html: str) -> TableReport:
         report = read_report(html.encode("utf-8"), "report.html", "text/html; charset=utf-8")
     except (DocumentError, ReportError) as exc:
         raise ValueError(f"the report is not an HTML page with table 二: {exc}") from None
-    rows = tuple(r for key in DOCUMENT_ROWS if (r := _row(report, key)) is not None)
-    if not rows:
+    found = table_report(report)
+    if found is None:
         raise ValueError(
             "no table 二 (规章 / 行政规范性文件 with 本年制发件数 or 本年新制作数量) found in the report"
         )
-    return TableReport(report.year, rows)
+    return found
+
+
+def table_report(report: Report) -> TableReport | None:
+    """Table 二's document rows of a report already read (any format), or None when it has none."""
+    rows = tuple(r for key in DOCUMENT_ROWS if (r := _row(report, key)) is not None)
+    return TableReport(report.year, rows) if rows else None
 
 
 def _row(report: Report, key: str) -> DocumentRow | None:

@@ -142,7 +142,8 @@ def test_old_truths_are_unchanged(name: str) -> None:
         "foreign": [],
         "traps": [],
     }
-    old = {k: v for k, v in truth.items() if k not in ("definitions", "state")}
+    # "reports" (issue 15) lists the annual reports, published on existing items: no count changes
+    old = {k: v for k, v in truth.items() if k not in ("definitions", "state", "reports")}
     old["special"] = {k: v for k, v in truth["special"].items() if k not in NEW_SPECIAL}
     digest = hashlib.sha256(json.dumps(old, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     assert digest == OLD_TRUTHS[name]

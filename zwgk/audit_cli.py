@@ -11,17 +11,30 @@ from typing import Any
 
 from rich.console import Console
 
+from audit.archived_report import (
+    SOURCES,
+    ReportNotFound,
+    find_report,
+    found_record,
+    reconcile_document,
+    reconcile_read,
+    warc_reader,
+)
 from audit.compare import COMPARE_BY, compare_records, compare_view, compare_years
 from audit.counts import format_counts
 from audit.export import FORMATS, View, rich_tables, to_csv, to_json, write_xlsx
 from audit.health import health_record, health_views, inspect_health
-from audit.reconcile import reconcile_records, reconcile_reports, reconcile_views
+from audit.reconcile import Reconciliation, reconcile_records, reconcile_reports, reconcile_views
+from documents import detect_kind
+from reports import Report, ReportError, read_report_file, year_mismatch
 from storage import reads
-from storage.db import database_url, open_database
+from storage.db import data_folder, database_url, open_database
 from zwgk import findings_cli
 from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option
 
 logger = logging.getLogger(__name__)
+
+EXIT_BAD_INPUT = 2
 
 
 def counts(args: argparse.Namespace) -> int:
@@ -83,17 +96,72 @@ def compare(args: argparse.Namespace) -> int:
 
 
 def reconcile(args: argparse.Namespace) -> int:
-    texts = [Path(p).read_text(encoding="utf-8") for p in args.report]
+    """``--report FILE``: reconcile the files; without it, the year's report as the archive holds it."""
+    if args.report and args.source:
+        return _refuse("--from chooses what is read from the archive; it does not go with --report")
+    if args.report:
+        try:
+            sources = [_report_file(path, args.year) for path in args.report]
+        except ReportError as exc:
+            return _refuse(str(exc))
     db = open_database(database_url(args.data, args.db))
-    with db.session() as session:
-        site = _single_site(session, args.site)
-        results = reconcile_reports(session, site, args.year, texts)
-    db.dispose()
-    return _emit(
-        args,
-        reconcile_views(results),
-        {"site": site, "year": args.year, "claims": reconcile_records(results)},
-    )
+    try:
+        with db.session() as session:
+            site = _single_site(session, args.site)
+            if args.report:
+                results = _reconcile_files(session, site, args.year, sources)
+                found = None
+            else:
+                read = warc_reader(session, data_folder(args.data) / "warc")
+                try:
+                    found = find_report(session, site, args.year, read, args.source)
+                except ReportNotFound as exc:
+                    return _refuse(str(exc))
+                print(
+                    f"zwgk: reconciling {found.item.title or found.item.url}, read from the archived "
+                    f"{'page' if found.via == 'page' else found.via.upper() + ' attachment'} {found.url}",
+                    file=sys.stderr,
+                )
+                results = reconcile_read(session, site, args.year, found.document, found.report)
+    finally:
+        db.dispose()
+    record: dict[str, Any] = {"site": site, "year": args.year, "claims": reconcile_records(results)}
+    if found is not None:
+        record["report"] = found_record(found)
+    return _emit(args, reconcile_views(results), record)
+
+
+def _report_file(path: str, year: int) -> tuple[str, Report]:
+    """A ``--report`` file read (clear errors naming it) and refused when it is another year's report."""
+    report = read_report_file(path)
+    mismatch = year_mismatch(report, year)
+    if mismatch:
+        raise ReportError(path, mismatch.removeprefix(f"{report.name} ") + f"; give --year {report.year}")
+    return path, report
+
+
+def _reconcile_files(
+    session: reads.Session, site: str, year: int, sources: list[tuple[str, Report]]
+) -> list[Reconciliation]:
+    """TXT and HTML files as before (free text, or the fixed-table page); PDF and DOCX through their
+    documents."""
+    texts: list[str] = []
+    out: list[Reconciliation] = []
+    for path, _report in sources:
+        data = Path(path).read_bytes()
+        try:
+            if detect_kind(data, path) in ("txt", "html"):
+                texts.append(data.decode("utf-8"))
+                continue
+        except UnicodeDecodeError:
+            pass
+        out.extend(reconcile_document(session, site, year, data, path))
+    return reconcile_reports(session, site, year, texts) + out if texts else out
+
+
+def _refuse(message: str) -> int:
+    print(f"zwgk: error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def health(args: argparse.Namespace) -> int:
@@ -140,9 +208,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--report",
         action="append",
-        required=True,
         metavar="FILE",
-        help="the report: free text, or the HTML page with the fixed tables (repeatable)",
+        help="the report file: free text, the HTML page, a PDF or a DOCX (repeatable); without it, the "
+        "year's report is found in the archive (a 年报 column, or a title naming the year's report) and "
+        "read from its archived page or attachment",
+    )
+    parser.add_argument(
+        "--from",
+        dest="source",
+        choices=SOURCES,
+        help="without --report: read the archived page, or its PDF or DOCX attachment, only (default: "
+        "the page, or its attachment when the page only links it)",
     )
     add_year_option(parser, required=True, help="the year the report covers")
     add_site_option(parser, help="the site the report is about (default: the archive's only site)")

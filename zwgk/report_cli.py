@@ -1,29 +1,35 @@
 """``zwgk report read|check``: an annual report's figures and the checks of its own arithmetic.
 
-SOURCE is a report file (TXT, HTML, DOCX or PDF). The reading itself takes bytes and a name
-(``reports.read_report``), so a report held in the archive can be read the same way.
+SOURCE is a report file (TXT, HTML, DOCX or PDF), or the URL of a page or attachment the archive
+holds (read from its WARC capture: nothing is fetched from the network). The reading itself takes
+bytes and a name (``reports.read_report``), so both are read the same way.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from audit.archived_report import warc_reader
 from audit.export import View, rich_tables, to_json, write_xlsx
 from documents import DocumentError
 from reports import Check, Report, ReportError, check_reports, read_report
 from reports.model import MARKS
+from storage.db import data_folder, database_url, open_database
+from zwgk.options import add_store_options
 
 logger = logging.getLogger(__name__)
 
 EXIT_BAD_INPUT = 2
 FORMATS = ("table", "json", "xlsx")
 FIGURE_HEADERS = ("表", "行", "列", "标签", "数值", "单位", "约数", "出处", "原文")
+_URL = re.compile(r"^https?://", re.IGNORECASE)
 CHECK_HEADERS = ("报告", "规则", "核对", "结论", "算式", "原因 / 说明")
 
 
@@ -31,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and not args.output:
         return _bad("--format xlsx writes a workbook: give -o FILE")
     try:
-        reports = [_read(Path(source)) for source in _sources(args)]
+        reports = [_read(source, args) for source in _sources(args)]
     except (DocumentError, ReportError, OSError) as exc:
         return _bad(str(exc))
     if args.report_command == "read":
@@ -50,7 +56,24 @@ def _sources(args: argparse.Namespace) -> list[str]:
     return [args.source] if isinstance(args.source, str) else list(args.source)
 
 
-def _read(path: Path) -> Report:
+def _read(source: str, args: argparse.Namespace) -> Report:
+    if not _URL.match(source):
+        return _read_file(Path(source))
+    db = open_database(database_url(args.data, args.db))
+    try:
+        with db.session() as session:
+            archived = warc_reader(session, data_folder(args.data) / "warc")(source)
+    finally:
+        db.dispose()
+    if archived is None:
+        raise ReportError(
+            source,
+            "is not in the archive (a URL is read from the archive only; nothing is fetched from the network)",
+        )
+    return read_report(archived.body, source, archived.content_type)
+
+
+def _read_file(path: Path) -> Report:
     if not path.exists():
         raise ReportError(str(path), "no such file")
     if path.is_dir():
@@ -130,12 +153,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="read an annual report's figures and check its own arithmetic")
     rsub = report.add_subparsers(dest="report_command", required=True)
     read = rsub.add_parser("read", help="every figure of a report file (TXT, HTML, DOCX, PDF) and its checks")
-    read.add_argument("source", help="the report file")
+    read.add_argument("source", help="the report file, or the URL of a page or attachment in the archive")
     check = rsub.add_parser("check", help="the checks of one or more reports, across years of one issuer too")
     check.add_argument(
-        "source", nargs="+", help="report files (several years of one issuer: cross-year checks)"
+        "source",
+        nargs="+",
+        help="report files or archived URLs (several years of one issuer: cross-year checks)",
     )
     for command in (read, check):
         command.add_argument("--format", choices=FORMATS, default="table", help="output (default table)")
         command.add_argument("-o", "--output", metavar="FILE", help="write here (needed for xlsx)")
+        add_store_options(command)
         command.set_defaults(handler=run)

@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask
 
 from audit.health import load_settings
-from audit.web import api, inspection, pages, security
+from audit.web import api, inspection, pages, report_view, security
 from audit.web.cache import ResultCache
 from audit.web.context import close_session
 from audit.web.tables import Params, site_counts, sites_view
@@ -59,6 +59,7 @@ def create_app(
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(inspection.bp)
+    app.register_blueprint(report_view.bp)
     _prepare(app)
 
     app.teardown_appcontext(close_session)

@@ -73,7 +73,9 @@ def generic_fields(item: Item) -> str:
 
 
 def content(item: Item) -> str:
-    """The article body: pictures, a video, or paragraphs."""
+    """The article body: pictures, a video, paragraphs, or a body written as HTML (a report)."""
+    if item.body_html is not None:
+        return item.body_html
     parts = [
         f'<p style="text-align:center"><img src="{img.href}" alt="{escape(img.label)}"></p>'
         for img in item.images

@@ -99,7 +99,9 @@ OLD_PARSER: dict[str, dict[str, tuple[Any, ...]]] = {
     "audit reconcile": {
         "--data": ("data", None, None, False, None, None, None),
         "--db": ("db", None, None, False, None, None, None),
-        "--report": ("report", None, None, True, None, None, None),
+        # issue 15: without --report the year's report is read from the archive (--from page|pdf|docx)
+        "--report": ("report", None, None, False, None, None, None),
+        "--from": ("source", None, None, False, ("page", "pdf", "docx"), None, None),
         "--year": ("year", None, None, True, None, None, "int"),
         "--site": ("site", None, None, False, None, None, None),
         "--format": ("format", "table", None, False, ("table", "json", "csv", "xlsx"), None, None),
@@ -140,11 +142,15 @@ OLD_PARSER: dict[str, dict[str, tuple[Any, ...]]] = {
         "source": ("source", None, None, True, None, None, None),
         "--format": ("format", "table", None, False, ("table", "json", "xlsx"), None, None),
         "-o/--output": ("output", None, None, False, None, None, None),
+        "--data": ("data", None, None, False, None, None, None),  # issue 15: an archived URL is read
+        "--db": ("db", None, None, False, None, None, None),
     },
     "report check": {
         "source": ("source", None, "+", True, None, None, None),
         "--format": ("format", "table", None, False, ("table", "json", "xlsx"), None, None),
         "-o/--output": ("output", None, None, False, None, None, None),
+        "--data": ("data", None, None, False, None, None, None),
+        "--db": ("db", None, None, False, None, None, None),
     },
 }
 
