@@ -25,12 +25,12 @@ _FRAME = re.compile(r"^(?P<function>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\
 
 # zwgk's own code: a path fragment → the component it belongs to. A pipeline on the stack takes
 # the whole sample (pipelines.store with SQLAlchemy under it, pipelines.archive with the WARC writer,
-# pipelines.integrity with its hijack scan); otherwise the innermost zwgk module does.
+# pipelines.hijack with its hijack scan); otherwise the innermost zwgk module does.
 PIPELINES = (
     ("pipelines/validate", "pipelines.validate"),
     ("pipelines/normalise", "pipelines.normalise"),
     ("pipelines/classify", "pipelines.classify (taxonomy)"),
-    ("pipelines/integrity", "pipelines.integrity (hijack scan)"),
+    ("pipelines/hijack", "pipelines.hijack (hijack scan)"),
     ("pipelines/archive", "pipelines.archive (WARC)"),
     ("pipelines/store", "pipelines.store (database)"),
 )

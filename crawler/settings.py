@@ -89,7 +89,7 @@ ZWGK_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.normalise.NormalisePipeline": 200,
     "pipelines.classify.ClassifyPipeline": 300,
-    "pipelines.integrity.IntegrityPipeline": 400,
+    "pipelines.hijack.IntegrityPipeline": 400,
     "pipelines.inspect.InspectPipeline": 450,
     "pipelines.archive.ArchivePipeline": 500,
     "pipelines.store.StorePipeline": 900,

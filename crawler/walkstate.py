@@ -2,7 +2,7 @@
 pages walked, declared totals, which detail pages were requested.
 
 One process keeps it in memory (:class:`MemoryWalkState`); many workers keep it in Redis
-(``crawler.cluster.walkstate.RedisWalkState``), so list pages of one column may go to different workers.
+(``crawler.cluster.shared_walkstate.RedisWalkState``), so list pages of one column may go to different workers.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 class WalkState(Protocol):
     """Where the walk bookkeeping lives: in memory for one process, in Redis for many workers
-    (``crawler.cluster.walkstate.RedisWalkState``), so that list pages of one column may be processed by
+    (``crawler.cluster.shared_walkstate.RedisWalkState``), so that list pages of one column may be processed by
     different workers."""
 
     def begin_column(self, site: str, column_url: str) -> bool:

@@ -18,7 +18,7 @@ from audit.web.context import session
 from audit.web.openapi import spec
 from audit.web.pages import claim_items_url, claim_params
 from audit.web.params import default_years, parse, site_slug
-from audit.web.tables import column_page, health_of
+from audit.web.table_views import column_page, health_of
 from storage import reads
 
 logger = logging.getLogger(__name__)

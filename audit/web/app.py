@@ -18,7 +18,7 @@ from audit.health import load_settings
 from audit.web import api, inspection, pages, report_view, security
 from audit.web.cache import ResultCache
 from audit.web.context import close_session
-from audit.web.tables import Params, site_counts, sites_view
+from audit.web.table_views import Params, site_counts, sites_view
 from storage.readonly import ReadOnlyArchive
 from storage.reads import list_sites
 from taxonomy import default_taxonomy

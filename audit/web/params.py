@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from audit.compare import COMPARE_BY
 from audit.web.cache import memo
 from audit.web.context import session, today
-from audit.web.tables import SEARCH_FIELDS, Params
+from audit.web.table_views import SEARCH_FIELDS, Params
 from storage import reads
 from storage.findings import FINDING_KINDS
 

@@ -5,7 +5,7 @@ and pushes one job per site; ``run_worker`` (``zwgk worker``) crawls whatever th
 exits once nothing has been queued or in flight anywhere for ``ZWGK_WORKER_IDLE`` seconds.
 
 One module per concern: ``keys`` (Redis key names, the client), ``runs`` (enqueue),
-``walkstate`` (walk bookkeeping in Redis), ``spider`` (the worker's spider), ``scope`` and
+``shared_walkstate`` (walk bookkeeping in Redis), ``spider`` (the worker's spider), ``scope`` and
 ``politeness`` (its downloader middlewares), ``worker`` (running a worker).
 """
 
@@ -17,8 +17,8 @@ from crawler.cluster.keys import DEFAULT_PREFIX, Keys, connect, current_run, dro
 from crawler.cluster.politeness import ClusterPolitenessMiddleware
 from crawler.cluster.runs import enqueue, profile_from_json, run_is_active
 from crawler.cluster.scope import SiteScopeMiddleware
+from crawler.cluster.shared_walkstate import RedisWalkState
 from crawler.cluster.spider import WorkerSpider
-from crawler.cluster.walkstate import RedisWalkState
 from crawler.cluster.worker import run_worker, worker_settings_overrides
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from twisted.internet import task
 
 from crawler.cluster.keys import BUSY_TTL_MS, RUN_TTL, Keys
 from crawler.cluster.runs import profile_from_json
-from crawler.cluster.walkstate import RedisWalkState
+from crawler.cluster.shared_walkstate import RedisWalkState
 from crawler.profile import SiteProfile
 from crawler.spiders.portal import PortalSpider
 

@@ -13,8 +13,8 @@ from reports.table_two import parse_table_two
 
 logger = logging.getLogger(__name__)
 
-FIXTURES = Path(__file__).parent / "fixtures" / "reports"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_19a69fc2833c1675.txt"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "reports"
+SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "000_19a69fc2833c1675.txt"
 
 
 def seed_text() -> str:

@@ -24,7 +24,7 @@ from storage.findings import record_finding
 logger = logging.getLogger(__name__)
 
 T0 = datetime(2019, 2, 1, tzinfo=UTC)
-FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "reports"
 COLUMNS = [
     ("今日关注", "ZJ", "今日关注"),
     ("政府文件", "ZFWJ", "政府文件"),

@@ -105,14 +105,14 @@ def test_stages_come_from_zwgk_pipelines_in_their_order_and_unconfigured_ones_ar
     crawler = get_crawler(
         settings_dict={
             "ZWGK_PIPELINES": {
-                "tests.test_chain.Counting": 200,
-                "tests.test_chain.Off": 100,
-                "tests.test_chain.Recorder": None,
+                "tests.unit.pipelines.test_chain.Counting": 200,
+                "tests.unit.pipelines.test_chain.Off": 100,
+                "tests.unit.pipelines.test_chain.Recorder": None,
             }
         }
     )
     with caplog.at_level(logging.WARNING):
         chain = PipelineChain.from_crawler(crawler)
     assert [type(s).__name__ for s in chain.stages] == ["Counting"]
-    assert any("tests.test_chain.Off is off: no folder" in r.message for r in caplog.records)
+    assert any("tests.unit.pipelines.test_chain.Off is off: no folder" in r.message for r in caplog.records)
     assert chain.process_item(Detail("s", "u", 200)).note == "+"

@@ -14,7 +14,7 @@ from storage.db import database_url, open_database
 from storage.models import Capture, Finding, Item, ItemVersion
 from storage.warc import check_file, read_response
 
-VENV_BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
+VENV_BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
 
 
 def _crawl(url: str, data: Path, *extra: str) -> dict:
