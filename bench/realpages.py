@@ -27,7 +27,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 
 from crawler.adapters import ADAPTERS, DETECTION_ORDER, Adapter, ListPage
-from crawler.extract import decode_body, extract_detail, parse_date
+from crawler.extract import decode_body, extract_detail, listing_date, parse_date
 from crawler.extract.integrity import scan_page
 from replica.corpus_model import CORPUS_DIR, DETAIL_FIELDS, CorpusPage, Portal, load_corpus
 
@@ -86,7 +86,7 @@ def score_list(score: Score, page_url: str, truth: dict[str, Any], found: ListPa
             score.misses.append(f"item {url}")
             continue
         items += 1
-        if as_date(entry.date_raw) == as_date(item.get("date")):
+        if listing_date(entry.date_raw, entry.url) == as_date(item.get("date")):
             dates += 1
         else:
             score.misses.append(f"date of {url}: {entry.date_raw!r}")

@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import urldefrag, urlsplit, urlunsplit
 
-from crawler.extract import parse_date
+from crawler.extract import listing_date, parse_date
 from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Listing
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class NormalisePipeline:
             item.column_url = canonical_url(item.column_url)
             item.title = clean_text(item.title)
             if item.list_date is None and item.list_date_raw:
-                item.list_date = parse_date(item.list_date_raw)
+                item.list_date = listing_date(item.list_date_raw, item.url)
         elif isinstance(item, Detail):
             item.url = canonical_url(item.url)
             item.title = clean_text(item.title)

@@ -9,7 +9,7 @@ import logging
 
 from crawler.extract.blocked import detect_block
 from crawler.extract.charset import decode_body
-from crawler.extract.dates import date_from_url, parse_date
+from crawler.extract.dates import date_from_url, listing_date, parse_date
 from crawler.extract.detail import extract_detail
 from crawler.extract.labels import field_for_label, normalise_label
 
@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "date_from_url",
+    "listing_date",
     "decode_body",
     "detect_block",
     "extract_detail",

@@ -80,3 +80,13 @@ def date_in_year(text: str | None, year: int) -> date | None:
         return full
     match = _MONTH_DAY.match(text)
     return _make_date(str(year), *match.groups()) if match else None
+
+
+def listing_date(text: str | None, url: str | None) -> date | None:
+    """The date a list row prints: a full date, or a month and day (``10-19``) in the year its
+    item's URL names (``/201710/t20171019_…``); None when neither says the year."""
+    full = parse_date(text)
+    if full is not None or not text:
+        return full
+    from_url = date_from_url(url)
+    return date_in_year(text, from_url.year) if from_url is not None else None
