@@ -1,21 +1,17 @@
 """Reconciliation straight from the archive (issue 15): crawl the ``annual`` replica, whose
 政府信息公开年报 column holds its 2016 (pre-2019 text), 2017 (2019 tables) and 2018 (2021 tables)
 reports, each a page with a PDF and a DOCX attachment. ``zwgk audit reconcile --year Y`` with no
-``--report`` finds and reconciles each from its archived page. The crawler does not archive
-attachments yet, so the PDF and DOCX routes are tested by reading the replica's own files through the
-same reader (``reconcile_document``, and ``find_report`` over a reader that holds them), the command
-is shown to say that the attachment is not in the archive, and, with the attachments written into a
-copy of the archive (WARC record and capture row, as the crawler will write them), the command reads
-each report from its archived PDF and DOCX."""
+``--report`` finds and reconciles each from its archived page, and from the PDF and DOCX
+attachments the crawl archived beside it (and behind a page that is only a shell). A crawl with
+``--no-inspect`` downloads no attachment: the command then says the attachment is not in the
+archive, and fetches nothing."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +22,6 @@ import replica
 from audit.archived_report import (
     Archived,
     ArchiveReader,
-    ReportNotFound,
     find_report,
     reconcile_document,
     reconcile_read,
@@ -35,9 +30,6 @@ from audit.archived_report import (
 from audit.web import create_app
 from replica.routes import Router
 from storage.db import database_url, open_database
-from storage.evidence import CaptureRow, record_captures
-from storage.reads import site_id
-from storage.warc import WarcWriter
 from zwgk.cli import main
 
 SPEC = "annual"
@@ -62,6 +54,19 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         result = run_zwgk("crawl", server.base_url, "--data", str(data), "--site", SPEC, "--json")
         assert result.returncode == 0, result.stderr[-3000:]
         assert summary_json(result)
+        base = server.base_url.rstrip("/")
+    yield Crawled(data, base, replica.truth(site), Router(site))
+
+
+@pytest.fixture(scope="module")
+def crawled_without_attachments(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    site = replica.build_site(replica.load_spec(SPEC))
+    data = tmp_path_factory.mktemp("annual-bare")
+    with replica.ReplicaServer(site) as server:
+        result = run_zwgk(
+            "crawl", server.base_url, "--data", str(data), "--site", SPEC, "--no-inspect", "--json"
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
         base = server.base_url.rstrip("/")
     yield Crawled(data, base, replica.truth(site), Router(site))
 
@@ -125,8 +130,9 @@ def test_a_year_without_a_report_is_refused_saying_so(
 
 @pytest.mark.parametrize("kind", ["pdf", "docx"])
 def test_an_attachment_not_in_the_archive_is_said_to_be_missing(
-    crawled: Crawled, kind: str, capsys: pytest.CaptureFixture[str]
+    crawled_without_attachments: Crawled, kind: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    crawled = crawled_without_attachments
     report = crawled.reports()[-1]
     argv = ["audit", "reconcile", "--data", str(crawled.data), "--year", str(report["year"])]
     assert main([*argv, "--from", kind]) == 2
@@ -175,32 +181,10 @@ def test_each_report_reconciles_alike_from_its_page_pdf_and_docx(crawled: Crawle
                     assert found.report.year == year
                     got = _claims(reconcile_read(s, SPEC, year, found.document, found.report))
                     assert got == from_page, (year, source, shell)
-                with pytest.raises(ReportNotFound, match="is not in the archive"):
-                    find_report(s, SPEC, year, read, kind)
-    finally:
-        db.dispose()
-
-
-def _archive_attachments(crawled: Crawled, data: Path) -> None:
-    """Write every report attachment into the archive at ``data`` (WARC record and capture row), as
-    the crawler will once it archives attachments."""
-    when = datetime(2019, 3, 21, tzinfo=UTC)
-    types = {"pdf": "application/pdf", "docx": replica.items.ASSET_TYPES["docx"]}
-    db = open_database(database_url(data))
-    try:
-        with db.session() as s, WarcWriter(data / "warc", worker="test") as warc:
-            rows = []
-            for report in crawled.reports():
-                for kind, path in report["attachments"].items():
-                    body, url = _file(crawled, path), crawled.base + path
-                    headers = [("Content-Type", types[kind])]
-                    at = warc.write_exchange(url, when, 200, "OK", headers, body, [])
-                    rows.append(
-                        CaptureRow(url, "attachment", when, 200, types[kind], at.payload_digest, len(body),
-                                   at.record_type, at.file, at.offset, at.length, True)
-                    )  # fmt: skip
-            record_captures(s, site_id(s, SPEC) or 0, None, rows)
-            s.commit()
+                # and the attachment the crawl archived, read from the WARC
+                archived = find_report(s, SPEC, year, read, kind)
+                assert archived.via == kind
+                assert _claims(reconcile_read(s, SPEC, year, archived.document, archived.report)) == from_page
     finally:
         db.dispose()
 
@@ -209,11 +193,9 @@ def _archive_attachments(crawled: Crawled, data: Path) -> None:
 def test_reconcile_reads_an_archived_attachment(
     crawled: Crawled, kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Once an attachment is in the archive, the command reads it from there (``--from``), and
+    """The crawl archived the attachments: the command reads them from there (``--from``), and
     ``zwgk report read`` of its URL too."""
-    data = tmp_path / "archive"
-    shutil.copytree(crawled.data, data)
-    _archive_attachments(crawled, data)
+    data = crawled.data
     for report in crawled.reports():
         out = tmp_path / f"{report['year']}.json"
         argv = ["audit", "reconcile", "--data", str(data), "--year", str(report["year"]), "--from", kind]
