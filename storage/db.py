@@ -180,6 +180,11 @@ def _upgrade(connection: Any) -> None:
         # Workers starting together on a fresh server must not race to create the same tables;
         # the lock is released when open_database commits.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    elif connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        # The sqlite3 driver runs DDL outside any transaction unless one is open, so a migration
+        # cut short (a full disk) would leave half its tables behind and the next run would fail
+        # on "table already exists". One explicit transaction makes the upgrade all or nothing.
+        connection.exec_driver_sql("BEGIN")
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
