@@ -57,6 +57,9 @@ def record_seen_links(session: Session, site_id: int, links: Iterable[SeenLink],
 
 
 def _upsert(session: Session, site_id: int, links: list[SeenLink], seen_at: datetime, fetched: bool) -> None:
+    # One row per target, in URL order: a statement may not touch a row twice, and workers
+    # writing the same targets at once take their row locks in one order (no deadlock).
+    links = sorted({link.url[:2048]: link for link in links}.values(), key=lambda link: link.url[:2048])
     rows = [
         {
             "site_id": site_id,
