@@ -203,8 +203,11 @@ def test_every_old_command_is_still_there():
 
 @pytest.mark.parametrize("command", sorted(OLD_PARSER))
 def test_each_command_keeps_its_options(command):
+    """Every option the old parser had keeps its shape; options added since are allowed (they
+    are held to the help-text rule below)."""
     options = _options(COMMANDS[command])
-    assert {name: _shape(action) for name, action in options.items()} == OLD_PARSER[command]
+    kept = {name: _shape(options[name]) for name in OLD_PARSER[command] if name in options}
+    assert kept == OLD_PARSER[command]
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
