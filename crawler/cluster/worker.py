@@ -33,6 +33,7 @@ def worker_settings_overrides(redis_url: str, keys: Keys) -> dict[str, Any]:
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_KEY": keys.requests,
+        "SCHEDULER_QUEUE_CLASS": "crawler.cluster.leases.LeasedPriorityQueue",
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
         "SCHEDULER_PERSIST": True,  # never flush the shared queue when one worker stops
         "SCHEDULER_FLUSH_ON_START": False,
