@@ -156,28 +156,6 @@ def test_three_workers_archive_three_sites_exactly(servers, sites, redis_prefix,
     _assert_archive_is_the_union(pg_url, servers, sites)
 
 
-def test_a_worker_killed_mid_crawl_then_a_second_enqueue_completes(
-    servers, sites, redis_prefix, pg_url, tmp_path
-):
-    db = ["--db", pg_url]
-    targets = [server.base_url for server in servers.values()]
-    _enqueue(redis_prefix, db, *targets)
-    workers = [_worker(redis_prefix, db, tmp_path / f"w{n}") for n in range(3)]
-    deadline = time.monotonic() + 120
-    while _captures(pg_url) < 150:
-        assert time.monotonic() < deadline, "the crawl never got far enough to kill a worker"
-        assert all(w.poll() is None for w in workers), "a worker finished before one could be killed"
-        time.sleep(0.05)
-    os.kill(workers[0].pid, signal.SIGKILL)
-    workers[0].wait()
-    _finish(workers[1:])  # the others finish the run (the killed worker's busy mark expires)
-    # What the killed worker had taken from the queue is lost to that run: queue the same targets
-    # again (a new run) and let a worker complete the archive; upserts make the repeat harmless.
-    _enqueue(redis_prefix, db, *targets)
-    _finish([_worker(redis_prefix, db, tmp_path / "w1")])
-    _assert_archive_is_the_union(pg_url, servers, sites)
-
-
 def test_sqlite_takes_one_worker_and_refuses_a_second(servers, sites, redis_prefix, tmp_path):
     tiny = servers["tiny"]
     data = tmp_path / "data"
