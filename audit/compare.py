@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, YEAR, definition, rules_text
 from audit.export import View
-from storage import queries
+from storage import reads
+from storage.reads import Session
 from taxonomy import Taxonomy, default_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -70,7 +69,7 @@ def compare_years(
 
 
 def _totals(session: Session, years: list[int], site: str | None, sites: set[str]) -> list[CompareRow]:
-    found = queries.count_sites_by_year(session, years, site)
+    found = reads.count_sites_by_year(session, years, site)
     return [
         CompareRow(s, TOTAL, found.get(s, dict.fromkeys(years, 0)), "total", definition(YEAR, DISTINCT_TOTAL))
         for s in sorted(sites | set(found))
@@ -78,7 +77,7 @@ def _totals(session: Session, years: list[int], site: str | None, sites: set[str
 
 
 def _by_column(session: Session, years: list[int], site: str | None) -> list[CompareRow]:
-    found = queries.count_columns_by_year(session, years, site)
+    found = reads.count_columns_by_year(session, years, site)
     rule = definition(YEAR, EVERY_COLUMN)
     rows = [CompareRow(s, path, counts, "column", rule) for (s, path), counts in sorted(found.items())]
     return rows + _totals(session, years, site, {s for s, _ in found})
@@ -101,13 +100,13 @@ def group_members(taxonomy: Taxonomy, group: str) -> list[str]:
 def _by_taxonomy(
     session: Session, years: list[int], site: str | None, taxonomy: Taxonomy
 ) -> list[CompareRow]:
-    sites = {s for s, *_ in queries.column_paths(session, site)}
+    sites = {s for s, *_ in reads.column_paths(session, site)}
     rule = definition(YEAR, DISTINCT_TOTAL)
-    by_path = queries.count_taxonomy_by_year(session, years, site)
+    by_path = reads.count_taxonomy_by_year(session, years, site)
     # Every group total in one pass over the memberships, matched to groups by the paths just found.
     groups = {group: group_prefixes(taxonomy, group) for group, _ in GROUPS}
     groups[FEATURE_COLUMN] = [FEATURE_COLUMN]
-    found = queries.count_groups_by_year(
+    found = reads.count_groups_by_year(
         session, groups, years, site, paths={p for _, p in by_path if p is not None}
     )
     rows: list[CompareRow] = []
@@ -138,8 +137,8 @@ def _by_taxonomy(
 
 
 def _by_kind(session: Session, years: list[int], site: str | None) -> list[CompareRow]:
-    found = queries.count_kinds_by_year(session, years, site)
-    sites = {s for s, *_ in queries.column_paths(session, site)} | {s for s, _ in found}
+    found = reads.count_kinds_by_year(session, years, site)
+    sites = {s for s, *_ in reads.column_paths(session, site)} | {s for s, _ in found}
     rule = definition(YEAR, DISTINCT_TOTAL)
     rows = [
         CompareRow(

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from rich.table import Table
 
 from audit.definitions import rules_text
-from storage.queries import CountRow
+from storage.reads import CountRow
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,9 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import Session
-
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, YEAR, definition
-from storage import queries
+from storage import reads
+from storage.reads import Session
 
 logger = logging.getLogger(__name__)
 
@@ -39,35 +38,35 @@ def report_figures(session: Session, site: str, year: int) -> list[Figure]:
             "items_published",
             "各类政府信息",
             None,
-            queries.count_distinct_items(session, site, year=year),
+            reads.count_distinct_items(session, site, year=year),
             definition(YEAR, DISTINCT_TOTAL),
         ),
         Figure(
             "pictures",
             "图片",
             None,
-            queries.count_distinct_items(session, site, year=year, kind="picture"),
+            reads.count_distinct_items(session, site, year=year, kind="picture"),
             definition(YEAR, DISTINCT_TOTAL),
         ),
         Figure(
             "video_news",
             "视频新闻",
             None,
-            queries.count_distinct_items(session, site, year=year, kind="video"),
+            reads.count_distinct_items(session, site, year=year, kind="video"),
             definition(YEAR, DISTINCT_TOTAL),
         ),
         Figure(
             "government_documents",
             "政府文件",
             None,
-            queries.count_in_taxonomy_columns(session, site, GOVERNMENT_DOCUMENTS, year=year),
+            reads.count_in_columns(session, site, taxonomy_path=GOVERNMENT_DOCUMENTS, year=year),
             definition(YEAR, EVERY_COLUMN, DISTINCT_TOTAL),
         ),
         Figure(
             "feature_column_cumulative",
             "政务公开重点工作专栏（累计）",
             None,
-            queries.count_in_subtree(session, site, FEATURE_COLUMN, until=year_end),
+            reads.count_in_subtree(session, site, FEATURE_COLUMN, until=year_end),
             definition(FEATURE_CUMULATIVE, YEAR, DISTINCT_TOTAL),
         ),
     ]

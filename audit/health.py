@@ -4,13 +4,14 @@ Empty columns (a walked column with no item ever — a blocked column is not emp
 (nothing new within the window of the column's taxonomy update class), long-stale columns, the
 homepage not updated, broken links inside listings, and unhandled hijack findings; each indicator
 with its verdict and its evidence. Items dated after the as-of date are ignored. Thresholds and
-windows are data, in ``indicators.yaml``.
+windows, labels and rule texts are data, in ``indicators.yaml``; each indicator is one function.
 """
 
 from __future__ import annotations
 
 import calendar
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -18,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy.orm import Session
 
 from audit.export import View
-from storage import queries
-from storage.queries import ColumnState
+from storage import reads
+from storage.reads import ColumnState, Session
 from taxonomy import Taxonomy, default_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -58,10 +58,38 @@ class Health:
 @cache
 def load_settings(path: Path = INDICATORS_FILE) -> dict[str, Any]:
     settings: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key in ("windows", "long_stale", "homepage", "thresholds", "hijack_kinds"):
+    for key in ("windows", "long_stale", "homepage", "thresholds", "hijack_kinds", "indicators"):
         if key not in settings:
             raise ValueError(f"{path}: missing setting {key!r}")
+    if set(settings["indicators"]) != set(INDICATORS):
+        raise ValueError(f"{path}: indicators should be exactly {', '.join(INDICATORS)}")
     return settings
+
+
+@dataclass(frozen=True)
+class Span:
+    """A window written out for a rule text: ``zh`` 2周, 6个月; ``en`` 2 weeks, 6 months."""
+
+    zh: str
+    en: str
+
+
+def span_words(span: dict[str, int]) -> Span:
+    if "months" in span:
+        months = int(span["months"])
+        return Span(f"{months}个月", f"{months} months")
+    days = int(span["days"])
+    if days % 7 == 0:
+        return Span(f"{days // 7}周", f"{days // 7} weeks")
+    return Span(f"{days}天", f"{days} days")
+
+
+def rule_wording(key: str, settings: dict[str, Any]) -> str:
+    """The rule of indicator ``key`` as the YAML words it, its windows filled in."""
+    spans = {name: span_words(span) for name, span in settings["windows"].items()}
+    spans |= {name: span_words(settings[name]) for name in ("long_stale", "homepage")}
+    rule: str = settings["indicators"][key]["rule"]
+    return rule.format(**spans, hijack_kinds=", ".join(settings["hijack_kinds"]))
 
 
 def back(as_of: date, span: dict[str, int]) -> date:
@@ -90,116 +118,129 @@ def _column_evidence(c: ColumnState, **extra: Any) -> dict[str, Any]:
     return {"site": c.site, "column": c.path, "url": c.url, "items": c.items, "newest": c.newest, **extra}
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What the indicators are judged from: the archive's columns as of the date, and the settings."""
+
+    session: Session
+    site: str | None
+    as_of: date
+    columns: list[ColumnState]
+    taxonomy: Taxonomy
+    settings: dict[str, Any]
+
+    def walked(self) -> list[ColumnState]:
+        return [c for c in self.columns if c.status == WALKED]
+
+
+def _indicator(
+    key: str, inputs: Inputs, evidence: list[dict[str, Any]], count: int | None = None
+) -> Indicator:
+    """An indicator of ``count`` cases (default: one per evidence), failing at its YAML threshold."""
+    threshold = inputs.settings["thresholds"].get(key)
+    found = len(evidence) if count is None else count
+    return Indicator(
+        key,
+        inputs.settings["indicators"][key]["label"],
+        found,
+        threshold,
+        threshold is not None and found >= threshold,
+        rule_wording(key, inputs.settings),
+        evidence,
+    )
+
+
+def empty_columns(inputs: Inputs) -> Indicator:
+    """空白栏目: walked columns with no item by the as-of date."""
+    return _indicator("empty_columns", inputs, [_column_evidence(c) for c in inputs.walked() if c.items == 0])
+
+
+def _silent_since(inputs: Inputs, cutoff_of: Any) -> list[dict[str, Any]]:
+    # Walked, judged columns with items whose newest item is older than the class's cutoff.
+    out = []
+    for c in inputs.walked():
+        klass = update_class(c, inputs.taxonomy)
+        window = inputs.settings["windows"].get(klass)
+        if window is None or c.items == 0:
+            continue
+        cutoff = cutoff_of(window)
+        if c.newest is None or c.newest < cutoff:
+            out.append(_column_evidence(c, update_class=klass, window_start=cutoff))
+    return out
+
+
+def stale_columns(inputs: Inputs) -> Indicator:
+    """栏目不更新: nothing new within the window of the column's update class."""
+    return _indicator(
+        "stale_columns", inputs, _silent_since(inputs, lambda window: back(inputs.as_of, window))
+    )
+
+
+def long_stale_columns(inputs: Inputs) -> Indicator:
+    """长期未更新栏目: columns that should update, silent for the long-stale span."""
+    cutoff = back(inputs.as_of, inputs.settings["long_stale"])
+    return _indicator("long_stale_columns", inputs, _silent_since(inputs, lambda _window: cutoff))
+
+
+def homepage_stale(inputs: Inputs) -> Indicator:
+    """首页不更新: the newest item of any column older than the homepage window."""
+    newest = max((c.newest for c in inputs.columns if c.newest is not None), default=None)
+    cutoff = back(inputs.as_of, inputs.settings["homepage"])
+    stale = newest is None or newest < cutoff
+    return _indicator("homepage_stale", inputs, [{"newest": newest, "window_start": cutoff}], int(stale))
+
+
+def broken_links(inputs: Inputs) -> Indicator:
+    """列表页中的错链、断链: listed items whose page answers 404 (a deduction, never a veto)."""
+    broken = reads.list_items(inputs.session, inputs.site, until=inputs.as_of, fetch_status="not_found")
+    evidence = [
+        {"site": i.site, "url": i.url, "title": i.title, "column": i.column, "counted_on": i.counted_on}
+        for i in broken
+    ]
+    return _indicator("broken_links", inputs, evidence)
+
+
+def hijacked_pages(inputs: Inputs) -> Indicator:
+    """页面被挂马、篡改（未处置）: hijack findings first seen by the as-of date, unresolved by it."""
+    kinds = tuple(inputs.settings["hijack_kinds"])
+    findings = [
+        f
+        for f in reads.list_findings(inputs.session, kinds, inputs.site, inputs.as_of)
+        if f.resolved_at is None or f.resolved_at.date() > inputs.as_of
+    ]
+    evidence = [
+        {
+            "site": f.site,
+            "url": f.subject,
+            "kind": f.kind,
+            "severity": f.severity,
+            "title": f.title,
+            "first_seen": f.first_seen,
+            "evidence": f.evidence,
+        }
+        for f in findings
+    ]
+    return _indicator("hijacked_pages", inputs, evidence, len({(f.site, f.subject) for f in findings}))
+
+
+INDICATORS: dict[str, Callable[[Inputs], Indicator]] = {
+    "empty_columns": empty_columns,
+    "stale_columns": stale_columns,
+    "long_stale_columns": long_stale_columns,
+    "homepage_stale": homepage_stale,
+    "broken_links": broken_links,
+    "hijacked_pages": hijacked_pages,
+}
+
+
 def inspect_health(
     session: Session, as_of: date, site: str | None = None, taxonomy: Taxonomy | None = None
 ) -> Health:
-    """The indicators for ``site`` (or every site) as of ``as_of``."""
-    taxonomy = taxonomy or default_taxonomy()
+    """The indicators for ``site`` (or every site) as of ``as_of``, in the YAML's order."""
     settings = load_settings()
-    limits = settings["thresholds"]
-    columns = queries.column_states(session, as_of, site)
-    walked = [c for c in columns if c.status == WALKED]
-    empty = [_column_evidence(c) for c in walked if c.items == 0]
-    stale, long_stale = [], []
-    long_cutoff = back(as_of, settings["long_stale"])
-    for c in walked:
-        klass = update_class(c, taxonomy)
-        window = settings["windows"].get(klass)
-        if window is None or c.items == 0:
-            continue
-        cutoff = back(as_of, window)
-        if c.newest is None or c.newest < cutoff:
-            stale.append(_column_evidence(c, update_class=klass, window_start=cutoff))
-        if c.newest is None or c.newest < long_cutoff:
-            long_stale.append(_column_evidence(c, update_class=klass, window_start=long_cutoff))
-    newest = max((c.newest for c in columns if c.newest is not None), default=None)
-    home_cutoff = back(as_of, settings["homepage"])
-    broken = queries.list_items(session, site, until=as_of, fetch_status="not_found")
-    findings = [
-        f
-        for f in queries.list_findings(session, tuple(settings["hijack_kinds"]), site, as_of)
-        if f.resolved_at is None or f.resolved_at.date() > as_of
-    ]
-    hijacked_pages = {(f.site, f.subject) for f in findings}
-    indicators = [
-        Indicator(
-            "empty_columns",
-            "空白栏目",
-            len(empty),
-            limits["empty_columns"],
-            len(empty) >= limits["empty_columns"],
-            "已抓取（未被拦截）且截至该日从未有过任何条目的栏目；被WAF拦截的栏目不算空白。"
-            " A walked (not blocked) column with no item dated on or before the as-of date.",
-            empty,
-        ),
-        Indicator(
-            "stale_columns",
-            "栏目不更新",
-            len(stale),
-            limits["stale_columns"],
-            len(stale) >= limits["stale_columns"],
-            "动态要闻类栏目2周、通知公告与政策文件类栏目6个月内无新条目（按分类节点的更新类别；其他类别不判定）。"
-            " Nothing new within the window of the column's update class (dynamic 2 weeks, notice/policy 6 months).",
-            stale,
-        ),
-        Indicator(
-            "long_stale_columns",
-            "长期未更新栏目",
-            len(long_stale),
-            limits["long_stale_columns"],
-            len(long_stale) >= limits["long_stale_columns"],
-            "应更新的栏目（动态、通知公告、政策文件类）12个月以上无新条目。 Columns that should update, silent for 12 months or more.",
-            long_stale,
-        ),
-        Indicator(
-            "homepage_stale",
-            "首页不更新",
-            int(newest is None or newest < home_cutoff),
-            1,
-            newest is None or newest < home_cutoff,
-            "首页以所有栏目中最新条目的日期计，2周内无新条目即不合格。 The homepage counts as updated by the newest item of any column.",
-            [{"newest": newest, "window_start": home_cutoff}],
-        ),
-        Indicator(
-            "broken_links",
-            "列表页中的错链、断链",
-            len(broken),
-            None,
-            False,
-            "栏目列表中的条目详情页返回404（扣分项，不单项否决）。 Listed items whose page answers 404 (a deduction, not a veto).",
-            [
-                {
-                    "site": i.site,
-                    "url": i.url,
-                    "title": i.title,
-                    "column": i.column,
-                    "counted_on": i.counted_on,
-                }
-                for i in broken
-            ],
-        ),
-        Indicator(
-            "hijacked_pages",
-            "页面被挂马、篡改（未处置）",
-            len(hijacked_pages),
-            limits["hijacked_pages"],
-            len(hijacked_pages) >= limits["hijacked_pages"],
-            "截至该日仍未消除的被篡改、暗链、垃圾词、搜索引擎劫持发现。 Hijack findings (hijacked, hidden_link, spam, cloaking) first seen by the as-of date and not resolved by it.",
-            [
-                {
-                    "site": f.site,
-                    "url": f.subject,
-                    "kind": f.kind,
-                    "severity": f.severity,
-                    "title": f.title,
-                    "first_seen": f.first_seen,
-                    "evidence": f.evidence,
-                }
-                for f in findings
-            ],
-        ),
-    ]
-    return Health(site, as_of, indicators)
+    columns = reads.column_states(session, as_of, site)
+    inputs = Inputs(session, site, as_of, columns, taxonomy or default_taxonomy(), settings)
+    return Health(site, as_of, [INDICATORS[key](inputs) for key in settings["indicators"]])
 
 
 def health_views(health: Health) -> list[View]:

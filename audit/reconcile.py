@@ -11,26 +11,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
-
+from audit.claim_items import TABLE_ISSUED, claim_filters, count_claim_items, list_claim_items
 from audit.compare import group_members
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, YEAR, definition
 from audit.export import View
 from reports.claims import Claim, extract_claims
 from reports.table_two import TableReport, is_table_report, parse_table_two
-from storage import queries
-from storage.models import Column, Item, ItemColumn, Site
-from storage.queries import ItemRef
+from storage import reads
+from storage.reads import ItemRow, Session
 from taxonomy import Node, Taxonomy, default_taxonomy
 
 logger = logging.getLogger(__name__)
 
-GOVERNMENT_DOCUMENTS = "政府文件"
-FEATURE_COLUMN = "政务公开重点工作"
 GROUP_OF_CLAIM = {
     "kept_subcolumns": "kept",
     "kept_subcolumns_named": "kept",
@@ -69,7 +63,7 @@ class Reconciliation:
     claimed: int | None
     archived: int | None
     definition: str = ""
-    items: tuple[ItemRef, ...] = ()
+    items: tuple[ItemRow, ...] = ()
     evidence: dict[str, Any] = field(default_factory=dict)
     approximate: bool = False
     # What the items behind ``archived`` are (``claim_filters``), when the number counts items; with
@@ -147,7 +141,7 @@ def _not_checkable(claim: Claim) -> Reconciliation:
 
 
 def _counted(
-    claim: Claim, archived: int, rule: str, items: list[ItemRef], filters: dict[str, Any]
+    claim: Claim, archived: int, rule: str, items: list[ItemRow], filters: dict[str, Any]
 ) -> Reconciliation:
     return Reconciliation(
         claim.key,
@@ -175,99 +169,6 @@ ITEM_CLAIMS: dict[str, str] = {
     + " 政府文件 = 列在映射为“政府文件”的栏目中的条目.",
     "feature_column_cumulative": definition(FEATURE_CUMULATIVE, YEAR, DISTINCT_TOTAL),
 }
-TABLE_ISSUED = "table2_issued"
-
-
-def claim_filters(key: str, scope: str, year: int) -> dict[str, Any] | None:
-    """The ``list_claim_items`` filters selecting the items behind a claim's archived number (None:
-    the number does not count items)."""
-    end = date(year, 12, 31)
-    filters: dict[str, dict[str, Any]] = {
-        "items_published": {"until": end} if scope == "cumulative" else {"year": year},
-        "pictures": {"year": year, "kind": "picture"},
-        "video_news": {"year": year, "kind": "video"},
-        "government_documents": {"year": year, "column_taxonomy": GOVERNMENT_DOCUMENTS},
-        "feature_column_cumulative": {"until": end, "under": FEATURE_COLUMN},
-        TABLE_ISSUED: {"year": year, "column_taxonomy": GOVERNMENT_DOCUMENTS, "documents": True},
-    }
-    return filters.get(key)
-
-
-def list_claim_items(session: Session, site: str, filters: dict[str, Any]) -> list[ItemRef]:
-    """Every item behind a claim (see ``claim_filters``), oldest first."""
-    wanted = dict(filters)
-    documents = wanted.pop("documents", False)
-    items = queries.list_items(session, site, **wanted)
-    if documents:
-        items = [i for i in items if i.kind == "document" or (i.doc_no not in (None, "", "无"))]
-    return items
-
-
-def count_claim_items(session: Session, site: str, filters: dict[str, Any]) -> int:
-    """How many items ``list_claim_items`` would list, counted through ``storage.queries`` (sums over
-    the count rollup while it is current) without listing them."""
-    year: int | None = filters.get("year")
-    until: date | None = filters.get("until")
-    if filters.get("documents"):
-        assert year is not None
-        return queries.count_documents(session, site, year, filters["column_taxonomy"])
-    if "column_taxonomy" in filters:
-        assert year is not None
-        path = filters["column_taxonomy"]
-        if not _memberships_follow_columns(session, site, path):
-            return queries.count_in_taxonomy_columns(session, site, path, year)
-        by_path = queries.count_taxonomy_by_year(session, [year], site)
-        return by_path.get((site, path), {}).get(year, 0)
-    if year is not None:
-        years = [year]
-    else:
-        assert until is not None
-        first = _first_year(session, site)
-        if first is None or first > until.year:
-            return 0
-        years = list(range(first, until.year + 1))
-    if "under" in filters:
-        per_year = queries.count_under_by_year(session, [filters["under"]], years, site).get(site, {})
-    elif "kind" in filters:
-        per_year = queries.count_kinds_by_year(session, years, site).get((site, filters["kind"]), {})
-    else:
-        per_year = queries.count_sites_by_year(session, years, site).get(site, {})
-    return sum(per_year.get(y, 0) for y in years)
-
-
-def _memberships_follow_columns(session: Session, site: str, path: str) -> bool:
-    """Whether the site's memberships carry ``path`` exactly when their column is mapped to it.
-
-    The items are listed by the column's mapping and counted (by the rollup) by the memberships'
-    copy of it; the two differ only for memberships recorded before a column was mapped anew, and
-    then the count is made from the columns' mapping, live.
-    """
-    site_id = select(Site.id).where(Site.slug == site).scalar_subquery()
-    mapped = select(Column.id).where(Column.site_id == site_id, Column.taxonomy_path == path)
-    unmapped = select(Column.id).where(
-        Column.site_id == site_id, or_(Column.taxonomy_path.is_(None), Column.taxonomy_path != path)
-    )
-    other_path = or_(ItemColumn.taxonomy_path.is_(None), ItemColumn.taxonomy_path != path)
-    stray = select(ItemColumn.item_id).where(ItemColumn.column_id.in_(mapped), other_path).exists()
-    moved = (
-        select(ItemColumn.item_id)
-        .where(ItemColumn.taxonomy_path == path, ItemColumn.column_id.in_(unmapped))
-        .exists()
-    )
-    found = session.execute(select(stray, moved)).one()
-    return not (found[0] or found[1])
-
-
-def _first_year(session: Session, site: str) -> int | None:
-    """The year of the site's earliest dated item: one seek in the (site_id, counted_on) index."""
-    first = session.execute(
-        select(func.min(Item.counted_on)).where(
-            Item.site_id == select(Site.id).where(Site.slug == site).scalar_subquery()
-        )
-    ).scalar()
-    if first is None:
-        return None
-    return first.year if isinstance(first, date) else int(str(first)[:4])
 
 
 def _check_claim(
@@ -292,7 +193,7 @@ def _check_claim(
 def _archive_nodes(session: Session, site: str) -> dict[str, list[str]]:
     """Taxonomy path → the archive's column paths mapped to it (walked or not, blocked included)."""
     found: dict[str, list[str]] = {}
-    for _, path, tpath, _status in queries.column_paths(session, site):
+    for _, path, tpath, _status in reads.column_paths(session, site):
         if tpath is not None:
             found.setdefault(tpath, []).append(path)
     return found
@@ -300,7 +201,7 @@ def _archive_nodes(session: Session, site: str) -> dict[str, list[str]]:
 
 def _check_top_columns(session: Session, site: str, claim: Claim, taxonomy: Taxonomy) -> Reconciliation:
     nodes = _archive_nodes(session, site)
-    columns = [p for _, p, _, _ in queries.column_paths(session, site)]
+    columns = [p for _, p, _, _ in reads.column_paths(session, site)]
     present, missing = {}, []
     for name in claim.names:
         match = taxonomy.match(name)
@@ -550,6 +451,15 @@ def _evidence_line(evidence: dict[str, Any]) -> str:
     return "; ".join(parts) or "全部找到"
 
 
+# The fields of an item behind a claim, as the records give them.
+CLAIM_ITEM_FIELDS = ("site", "url", "title", "counted_on", "kind", "doc_no", "fetch_status", "column")
+
+
+def claim_item_record(item: ItemRow) -> dict[str, Any]:
+    """An item behind a claim as a JSON-ready record."""
+    return {name: getattr(item, name) for name in CLAIM_ITEM_FIELDS}
+
+
 def reconcile_records(results: list[Reconciliation], items: bool = True) -> list[dict[str, Any]]:
     """JSON-ready records with every item in full (with ``items`` False: without the item lists,
     for results reconciled ``with_items=False``; ``item_count`` still says how many there are)."""
@@ -567,7 +477,7 @@ def reconcile_records(results: list[Reconciliation], items: bool = True) -> list
             "archived": r.archived,
             "difference": r.difference,
             "definition": r.definition,
-            **({"items": [i.__dict__ for i in r.items]} if items else {}),
+            **({"items": [claim_item_record(i) for i in r.items]} if items else {}),
             "item_count": r.item_count,
             "evidence": r.evidence,
         }

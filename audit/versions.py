@@ -3,6 +3,7 @@ so that a diff between two versions shows what an edit after publication changed
 
 from __future__ import annotations
 
+import difflib
 import logging
 
 from storage.models import ItemVersion
@@ -23,3 +24,15 @@ def version_lines(version: ItemVersion) -> list[str]:
     ]
     body = (version.body_text or "").replace("。", "。\n").splitlines()
     return fields + [line for line in body if line.strip()]
+
+
+def version_diff(old: ItemVersion, new: ItemVersion) -> list[tuple[str, str]]:
+    """(mark, line) pairs of a unified diff: mark is ``+``, ``-``, ``@`` or a space."""
+    lines = difflib.unified_diff(version_lines(old), version_lines(new), lineterm="", n=2)
+    out = []
+    for line in lines:
+        if line.startswith(("---", "+++")):
+            continue
+        mark = line[:1] if line[:1] in "+-@" else " "
+        out.append((mark, line[1:] if mark in "+- " else line))
+    return out

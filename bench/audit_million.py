@@ -33,7 +33,7 @@ from audit.health import inspect_health  # noqa: E402
 from storage import rollup  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.models import Column, Item, ItemColumn, Site  # noqa: E402
-from storage.queries import count_items  # noqa: E402
+from storage.reads import count_items  # noqa: E402
 from taxonomy import default_taxonomy  # noqa: E402
 
 logger = logging.getLogger(__name__)

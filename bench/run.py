@@ -335,7 +335,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         print(f"  {incremental.label}: {incremental.wall_s:.1f} s", flush=True)
         profile_report = None
         if args.profile:
-            from bench.profile import profile_crawl
+            from bench.cpu_breakdown import profile_crawl
 
             profile_report = profile_crawl(server, work / "data-profile", work / "profile.raw")
     print(f"load average at the end of the crawls: {os.getloadavg()[0]:.2f}", flush=True)

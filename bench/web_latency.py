@@ -37,9 +37,9 @@ from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from audit.web import create_app  # noqa: E402
-from audit.web.db import ReadOnlyArchive  # noqa: E402
 from storage import rollup  # noqa: E402
 from storage.models import Column, Item, Site  # noqa: E402
+from storage.readonly import ReadOnlyArchive  # noqa: E402
 
 logger = logging.getLogger(__name__)
 BUDGET_MS = 300

@@ -1,6 +1,7 @@
 """What an inspector of a government portal would flag, as pure functions over page text, parsed
 trees and fetched versions: personal data (个人信息泄露), serious wording errors (严重表述错误),
-search-engine cloaking (快照劫持), outside script hosts, and the classification of link targets.
+search-engine cloaking (快照劫持), outside script hosts, the classification of link targets, and the
+planning and judging of link checks (链接可用性: ``linkcheck``, ``linkverdict``).
 
 A leaf package: it imports nothing from ``crawler``, ``pipelines``, ``storage`` or ``audit``; its
 dictionaries and rules are YAML files beside the modules. Every detector returns

@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 SEVERITIES = ("info", "warning", "veto")
 # The kinds the detectors of this package return (storage.findings must know them to keep them).
-FINDING_KINDS = ("privacy_leak", "wording_error", "cloaking", "new_script_host")
+FINDING_KINDS = ("broken_link", "privacy_leak", "wording_error", "cloaking", "new_script_host")
 # Kinds whose subject is a fact about the whole site (a host), not about one page.
 SITE_LEVEL_KINDS = frozenset({"new_script_host"})
 

@@ -1,44 +1,22 @@
 """Generate a :class:`ReplicaSite` from a :class:`Spec`, deterministically.
 
 All randomness comes from one ``random.Random(spec.seed)`` consumed in a fixed order, so the same
-spec always yields the same columns, items, words and faults.
+spec always yields the same columns, items, words and faults. Items themselves are made by
+``replica.items``; later days are ``replica.changes`` applied to this day-0 site.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 from datetime import date, datetime, time, timedelta
 
-from replica import titles
-from replica.model import FOREIGN, HIJACKED, NOT_FOUND, Attachment, Column, Item, ReplicaSite
+from replica.changes import apply_changes
+from replica.items import assets_of, column_url, folder, make_item
+from replica.model import FOREIGN, HIJACKED, NOT_FOUND, Column, Item, ReplicaSite
 from replica.spec import FOLDER_STYLES, ColumnDef, Spec, SpecError
 
 logger = logging.getLogger(__name__)
-
-# 主题分类 per taxonomy code prefix, as a 信息公开目录 would print it.
-_TOPIC_CLASSES = {
-    "ZFWJ": "综合政务\\政府文件",
-    "ZFGG": "综合政务\\通知公告",
-    "ZDGZ.K02": "财政、金融、审计\\财政",
-    "ZDGZ.K06": "财政、金融、审计\\税务",
-    "ZDGZ.K08": "财政、金融、审计\\审计",
-    "ZDGZ.K10": "公共安全\\安全生产",
-    "ZDGZ.GGZY": "城乡建设、环境保护\\公共资源",
-    "ZDGZ.SHGY": "卫生、体育\\社会事业",
-    "ZDGZ.ZDJS": "城乡建设、环境保护\\重大项目",
-    "TP": "综合政务\\政务动态",
-    "SPXW": "综合政务\\政务动态",
-}
-_ATTACHMENT_TYPES = ("pdf", "pdf", "pdf", "docx", "xls")
-ASSET_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "jpg": "image/jpeg",
-    "mp4": "video/mp4",
-}
 
 
 def build_site(spec: Spec, state: int = 0) -> ReplicaSite:
@@ -51,8 +29,6 @@ def build_site(spec: Spec, state: int = 0) -> ReplicaSite:
         raise SpecError(f"spec {spec.name}: no state {state}; it has states {spec.states}")
     site = _build_base(spec)
     if state:
-        from replica.changes import apply_changes  # changes builds new items with this module
-
         for number in range(1, state + 1):
             site = apply_changes(site, number)
     return site
@@ -99,51 +75,6 @@ def _build_base(spec: Spec) -> ReplicaSite:
     site = ReplicaSite(spec=spec, columns=columns, items=items, assets=assets_of(items))
     logger.debug("built replica %s: %d columns, %d items", spec.name, len(columns), len(items))
     return site
-
-
-def assets_of(items: dict[str, Item]) -> dict[str, str]:
-    """Every file the items link to (attachments, pictures, videos), path → extension."""
-    assets = {a.path: a.path.rsplit(".", 1)[-1] for item in items.values() for a in _files(item)}
-    assets.update({item.video: "mp4" for item in items.values() if item.video})
-    return assets
-
-
-def _files(item: Item) -> tuple[Attachment, ...]:
-    return item.attachments + item.images
-
-
-def folder(column: ColumnDef, spec: Spec) -> str:
-    """The URL folder of a TRS column or hub: the abbreviations of it and its ancestors."""
-    parts = column.path.split("/")
-    abbrs = [spec.column("/".join(parts[: i + 1])).abbr or "" for i in range(len(parts))]
-    return "/" + "/".join(a for a in abbrs if a) + "/"
-
-
-def column_url(column: ColumnDef, spec: Spec, column_id: int) -> str:
-    """A column's first list page (TRS, Ucap, generic, hubs) or column page (Hanweb), as a URL path."""
-    if column.is_hub or column.cms == "trs":
-        return folder(column, spec) + "index.html"
-    if column.cms == "ucap":
-        return folder(column, spec) + "list.shtml"
-    if column.cms == "generic":
-        return folder(column, spec) + "list.jsp"
-    return f"/col/col{column_id}/index.html"
-
-
-def item_url(
-    spec: Spec, column: ColumnDef, shell: Column, directory: str, pub: datetime, item_id: int
-) -> str:
-    """An item's detail page path in its column's CMS style (``directory`` is the column's folder)."""
-    y, m, d = pub.year, pub.month, pub.day
-    if column.cms == "trs":
-        return f"{directory}{y}{m:02d}/t{y}{m:02d}{d:02d}_{item_id}.html"
-    if column.cms == "ucap":
-        # 开普云 names pages by a 32-hex id; derived from the seed so no random draw is spent on it.
-        digest = hashlib.md5(f"{spec.seed}:{item_id}".encode(), usedforsecurity=False).hexdigest()
-        return f"{directory}{y}{m:02d}/{digest}.shtml"
-    if column.cms == "generic":
-        return f"/content/{item_id}.html"
-    return f"/art/{y}/{m}/{d}/art_{shell.column_id}_{item_id}.html"
 
 
 def _resolve_counts(spec: Spec, rng: random.Random) -> dict[str, dict[int, int]]:
@@ -199,13 +130,6 @@ def _datetimes(rng: random.Random, spec: Spec, year: int, n: int) -> list[dateti
     return out
 
 
-def _topic_class(code: str) -> str:
-    for prefix in sorted(_TOPIC_CLASSES, key=len, reverse=True):
-        if code.startswith(prefix):
-            return _TOPIC_CLASSES[prefix]
-    return "综合政务\\政务公开"
-
-
 def _make_items(
     spec: Spec, rng: random.Random, stubs: list[tuple[datetime, str]], shells: dict[str, Column]
 ) -> dict[str, Item]:
@@ -232,76 +156,6 @@ def _make_items(
         )
         items[item.url] = item
     return items
-
-
-def make_item(
-    spec: Spec,
-    rng: random.Random,
-    column: ColumnDef,
-    shell: Column,
-    column_folder: str,
-    pub: datetime,
-    item_id: int,
-    seq: int,
-    doc_seq: dict[int, int],
-) -> Item:
-    site = spec.site
-    code = column.taxonomy_code or ""
-    y, m, d = pub.year, pub.month, pub.day
-    title = titles.make_title(rng, code, site.county, column.name, y, m, d)
-    url = item_url(spec, column, shell, column_folder, pub, item_id)
-    directory = url.rsplit("/", 1)[0] + "/"
-    department = rng.choice(titles.DEPARTMENTS)
-    publisher = site.county + (department[1:] if column.path.startswith("部门工作") else "人民政府办公室")
-    kind = column.kind
-    doc_no = written = None
-    attachments: tuple[Attachment, ...] = ()
-    images: tuple[Attachment, ...] = ()
-    video = None
-    paragraphs = titles.make_paragraphs(rng, site.county, y, m, d)
-    if kind == "article" and rng.random() < column.doc_ratio:
-        doc_seq[y] = doc_seq.get(y, 0) + 1
-        doc_no = titles.make_doc_no(rng, site.doc_prefix, y, doc_seq[y])
-        written = pub.date() - timedelta(days=rng.randint(1, 9))
-        kind = "document"
-        attachments = tuple(
-            _file(rng, directory, pub, rng.choice(_ATTACHMENT_TYPES), f"附件{i + 1}：{title[:24]}")
-            for i in range(rng.randint(1, 2))
-        )
-    elif kind == "picture":
-        caption = titles.make_caption(rng, title)
-        images = tuple(_file(rng, directory, pub, "jpg", caption, "W") for _ in range(rng.randint(2, 4)))
-        paragraphs = (caption,)
-    elif kind == "video":
-        video = f"/video/{y}/{m:02d}/{rng.getrandbits(48):012x}.mp4"
-        paragraphs = (titles.make_caption(rng, title),)
-    return Item(
-        id=item_id,
-        home=column.path,
-        url=url,
-        title=title,
-        pub=pub,
-        kind=kind,
-        index_no=f"{site.org_code}/{y}-{seq:05d}",
-        publisher=publisher,
-        source=f"{site.county}融媒体中心" if kind in ("picture", "video") else publisher,
-        topic=_topic_class(code),
-        doc_no=doc_no,
-        written=written,
-        paragraphs=paragraphs,
-        images=images,
-        video=video,
-        attachments=attachments,
-    )
-
-
-def _file(
-    rng: random.Random, directory: str, pub: datetime, ext: str, label: str, prefix: str = "P"
-) -> Attachment:
-    name = f"{prefix}0{pub:%Y%m%d}{rng.randint(100000, 999999)}.{ext}"
-    return Attachment(
-        href=f"./{name}", path=directory + name, label=f"{label}.{ext}" if prefix == "P" else label
-    )
 
 
 def _place_faults(

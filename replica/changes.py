@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from replica import titles
-from replica.build import assets_of, folder, make_item
+from replica.items import assets_of, folder, make_item
 from replica.model import HIJACKED, OK, Column, Item, ReplicaSite
 from replica.spec import STATE_DAYS, Fault, SpecError
 

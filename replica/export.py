@@ -29,7 +29,8 @@ from replica.build import build_site
 from replica.model import ReplicaSite
 from replica.render import trs
 from replica.render.detail import VISITS
-from replica.routes import CST, Router
+from replica.reply import CST
+from replica.routes import Router
 from replica.spec import SpecError, load_spec
 
 logger = logging.getLogger(__name__)

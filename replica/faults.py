@@ -4,7 +4,7 @@ Each entry names a target and a ``fault``. The target is a column's listing (``c
 ``target: list``; YAML reads a bare ``on`` as true, hence the word; for TRS the first list page, for generic every ``list.jsp?page=N``) or one of its
 items (``column: PATH``, ``item: N``, the N-th item the column lists, 0 = newest). ``times: N``
 makes a fault fire on the first N requests only, then the page is served normally (a retry
-succeeds). The kinds, and what a correct crawler records for each, are in ``KINDS``;
+succeeds). The kinds, and what a correct crawler records for each, are in ``replica.faultspec.KINDS``;
 :func:`expected` lists every planted fault with that outcome, so a test never restates it.
 
 Socket-level faults (late, slow, reset answers) cannot be expressed as a plain ``Reply``: the
@@ -25,70 +25,20 @@ from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from replica.errors import SpecError
+from replica.faultspec import MAX_DELAY, FaultDef
 from replica.model import OK, Column, ReplicaSite
 from replica.render import generic, trs
 from replica.render.detail import render_detail
-from replica.routes import Reply, html_reply
-from replica.spec import Spec, SpecError
+from replica.reply import Reply, html_reply
 
 logger = logging.getLogger(__name__)
 
-# kind → (targets it accepts, outcome when it always fires on a list, on an item). Outcomes are the
-# ColumnWalk status of the column / the Detail fetch_status of the item, once the crawler's
-# middlewares and the spider's failure statuses are in place (see docs/RELIABILITY.md).
-KINDS: dict[str, tuple[tuple[str, ...], str | None, str | None]] = {
-    "http_500": (("list", "item"), "error", "error"),
-    "timeout": (("list", "item"), "error", "error"),
-    "reset": (("list", "item"), "error", "error"),
-    "slow": (("list", "item"), "ok", "ok"),
-    "redirect_loop": (("list", "item"), "error", "error"),
-    "redirect_foreign": (("list", "item"), "error", "out_of_scope"),
-    "redirect_private": (("list", "item"), "error", "out_of_scope"),
-    "oversized": (("list", "item"), "error", "too_large"),
-    "truncated": (("item",), None, "ok"),
-    "lying_charset": (("item",), None, "ok"),
-    "endless": (("list",), "capped", None),
-    "duplicates": (("list",), "ok", None),
-}
-# Faults that a retry gets past when they fire no more often than the crawler retries.
-TRANSIENT = ("http_500", "timeout", "reset")
-# Scrapy's RETRY_TIMES in crawler/settings.py: a fault firing this often or less is retried away.
-RETRIES = 2
-MAX_DELAY = 30.0
 MAX_LOOP = 100
 MAX_ENDLESS_PAGES = 10_000
 DEFAULT_FOREIGN = "http://evil.example/zwgk/"
 # ``{port}`` is the replica's own port: the address differs from the portal's, the port does not.
 DEFAULT_PRIVATE = "http://127.0.0.2:{port}/internal/"
-_KEYS = {"fault", "column", "target", "item", "times", "delay", "to", "size", "mode"}
-
-
-@dataclass(frozen=True)
-class FaultDef:
-    """One planted fault as the spec states it."""
-
-    fault: str
-    column: str
-    item: int | None = None
-    times: int | None = None
-    delay: float = 0.0
-    to: str | None = None
-    size: int = 300_000
-    mode: str = "fresh"
-
-    @property
-    def target(self) -> str:
-        return "list" if self.item is None else "item"
-
-    @property
-    def outcome(self) -> str | None:
-        """The status a correct crawl records for this fault's column (list) or item."""
-        _, on_list, on_item = KINDS[self.fault]
-        if self.fault in TRANSIENT and self.times is not None and self.times <= RETRIES:
-            return "ok"
-        if self.fault == "endless" and self.mode == "same":
-            return "ok"
-        return on_list if self.target == "list" else on_item
 
 
 @dataclass(frozen=True)
@@ -98,66 +48,6 @@ class FaultReply(Reply):
     delay: float = 0.0
     drip: float = 0.0
     reset: bool = False
-
-
-def parse_faults(raw: Any, source: str) -> tuple[FaultDef, ...]:
-    """Validate a spec's ``faults:`` list (column references are checked by :func:`check_faults`)."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise SpecError(f"{source}: faults must be a list of {{fault, column, item | target: list}}")
-    return tuple(_fault_def(entry, i, source) for i, entry in enumerate(raw))
-
-
-def _fault_def(entry: Any, index: int, source: str) -> FaultDef:
-    where = f"{source}: faults[{index}]"
-    if not isinstance(entry, dict) or "fault" not in entry or "column" not in entry:
-        raise SpecError(f"{where} needs 'fault' and 'column', got {entry!r}")
-    unknown = set(entry) - _KEYS
-    if unknown:
-        raise SpecError(f"{where}: unknown keys {sorted(unknown)}")
-    kind = str(entry["fault"])
-    if kind not in KINDS:
-        raise SpecError(f"{where}: fault must be one of {sorted(KINDS)}, got {kind!r}")
-    if ("item" in entry) == (entry.get("target") == "list"):
-        raise SpecError(f"{where}: give either 'item: N' or 'target: list'")
-    target = "list" if "item" not in entry else "item"
-    if target not in KINDS[kind][0]:
-        raise SpecError(f"{where}: {kind} applies to {' or '.join(KINDS[kind][0])} targets only")
-    try:
-        fault = FaultDef(
-            fault=kind,
-            column=str(entry["column"]),
-            item=int(entry["item"]) if "item" in entry else None,
-            times=int(entry["times"]) if entry.get("times") is not None else None,
-            delay=float(entry.get("delay", 0.0)),
-            to=str(entry["to"]) if entry.get("to") else None,
-            size=int(entry.get("size", 300_000)),
-            mode=str(entry.get("mode", "fresh")),
-        )
-    except (TypeError, ValueError):
-        raise SpecError(f"{where}: item, times, size must be integers and delay a number") from None
-    if fault.mode not in ("fresh", "same", "cycle"):
-        raise SpecError(f"{where}: mode must be fresh, same or cycle")
-    if not 0 <= fault.delay <= MAX_DELAY or (fault.times is not None and fault.times < 1):
-        raise SpecError(f"{where}: delay must be 0..{MAX_DELAY} s and times >= 1")
-    return fault
-
-
-def check_faults(spec: Spec, source: str) -> None:
-    """Refuse faults on unknown, hub or blocked columns, and kinds on the wrong CMS."""
-    for fault in spec.faults:
-        try:
-            column = spec.column(fault.column)
-        except SpecError:
-            raise SpecError(
-                f"{source}: fault {fault.fault} refers to unknown column {fault.column!r}"
-            ) from None
-        if column.is_hub or column.blocked:
-            raise SpecError(f"{source}: fault {fault.fault} on {fault.column!r}: not a served listing column")
-        needs = {"endless": "generic", "duplicates": "trs"}.get(fault.fault)
-        if needs and column.cms != needs:
-            raise SpecError(f"{source}: fault {fault.fault} needs a {needs} column, {fault.column!r} is not")
 
 
 class FaultPlan:

@@ -14,16 +14,17 @@ import re
 import threading
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
-from email.utils import format_datetime, parsedate_to_datetime
+from datetime import UTC, date
+from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any
 
-from replica.build import ASSET_TYPES
+from replica.faults import FaultPlan
+from replica.items import ASSET_TYPES
 from replica.model import Column, Item, ReplicaSite
 from replica.render import generic, hanweb, pages, traps, trs, ucap, waf
 from replica.render.detail import VISITS, render_detail
+from replica.reply import CST, Reply, html_reply, http_date
 
 logger = logging.getLogger(__name__)
 
@@ -35,33 +36,8 @@ ASSET_BYTES = {
     "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9",
     "mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom",
 }
-# The replica's clock: pages are dated in China Standard Time.
-CST = timezone(timedelta(hours=8))
 _VISITS_BYTES = VISITS.encode("ascii")
 _CALENDAR_PATH = re.compile(r"^/calendar/(\d{4})/(\d{2})/(\d{2})\.html$")
-
-
-@dataclass(frozen=True)
-class Reply:
-    """An HTTP answer: status, Content-Type header, body bytes and any further headers."""
-
-    status: int
-    content_type: str
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
-
-    def header(self, name: str) -> str | None:
-        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
-
-
-def html_reply(text: str, charset: str = "utf-8", status: int = 200) -> Reply:
-    header = "GBK" if charset == "gbk" else "UTF-8"
-    return Reply(status, f"text/html; charset={header}", text.encode(charset, errors="xmlcharrefreplace"))
-
-
-def http_date(moment: datetime) -> str:
-    """An HTTP date (GMT) for a replica time (naive, China Standard Time)."""
-    return format_datetime(moment.replace(tzinfo=CST).astimezone(UTC), usegmt=True)
 
 
 class Router:
@@ -80,9 +56,6 @@ class Router:
         self._by_column_id = {c.column_id: c for c in site.listing_columns() if c.cms == "hanweb"}
         self._by_item_id = {i.id: i for i in site.items.values() if i.served}
         self._add_routes()
-        # replica.faults builds on Reply (this module), so it is imported here, not at the top.
-        from replica.faults import FaultPlan
-
         self.faults = FaultPlan(site)
         self._not_found = html_reply(pages.render_not_found(site), status=404)
 

@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 from replica.build import build_site
 from replica.faults import FaultReply, send
 from replica.model import ReplicaSite
-from replica.routes import Reply, Router
+from replica.reply import Reply
+from replica.routes import Router
 
 logger = logging.getLogger(__name__)
 

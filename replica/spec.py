@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from replica.errors import SpecError
+from replica.faultspec import FaultDef, parse_faults
 from taxonomy import Node as TaxonomyNode
 from taxonomy import default_taxonomy
 
@@ -31,10 +33,6 @@ BLOCK_STATUSES = (412, 521)
 # Days between one state of a replica and the next.
 STATE_DAYS = 7
 KINDS = ("article", "picture", "video")
-
-
-class SpecError(ValueError):
-    """A replica spec that is unknown or cannot be used, with the reason."""
 
 
 @dataclass(frozen=True)
@@ -136,8 +134,8 @@ class Spec:
     foreign_host: str = "www.jinzhou.gov.cn.example"
     traps: bool = False
     changes: dict[int, Changes] = field(default_factory=dict)
-    # Broken-web faults (``replica.faults.FaultDef``): 500s, timeouts, resets, bad redirects, …
-    faults: tuple[Any, ...] = ()
+    # Broken-web faults (``replica.faultspec``): 500s, timeouts, resets, bad redirects, …
+    faults: tuple[FaultDef, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def all_columns(self) -> list[ColumnDef]:
@@ -177,9 +175,6 @@ def load_spec(name: str = "qingshi") -> Spec:
 
 def parse_spec(data: Any, source: str = "<spec>") -> Spec:
     """Validate a decoded spec mapping and build a :class:`Spec`."""
-    # replica.faults builds on this module, so it is imported here rather than at the top.
-    from replica.faults import check_faults, parse_faults
-
     if not isinstance(data, dict):
         raise SpecError(f"{source}: a replica spec must be a mapping")
     for key in ("name", "seed", "as_of", "start_year", "site", "columns", "hijack", "not_found"):
@@ -217,7 +212,7 @@ def parse_spec(data: Any, source: str = "<spec>") -> Spec:
         raw=data,
     )
     _check_references(spec, source)
-    check_faults(spec, source)
+    _check_faults(spec, source)
     return spec
 
 
@@ -395,3 +390,19 @@ def _check_references(spec: Spec, source: str) -> None:
         bad = [y for y in years if y < spec.start_year or y > spec.as_of.year]
         if bad:
             raise SpecError(f"{source}: column {column.path}: years {bad} outside {spec.start_year}..as_of")
+
+
+def _check_faults(spec: Spec, source: str) -> None:
+    """Refuse faults on unknown, hub or blocked columns, and kinds on the wrong CMS."""
+    for fault in spec.faults:
+        try:
+            column = spec.column(fault.column)
+        except SpecError:
+            raise SpecError(
+                f"{source}: fault {fault.fault} refers to unknown column {fault.column!r}"
+            ) from None
+        if column.is_hub or column.blocked:
+            raise SpecError(f"{source}: fault {fault.fault} on {fault.column!r}: not a served listing column")
+        needs = {"endless": "generic", "duplicates": "trs"}.get(fault.fault)
+        if needs and column.cms != needs:
+            raise SpecError(f"{source}: fault {fault.fault} needs a {needs} column, {fault.column!r} is not")

@@ -12,6 +12,7 @@ from reports.model import Check, Report, ReportError
 from reports.prose import read_prose
 from reports.recognise import report_format, report_issuer, report_year
 from reports.tables import read_tables
+from reports.website import is_website_statement, read_statement
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,9 @@ def read_report(data: bytes, name: str, content_type: str | None = None) -> Repo
 
 
 def report_from_document(document: Document) -> Report:
+    """The report a document holds; a 政府网站工作年度报表 is recognised and read by its own layout."""
+    if is_website_statement(document):
+        return read_statement(document)
     tables = read_tables(document)
     prose = read_prose(document)
     figures = tables.figures + prose.figures

@@ -1,7 +1,7 @@
 """The audit counts, precomputed once a crawl has written, so that no auditor waits for them.
 
 Three tallies of the whole archive, each a few hundred to a few thousand rows however many items it
-holds, from which every count of ``storage.queries`` that would otherwise read a million rows is a
+holds, from which every count of ``storage.reads`` that would otherwise read a million rows is a
 sum:
 
 - ``column``: memberships per column and year of ``item_column.counted_on`` (None: undated);

@@ -24,6 +24,7 @@ from sqlalchemy import Select, column, func, literal_column, or_, select, table,
 from sqlalchemy.orm import Session
 
 from storage.models import Item, Site
+from storage.sql import escape_like
 
 logger = logging.getLogger(__name__)
 
@@ -111,8 +112,7 @@ def _method(session: Session, q: str) -> str:
 
 
 def _contains(columns: Sequence[Any], q: str) -> Any:
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
+    pattern = f"%{escape_like(q)}%"
     return or_(*(c.like(pattern, escape="\\") for c in columns))
 
 

@@ -38,3 +38,8 @@ def _year_of_sqlite(element: YearOf, compiler: SQLCompiler, **kw: Any) -> str:
 def year_of(value: Any) -> Any:
     """``value``'s year, as an integer expression."""
     return YearOf(value)
+
+
+def escape_like(text: str) -> str:
+    """``text`` with LIKE's wildcards and its escape character escaped (ESCAPE ``\\``): matched literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.db import database_url, open_database
-from storage.queries import count_items
+from storage.reads import count_items
 
 ROOT = Path(__file__).resolve().parent.parent
 

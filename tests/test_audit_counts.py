@@ -17,7 +17,7 @@ from audit.definitions import COUNTING_RULES, rules_text
 from audit.figures import Figure, report_figures
 from storage import repository as repo
 from storage.db import Database
-from storage.queries import CountRow, count_items
+from storage.reads import CountRow, count_items
 
 logger = logging.getLogger(__name__)
 

@@ -31,7 +31,8 @@ from crawler.middlewares import (
     listed_url,
     scope_refusal,
 )
-from replica.faults import expected, parse_faults
+from replica.faults import expected
+from replica.faultspec import parse_faults
 from storage.db import database_url, open_database
 from storage.models import Column, Item, ItemColumn
 

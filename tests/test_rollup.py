@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from audit.compare import COMPARE_BY, compare_years
 from audit.health import inspect_health
-from storage import queries, rollup
+from storage import reads, rollup
 from storage import repository as repo
 from storage.db import Database, open_database
 from storage.models import CountRollup, Item, ItemColumn, RollupState
@@ -32,8 +32,8 @@ T0 = datetime(2018, 6, 1, 8, 0, tzinfo=UTC)
 
 def answers(session: Session) -> dict[str, Any]:
     """Every count a page or an ``audit`` command asks for, for every site and for each one."""
-    sites: list[str | None] = [None, *(s.slug for s in queries.list_sites(session))]
-    years = sorted({r.year for r in queries.count_items(session) if r.year is not None})
+    sites: list[str | None] = [None, *(s.slug for s in reads.list_sites(session))]
+    years = sorted({r.year for r in reads.count_items(session) if r.year is not None})
     assert years, "the archive holds no dated item"
     year_sets = [years, [years[-1]], [years[0], years[-1]], [years[-1] - 1, years[-1], years[-1] + 1]]
     as_ofs = [
@@ -44,25 +44,23 @@ def answers(session: Session) -> dict[str, Any]:
         date(years[-1] + 3, 1, 1),
     ]
     found: dict[str, Any] = {
-        "site_items": queries.count_site_items(session),
-        "newest": [queries.newest_counted_on(session, site) for site in sites],
+        "site_items": reads.count_site_items(session),
+        "newest": [reads.newest_counted_on(session, site) for site in sites],
     }
     for site in sites:
         for by in ("column", "taxonomy"):
             for year in [None, *years, years[-1] + 5]:
-                found[f"counts {site} {by} {year}"] = queries.count_items(
-                    session, site=site, year=year, by=by
-                )
+                found[f"counts {site} {by} {year}"] = reads.count_items(session, site=site, year=year, by=by)
         for chosen in year_sets:
             for by in COMPARE_BY:
                 found[f"compare {site} {by} {chosen}"] = compare_years(session, chosen, site, by)
-            found[f"sites {site} {chosen}"] = queries.count_sites_by_year(session, chosen, site)
-            found[f"kinds {site} {chosen}"] = queries.count_kinds_by_year(session, chosen, site)
-            found[f"groups {site} {chosen}"] = queries.count_groups_by_year(
+            found[f"sites {site} {chosen}"] = reads.count_sites_by_year(session, chosen, site)
+            found[f"kinds {site} {chosen}"] = reads.count_kinds_by_year(session, chosen, site)
+            found[f"groups {site} {chosen}"] = reads.count_groups_by_year(
                 session, {"feature": ["政务公开重点工作"], "open": ["政府信息公开"]}, chosen, site
             )
         for as_of in as_ofs:
-            found[f"states {site} {as_of}"] = queries.column_states(session, as_of, site)
+            found[f"states {site} {as_of}"] = reads.column_states(session, as_of, site)
             found[f"health {site} {as_of}"] = inspect_health(session, as_of, site)
     return found
 
@@ -161,7 +159,7 @@ def test_the_rollup_is_set_aside_as_soon_as_the_archive_changes(db: Database) ->
     assert rollup.refresh(db) is not None
     with db.session() as s:
         assert rollup.current(s) is not None
-        assert queries.count_items(s, "small", 2018)[0].items == 5
+        assert reads.count_items(s, "small", 2018)[0].items == 5
         # A run that starts moves the generation: the rollup is no longer used, however idle the run.
         run = repo.start_run(s, 1, "sweep", "http://small.example/")
         assert rollup.current(s) is None
@@ -175,12 +173,12 @@ def test_the_rollup_is_set_aside_as_soon_as_the_archive_changes(db: Database) ->
             False, "gov", "政府信息公开/政府文件", "column", "1", T0,
         )  # fmt: skip
         assert rollup.current(s) is None
-        assert queries.count_items(s, "small", 2018)[0].items == 6
+        assert reads.count_items(s, "small", 2018)[0].items == 6
     tallied = rollup.refresh(db)
     assert tallied is not None
     with db.session() as s:
         assert rollup.current(s) == tallied
-        assert queries.count_items(s, "small", 2018)[0].items == 6
+        assert reads.count_items(s, "small", 2018)[0].items == 6
         assert s.scalar(select(RollupState.seconds)) is not None
 
 

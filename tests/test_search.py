@@ -18,7 +18,7 @@ from helpers import run_zwgk
 from sqlalchemy import create_engine, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from audit.web import data
+from storage import reads
 from storage import repository as repo
 from storage.db import Database, alembic_config, open_database
 from storage.models import Item, ItemColumn, Site
@@ -181,13 +181,13 @@ def test_search_pages_follow_the_like_order(db: Database) -> None:
     with db.session() as s:
         everything = like_search(s, "黑政办发文件", "title")
         assert len(everything) == 240
-        pages = [data.search_items(s, "黑政办发文件", "title", None, page) for page in (1, 2, 5, 6)]
+        pages = [reads.search_items(s, "黑政办发文件", "title", None, page) for page in (1, 2, 5, 6)]
         assert [r.id for r in pages[0].rows] == everything[:50] and pages[0].has_next
         assert [r.id for r in pages[1].rows] == everything[50:100]
         assert [r.id for r in pages[2].rows] == everything[200:240] and not pages[2].has_next
         assert pages[3].rows == [] and not pages[3].has_next
         assert pages[0].method == "index"
-        short = data.search_items(s, "文件", "title", "beta", 2)
+        short = reads.search_items(s, "文件", "title", "beta", 2)
         assert [r.id for r in short.rows] == like_search(s, "文件", "title", "beta")[50:100]
         assert short.method == "scan"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import create_engine, inspect
 
-from audit.web.db import read_only_engine
 from storage.db import alembic_config, schema_behind
+from storage.readonly import read_only_engine
 from zwgk.web_cli import bring_schema_up
 
 

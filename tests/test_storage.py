@@ -17,13 +17,12 @@ from sqlalchemy.orm import Session
 from storage import repository as repo
 from storage.db import Database, DatabaseError, alembic_config, database_url, open_database
 from storage.models import Base, Column, CrawlRun, Item, ItemColumn, Site
-from storage.queries import (
+from storage.reads import (
     CountRow,
     count_distinct_items,
     count_groups_by_year,
-    count_in_column,
+    count_in_columns,
     count_in_subtree,
-    count_in_taxonomy_columns,
     count_items,
     count_under_by_year,
     list_sites,
@@ -282,7 +281,7 @@ def test_foreign_listing_is_flagged(db: Database) -> None:
         item = _listing(s, site, col, "http://other.gov.cn/1.html", date(2018, 2, 1), None, foreign=True)
         row = s.get_one(Item, item)
         assert row.foreign and row.fetch_status == "foreign"
-        assert count_in_column(s, "h", "A", 2018) == 1
+        assert count_in_columns(s, "h", column_path="A", year=2018) == 1
 
 
 def test_column_walk_and_runs_are_recorded(db: Database) -> None:
@@ -313,8 +312,8 @@ def test_cross_listed_item_counts_in_each_column_and_once_in_totals(db: Database
         taxonomy = count_items(s, year=2019, by="taxonomy")
         assert taxonomy == [CountRow("heishan", None, "政府文件", 2019, 2)]
         assert count_distinct_items(s, "heishan", 2019) == 2
-        assert count_in_taxonomy_columns(s, "heishan", "政府文件", 2019) == 2
-        assert count_in_column(s, "heishan", "政策文件", 2019) == 1
+        assert count_in_columns(s, "heishan", taxonomy_path="政府文件", year=2019) == 2
+        assert count_in_columns(s, "heishan", column_path="政策文件", year=2019) == 1
 
 
 def test_empty_column_appears_with_zero(db: Database) -> None:
@@ -335,13 +334,13 @@ def test_counted_on_falls_back_to_list_date_then_switches_to_published(db: Datab
         site = repo.ensure_site(s, "h", "H", "http://h/", None)
         col = _column(s, site, "A", "http://h/a/", "政府文件")
         item = _listing(s, site, col, "http://h/a/1.html", date(2018, 12, 31), "政府文件")
-        assert count_in_column(s, "h", "A", 2018) == 1
+        assert count_in_columns(s, "h", column_path="A", year=2018) == 1
         repo.record_detail(s, site, "http://h/a/1.html", {"published_on": date(2019, 1, 2)}, T1)
         row = s.get_one(Item, item)
         s.refresh(row)
         assert (row.counted_on, row.counted_on_basis) == (date(2019, 1, 2), "published")
-        assert count_in_column(s, "h", "A", 2018) == 0
-        assert count_in_column(s, "h", "A", 2019) == 1
+        assert count_in_columns(s, "h", column_path="A", year=2018) == 0
+        assert count_in_columns(s, "h", column_path="A", year=2019) == 1
         _listing(s, site, col, "http://h/a/1.html", date(2018, 12, 1), "政府文件")
         s.refresh(row)
         assert row.counted_on == date(2019, 1, 2) and row.list_date == date(2018, 12, 1)

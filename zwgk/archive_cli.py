@@ -9,45 +9,23 @@ import sys
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import select
-
 from audit.versions import version_lines
 from crawler.extract import decode_body
 from pipelines.normalise import canonical_url
+from storage import reads
 from storage.db import data_folder, database_url, open_database
-from storage.models import Capture, Item, ItemVersion, Site
 from storage.warc import read_response
+from zwgk.options import add_store_options
 
 logger = logging.getLogger(__name__)
-
-
-def add_parsers(sub: argparse._SubParsersAction, db_options: object) -> None:
-    show = sub.add_parser("show", help="print (or --raw write) an archived page exactly as it was served")
-    show.add_argument("url")
-    show.add_argument(
-        "--at", metavar="DATE", help="the capture in force on this date (YYYY-MM-DD); default latest"
-    )
-    show.add_argument("--raw", metavar="FILE", help="write the archived payload bytes to FILE")
-    show.add_argument("--headers", action="store_true", help="print the archived HTTP headers too")
-    show.add_argument("--list", action="store_true", help="list the captures of URL instead")
-    diff = sub.add_parser("diff", help="what changed between two versions of an item")
-    diff.add_argument("url")
-    diff.add_argument(
-        "--from", dest="from_version", type=int, help="version number (default: the one before --to)"
-    )
-    diff.add_argument("--to", dest="to_version", type=int, help="version number (default: the latest)")
-    for parser in (show, diff):
-        db_options(parser)  # type: ignore[operator]
 
 
 def show(args: argparse.Namespace) -> int:
     db = open_database(database_url(args.data, args.db))
     url = canonical_url(args.url)
     with db.session() as session:
-        stmt = select(Capture).where(Capture.url.in_({url, args.url})).order_by(Capture.fetched_at.desc())
-        if args.at:
-            stmt = stmt.where(Capture.fetched_at <= datetime.combine(_date(args.at), time.max, tzinfo=UTC))
-        captures = list(session.scalars(stmt))
+        until = datetime.combine(_date(args.at), time.max, tzinfo=UTC) if args.at else None
+        captures = reads.captures_of(session, {url, args.url}, until)
     db.dispose()
     if not captures:
         raise ValueError(f"no capture of {args.url}" + (f" on or before {args.at}" if args.at else ""))
@@ -81,15 +59,7 @@ def diff(args: argparse.Namespace) -> int:
     db = open_database(database_url(args.data, args.db))
     url = canonical_url(args.url)
     with db.session() as session:
-        versions = list(
-            session.scalars(
-                select(ItemVersion)
-                .join(Item, Item.id == ItemVersion.item_id)
-                .join(Site, Site.id == Item.site_id)
-                .where(Item.url.in_({url, args.url}))
-                .order_by(ItemVersion.version_no)
-            )
-        )
+        versions = reads.versions_of(session, {url, args.url})
     db.dispose()
     if not versions:
         raise ValueError(f"no version of {args.url} in the archive")
@@ -120,3 +90,25 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"--at expects a date like 2018-12-31, got {text!r}") from None
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``show`` and ``diff``."""
+    parser = sub.add_parser("show", help="print (or --raw write) an archived page exactly as it was served")
+    parser.add_argument("url", help="the page's address as it was crawled")
+    parser.add_argument(
+        "--at", metavar="DATE", help="the capture in force on this date (YYYY-MM-DD); default latest"
+    )
+    parser.add_argument("--raw", metavar="FILE", help="write the archived payload bytes to FILE")
+    parser.add_argument("--headers", action="store_true", help="print the archived HTTP headers too")
+    parser.add_argument("--list", action="store_true", help="list the captures of URL instead")
+    add_store_options(parser)
+    parser.set_defaults(handler=show)
+    parser = sub.add_parser("diff", help="what changed between two versions of an item")
+    parser.add_argument("url", help="the item's address as it was crawled")
+    parser.add_argument(
+        "--from", dest="from_version", type=int, help="version number (default: the one before --to)"
+    )
+    parser.add_argument("--to", dest="to_version", type=int, help="version number (default: the latest)")
+    add_store_options(parser)
+    parser.set_defaults(handler=diff)

@@ -16,82 +16,19 @@ from audit.counts import format_counts
 from audit.export import FORMATS, View, rich_tables, to_csv, to_json, write_xlsx
 from audit.health import health_record, health_views, inspect_health
 from audit.reconcile import reconcile_records, reconcile_reports, reconcile_views
+from storage import reads
 from storage.db import database_url, open_database
-from storage.queries import count_items
+from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option
 
 logger = logging.getLogger(__name__)
-
-
-def db_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data",
-        metavar="DIR",
-        help="data folder: SQLite file, WARC files, locks (default $ZWGK_DATA or ./zwgk-data)",
-    )
-    parser.add_argument(
-        "--db", metavar="URL", help="any SQLAlchemy database URL instead of the data folder's SQLite"
-    )
-
-
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    audit = sub.add_parser("audit", help="what auditors came for")
-    asub = audit.add_subparsers(dest="audit_command", required=True)
-    counts = asub.add_parser("counts", help="items per column (or taxonomy node) per year")
-    db_options(counts)
-    counts.add_argument("--site", metavar="SLUG")
-    counts.add_argument("--year", type=int)
-    counts.add_argument("--by", choices=("column", "taxonomy"), default="column")
-    counts.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    counts.add_argument("--online-only", action="store_true", help="leave out removed and unreachable items")
-
-    compare = asub.add_parser("compare", help="counts of several years side by side, with the change")
-    db_options(compare)
-    compare.add_argument("--site", metavar="SLUG")
-    compare.add_argument("--years", type=int, nargs="+", required=True, metavar="YEAR")
-    compare.add_argument("--by", choices=COMPARE_BY, default="column")
-    _output_options(compare)
-
-    reconcile = asub.add_parser("reconcile", help="an annual report's claims against the archive")
-    db_options(reconcile)
-    reconcile.add_argument(
-        "--report",
-        action="append",
-        required=True,
-        metavar="FILE",
-        help="the report: free text, or the HTML page with the fixed tables (repeatable)",
-    )
-    reconcile.add_argument("--year", type=int, required=True)
-    reconcile.add_argument("--site", metavar="SLUG")
-    _output_options(reconcile)
-
-    health = asub.add_parser("health", help="the inspection indicators (单项否决) as of a date")
-    db_options(health)
-    health.add_argument("--site", metavar="SLUG")
-    health.add_argument("--as-of", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD")
-    _output_options(health)
-
-
-def _output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="table")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (required for xlsx)")
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.audit_command == "counts":
-        return counts(args)
-    if args.audit_command == "compare":
-        return compare(args)
-    if args.audit_command == "reconcile":
-        return reconcile(args)
-    if args.audit_command == "health":
-        return health(args)
-    raise AssertionError(f"unhandled audit command {args.audit_command}")
 
 
 def counts(args: argparse.Namespace) -> int:
     db = open_database(database_url(args.data, args.db))
     with db.session() as session:
-        rows = count_items(session, site=args.site, year=args.year, by=args.by, online_only=args.online_only)
+        rows = reads.count_items(
+            session, site=args.site, year=args.year, by=args.by, online_only=args.online_only
+        )
     db.dispose()
     output = format_counts(rows, args.format)
     if isinstance(output, str):
@@ -130,9 +67,7 @@ def _emit(args: argparse.Namespace, views: list[View], record: Any) -> int:
 def _single_site(session: Any, site: str | None) -> str:
     if site is not None:
         return site
-    from storage.queries import list_sites
-
-    sites = list_sites(session)
+    sites = reads.list_sites(session)
     if len(sites) != 1:
         raise ValueError(f"the archive holds {len(sites)} sites; choose one with --site")
     return sites[0].slug
@@ -166,3 +101,62 @@ def health(args: argparse.Namespace) -> int:
         result = inspect_health(session, args.as_of, site=args.site)
     db.dispose()
     return _emit(args, health_views(result), health_record(result))
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``audit`` and its subcommands (counts, compare, reconcile, health)."""
+    audit = sub.add_parser("audit", help="what auditors came for")
+    asub = audit.add_subparsers(dest="audit_command", required=True)
+    by_help = "count per portal column, or per node of the national taxonomy (default column)"
+    parser = asub.add_parser("counts", help="items per column (or taxonomy node) per year")
+    add_store_options(parser)
+    add_site_option(parser)
+    add_year_option(parser)
+    parser.add_argument("--by", choices=("column", "taxonomy"), default="column", help=by_help)
+    parser.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="output: table, json or csv (default table)",
+    )
+    parser.add_argument("--online-only", action="store_true", help="leave out removed and unreachable items")
+    parser.set_defaults(handler=counts)
+
+    parser = asub.add_parser("compare", help="counts of several years side by side, with the change")
+    add_store_options(parser)
+    add_site_option(parser)
+    parser.add_argument(
+        "--years", type=int, nargs="+", required=True, metavar="YEAR", help="the years to set side by side"
+    )
+    parser.add_argument(
+        "--by", choices=COMPARE_BY, default="column", help=f"{', '.join(COMPARE_BY)} (default column)"
+    )
+    add_output_options(parser, FORMATS)
+    parser.set_defaults(handler=compare)
+
+    parser = asub.add_parser("reconcile", help="an annual report's claims against the archive")
+    add_store_options(parser)
+    parser.add_argument(
+        "--report",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="the report: free text, or the HTML page with the fixed tables (repeatable)",
+    )
+    add_year_option(parser, required=True, help="the year the report covers")
+    add_site_option(parser, help="the site the report is about (default: the archive's only site)")
+    add_output_options(parser, FORMATS)
+    parser.set_defaults(handler=reconcile)
+
+    parser = asub.add_parser("health", help="the inspection indicators (单项否决) as of a date")
+    add_store_options(parser)
+    add_site_option(parser)
+    parser.add_argument(
+        "--as-of",
+        required=True,
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the day of the inspection: indicators look back from it",
+    )
+    add_output_options(parser, FORMATS)
+    parser.set_defaults(handler=health)

@@ -27,20 +27,6 @@ FIGURE_HEADERS = ("表", "行", "列", "标签", "数值", "单位", "约数", "
 CHECK_HEADERS = ("报告", "规则", "核对", "结论", "算式", "原因 / 说明")
 
 
-def add_parser(sub: Any) -> None:
-    report = sub.add_parser("report", help="read an annual report's figures and check its own arithmetic")
-    rsub = report.add_subparsers(dest="report_command", required=True)
-    read = rsub.add_parser("read", help="every figure of a report file (TXT, HTML, DOCX, PDF) and its checks")
-    read.add_argument("source", help="the report file")
-    check = rsub.add_parser("check", help="the checks of one or more reports, across years of one issuer too")
-    check.add_argument(
-        "source", nargs="+", help="report files (several years of one issuer: cross-year checks)"
-    )
-    for command in (read, check):
-        command.add_argument("--format", choices=FORMATS, default="table", help="output (default table)")
-        command.add_argument("-o", "--output", metavar="FILE", help="write here (needed for xlsx)")
-
-
 def run(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and not args.output:
         return _bad("--format xlsx writes a workbook: give -o FILE")
@@ -137,3 +123,19 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], views: list[View]) -> 
     for table in rich_tables(views):
         console.print(table)
     return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``report read`` and ``report check``."""
+    report = sub.add_parser("report", help="read an annual report's figures and check its own arithmetic")
+    rsub = report.add_subparsers(dest="report_command", required=True)
+    read = rsub.add_parser("read", help="every figure of a report file (TXT, HTML, DOCX, PDF) and its checks")
+    read.add_argument("source", help="the report file")
+    check = rsub.add_parser("check", help="the checks of one or more reports, across years of one issuer too")
+    check.add_argument(
+        "source", nargs="+", help="report files (several years of one issuer: cross-year checks)"
+    )
+    for command in (read, check):
+        command.add_argument("--format", choices=FORMATS, default="table", help="output (default table)")
+        command.add_argument("-o", "--output", metavar="FILE", help="write here (needed for xlsx)")
+        command.set_defaults(handler=run)

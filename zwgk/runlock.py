@@ -6,15 +6,13 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from sqlalchemy import text
-
 from storage.db import Database
+from storage.locks import release_advisory_lock, supports_advisory_locks, try_advisory_lock
 
 logger = logging.getLogger(__name__)
 
@@ -50,19 +48,14 @@ class RunLock:
         handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat(timespec='seconds')}\n")
         handle.flush()
         self._file = handle
-        if self.db is not None and self.db.engine.dialect.name == "postgresql":
+        if self.db is not None and supports_advisory_locks(self.db):
             self._lock_database()
         return self
 
     def _lock_database(self) -> None:
         assert self.db is not None
-        self._connection = self.db.engine.connect()
-        # Advisory locks are per database; two archives in two schemas of one database are two sites.
-        schema = self._connection.execute(text("SELECT current_schema()")).scalar()
-        key = zlib.crc32(f"zwgk:{schema}:{self.slug}".encode())
-        if not self._connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
-            self._connection.close()
-            self._connection = None
+        self._connection = try_advisory_lock(self.db, self.slug)
+        if self._connection is None:
             self._release_file()
             raise AlreadyRunning(f"another run of {self.slug} holds its lock in the shared database")
 
@@ -77,7 +70,7 @@ class RunLock:
     ) -> None:
         if self._connection is not None:
             try:
-                self._connection.close()  # closing the session releases the advisory lock
+                release_advisory_lock(self._connection)
             except Exception:  # a server that restarted has dropped the session, and the lock with it
                 logger.warning("the database session holding the run lock of %s was already gone", self.slug)
             self._connection = None

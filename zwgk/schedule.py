@@ -18,19 +18,6 @@ _AT = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MARKER = "# zwgk:"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    schedule = sub.add_parser("schedule", help="print (or --install) the crontab lines for a site")
-    schedule.add_argument("target", help="a site-profile YAML or the portal's URL")
-    schedule.add_argument("--at", required=True, metavar="HH:MM", help="time of the nightly incremental run")
-    schedule.add_argument("--site", metavar="SLUG", help="slug for a portal given by URL")
-    schedule.add_argument("--data", metavar="DIR", help="data folder (default $ZWGK_DATA or ./zwgk-data)")
-    schedule.add_argument("--sweep-day", type=int, default=0, metavar="0-6",
-                          help="day of the week for the full sweep (0 = Sunday, default)")  # fmt: skip
-    schedule.add_argument("--revalidate-fraction", type=float, default=0.25, metavar="F",
-                          help="share of known pages the weekly sweep revalidates (default 0.25)")  # fmt: skip
-    schedule.add_argument("--install", action="store_true", help="add the lines to this user's crontab")
-
-
 def crontab_lines(args: argparse.Namespace, slug: str) -> list[str]:
     match = _AT.match(args.at)
     if not match:

@@ -10,20 +10,9 @@ import threading
 from typing import Any
 
 from storage.db import DatabaseError, data_folder, database_url, open_database, schema_behind
+from zwgk.options import add_store_options
 
 logger = logging.getLogger(__name__)
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    serve = sub.add_parser("serve", help="the web dashboard for auditors (read-only)")
-    group = serve.add_mutually_exclusive_group()
-    group.add_argument("--data", metavar="DIR", help="data folder (default $ZWGK_DATA or ./zwgk-data)")
-    group.add_argument("--db", metavar="URL", help="any SQLAlchemy database URL instead of the data folder")
-    serve.add_argument("--warc", metavar="DIR", help="WARC folder (default DATA/warc)")
-    serve.add_argument(
-        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
-    )
-    serve.add_argument("--port", type=int, default=8470, help="port (default 8470)")
 
 
 def _warm(app: Any) -> None:
@@ -89,6 +78,18 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.server_close()
     return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``serve``."""
+    serve = sub.add_parser("serve", help="the web dashboard for auditors (read-only)")
+    add_store_options(serve, exclusive=True)
+    serve.add_argument("--warc", metavar="DIR", help="WARC folder (default DATA/warc)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    serve.add_argument("--port", type=int, default=8470, help="port (default 8470)")
+    serve.set_defaults(handler=run)
 
 
 if __name__ == "__main__":

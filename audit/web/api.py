@@ -8,17 +8,18 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, request
 
+from audit.claim_items import count_claim_items
 from audit.compare import compare_records, compare_years
 from audit.export import to_json
 from audit.health import health_record
-from audit.reconcile import count_claim_items, reconcile_records, reconcile_reports
-from audit.web import data
-from audit.web.app import session
+from audit.reconcile import reconcile_records, reconcile_reports
 from audit.web.cache import memo
+from audit.web.context import session
+from audit.web.openapi import spec
 from audit.web.pages import claim_items_url, claim_params
 from audit.web.params import default_years, parse, site_slug
-from audit.web.tables import health_of
-from storage.queries import count_items
+from audit.web.tables import column_page, health_of
+from storage import reads
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,26 @@ def _json(value: Any) -> Response:
     return Response(to_json(value).translate(_JSON_ESCAPES), mimetype="application/json")
 
 
-def _page(page: data.Page, rows: list[Any]) -> dict[str, Any]:
+# The fields of an item in the API (``column`` is filled only by the full lists of claims).
+ITEM_FIELDS = (
+    "id",
+    "site",
+    "url",
+    "title",
+    "counted_on",
+    "kind",
+    "doc_no",
+    "index_no",
+    "fetch_status",
+    "removed",
+)
+
+
+def _item(row: reads.ItemRow) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in ITEM_FIELDS}
+
+
+def _page(page: reads.Page, rows: list[Any]) -> dict[str, Any]:
     return {
         "page": page.page,
         "size": page.size,
@@ -45,7 +65,7 @@ def _page(page: data.Page, rows: list[Any]) -> dict[str, Any]:
 
 @bp.get("/sites")
 def sites() -> Response:
-    summaries = memo(session(), ("site_summaries",), lambda: data.site_summaries(session()))
+    summaries = memo(session(), ("site_summaries",), lambda: reads.site_summaries(session()))
     return _json([asdict(s) for s in summaries])
 
 
@@ -59,7 +79,7 @@ def counts(slug: str) -> Response:
     rows = memo(
         session(),
         ("count_items", slug, p.year, p.by, online_only),
-        lambda: count_items(session(), site=slug, year=p.year, by=p.by, online_only=online_only),
+        lambda: reads.count_items(session(), site=slug, year=p.year, by=p.by, online_only=online_only),
     )
     return _json([asdict(r) for r in rows])
 
@@ -81,7 +101,7 @@ def health() -> Response:
 @bp.get("/findings")
 def findings() -> Response:
     p = parse()
-    page = data.findings_page(session(), p.site, p.kind, p.page)
+    page = reads.findings_page(session(), p.site, p.kind, p.page)
     rows = [
         {
             "id": f.id,
@@ -104,16 +124,16 @@ def findings() -> Response:
 
 @bp.get("/columns/<int(max=9007199254740991):column_id>/items")
 def column_items(column_id: int) -> Response:
-    if data.column(session(), column_id) is None:
+    if reads.column(session(), column_id) is None:
         abort(404, "没有这个栏目")
     p = parse()
-    page = data.column_items(session(), column_id, p.year, p.page)
-    return _json(_page(page, [asdict(r) for r in page.rows]))
+    page = column_page(session(), column_id, p.year, p.page)
+    return _json(_page(page, [_item(r) for r in page.rows]))
 
 
 @bp.get("/items/<int(max=9007199254740991):item_id>")
 def item(item_id: int) -> Response:
-    d = data.item_detail(session(), item_id)
+    d = reads.item_detail(session(), item_id)
     if d is None:
         abort(404, "没有这个条目")
     i = d.item
@@ -165,8 +185,8 @@ def search() -> Response:
     p = parse()
     if not p.q:
         abort(400, "缺少参数 q")
-    page = data.search_items(session(), p.q, p.search_field, p.site, p.page)
-    return _json({**_page(page, [asdict(r) for r in page.rows]), "method": page.method})
+    page = reads.search_items(session(), p.q, p.search_field, p.site, p.page)
+    return _json({**_page(page, [_item(r) for r in page.rows]), "method": page.method})
 
 
 @bp.post("/reconcile")
@@ -190,12 +210,10 @@ def reconcile_items() -> Response:
     slug, _year, _key, _scope, filters = claim_params()
     p = parse()
     total = count_claim_items(session(), slug, filters)
-    page = data.claim_items(session(), slug, filters, p.page, total)
-    return _json(_page(page, [asdict(r) for r in page.rows]))
+    page = reads.claim_items(session(), slug, filters, p.page, total)
+    return _json(_page(page, [_item(r) for r in page.rows]))
 
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    from audit.web.openapi import spec
-
     return _json(spec())

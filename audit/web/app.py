@@ -6,17 +6,22 @@ every table) and the JSON API (``/api/…``) all read through the same functions
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 
-from audit.web import security
+from audit.health import load_settings
+from audit.web import api, pages, security
 from audit.web.cache import ResultCache
-from audit.web.db import ReadOnlyArchive
+from audit.web.context import close_session
+from audit.web.tables import Params, site_counts, sites_view
+from storage.readonly import ReadOnlyArchive
+from storage.reads import list_sites
+from taxonomy import default_taxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -51,60 +56,30 @@ def create_app(
     app.jinja_env.autoescape = True
     security.install(app, token if token is not None else os.environ.get(security.TOKEN_ENV) or None)
 
-    from audit.web import api, pages
-
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     _prepare(app)
 
-    @app.teardown_appcontext
-    def _close(_exc: BaseException | None) -> None:
-        session = g.pop("zwgk_session", None)
-        if session is not None:
-            session.rollback()
-            session.close()
-
+    app.teardown_appcontext(close_session)
     return app
 
 
 def _prepare(app: Flask) -> None:
     """Do now, once, what the first visitor would otherwise wait for: compile every template, read
     the taxonomy and the indicator settings, load the spreadsheet writer."""
-    from audit.health import load_settings
-    from taxonomy import default_taxonomy
-
     for name in app.jinja_env.list_templates(extensions=["html"]):
         app.jinja_env.get_template(name)
     default_taxonomy()
     load_settings()
-    import openpyxl  # noqa: F401
-
-
-def session() -> Any:
-    """The request's read-only session (opened on first use, rolled back at the end)."""
-    from flask import current_app
-
-    if "zwgk_session" not in g:
-        g.zwgk_session = current_app.config["ZWGK_ARCHIVE"].open_session()
-    return g.zwgk_session
-
-
-def today() -> date:
-    from flask import current_app
-
-    return current_app.config["ZWGK_TODAY"] or date.today()
+    importlib.import_module("openpyxl")
 
 
 def warm(app: Flask, token: str | None = None) -> None:
     """Ask the slow questions once (overview, each site, comparison, indicators) so auditors do not wait."""
-    from audit.web.tables import Params, site_counts, sites_view
-
     archive: ReadOnlyArchive = app.config["ZWGK_ARCHIVE"]
     with app.app_context(), archive.session() as s:
         as_of = app.config["ZWGK_TODAY"] or date.today()
         sites_view(s, Params(as_of=as_of))
-        from storage.queries import list_sites
-
         for site in list_sites(s):
             site_counts(s, site.slug)
     client = app.test_client()

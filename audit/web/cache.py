@@ -16,9 +16,8 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
-from sqlalchemy.orm import Session
 
-from storage.generation import archive_generation
+from storage.reads import Session, archive_generation
 
 logger = logging.getLogger(__name__)
 

@@ -11,20 +11,16 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from audit.claim_items import claim_filters, count_claim_items
 from audit.definitions import rules_text
-from audit.export import View, to_csv, write_xlsx
-from audit.reconcile import (
-    Reconciliation,
-    claim_filters,
-    count_claim_items,
-    reconcile_reports,
-    reconcile_views,
-)
-from audit.web import charts, data, tables
-from audit.web.app import session, today
+from audit.export import View, to_csv, to_json, write_xlsx
+from audit.reconcile import Reconciliation, reconcile_reports, reconcile_views
+from audit.versions import version_diff
+from audit.web import charts, tables
+from audit.web.context import session, today
 from audit.web.params import default_years, parse, site_slug
-from audit.web.tables import FINDING_ZH, KIND_ZH, STATUS_ZH, Params
-from storage.queries import list_sites
+from audit.web.tables import FINDING_ZH, KIND_ZH, SEARCH_FIELDS, STATUS_ZH, Params
+from storage import reads
 from storage.warc import WarcError, read_response
 
 logger = logging.getLogger(__name__)
@@ -66,8 +62,6 @@ def _error(exc: HTTPException) -> tuple[str, int]:
 
 
 def _json_error(exc: HTTPException) -> tuple[Response, int]:
-    from audit.export import to_json
-
     body = to_json({"error": exc.description, "status": exc.code})
     return Response(body, mimetype="application/json"), exc.code or 500
 
@@ -91,12 +85,12 @@ def site(slug: str) -> str:
 
 @bp.get("/column/<int(max=9007199254740991):column_id>")
 def column(column_id: int) -> str:
-    found = data.column(session(), column_id)
+    found = reads.column(session(), column_id)
     if found is None:
         abort(404, "没有这个栏目")
     col, slug = found
     p = parse(column_id=column_id)
-    page = data.column_items(session(), column_id, p.year, p.page)
+    page = tables.column_page(session(), column_id, p.year, p.page)
     return render_template("column.html", col=col, slug=slug, page=page, p=p, rules=rules_text("zh"))
 
 
@@ -106,21 +100,21 @@ def compare() -> str:
     if not p.years:
         p = parse(years=default_years(p.site))
     view = tables.compare_views(session(), p)[0]
-    return render_template("compare.html", view=view, p=p, sites=list_sites(session()))
+    return render_template("compare.html", view=view, p=p, sites=reads.list_sites(session()))
 
 
 @bp.get("/health")
 def health() -> str:
     p = parse()
     views = tables.health_tables(session(), p)
-    return render_template("health.html", views=views, p=p, sites=list_sites(session()))
+    return render_template("health.html", views=views, p=p, sites=reads.list_sites(session()))
 
 
 @bp.get("/findings")
 def findings() -> str:
     p = parse()
     s = session()
-    page = data.findings_page(s, p.site, p.kind, p.page)
+    page = reads.findings_page(s, p.site, p.kind, p.page)
     health_views = tables.health_tables(s, p)
     wanted = {"空白栏目", "栏目不更新"}
     column_views = [v for v in health_views if v.name in wanted]
@@ -128,25 +122,25 @@ def findings() -> str:
         "findings.html",
         page=page,
         p=p,
-        kinds=data.finding_kinds(s, p.site),
+        kinds=reads.finding_kinds(s, p.site),
         column_views=column_views,
         blocked=tables.blocked_view(s, p)[0],
-        sites=list_sites(s),
+        sites=reads.list_sites(s),
     )
 
 
 @bp.get("/search")
 def search() -> str:
     p = parse()
-    page = data.search_items(session(), p.q, p.search_field, p.site, p.page) if p.q else None
+    page = reads.search_items(session(), p.q, p.search_field, p.site, p.page) if p.q else None
     return render_template(
-        "search.html", page=page, p=p, sites=list_sites(session()), fields=data.SEARCH_FIELDS
+        "search.html", page=page, p=p, sites=reads.list_sites(session()), fields=SEARCH_FIELDS
     )
 
 
 @bp.get("/item/<int(max=9007199254740991):item_id>")
 def item(item_id: int) -> str:
-    detail = data.item_detail(session(), item_id)
+    detail = reads.item_detail(session(), item_id)
     if detail is None:
         abort(404, "没有这个条目")
     versions = {v.version_no: v for v in detail.versions}
@@ -157,7 +151,7 @@ def item(item_id: int) -> str:
         from_no = _version_arg("from", versions, max(before) if before else to_no)
         if from_no != to_no:
             pair = (versions[from_no], versions[to_no])
-            diff = data.version_diff(*pair)
+            diff = version_diff(*pair)
     return render_template("item.html", d=detail, diff=diff, pair=pair)
 
 
@@ -172,7 +166,7 @@ def _version_arg(name: str, versions: dict[int, Any], default: int) -> int:
 
 @bp.get("/capture/<int(max=9007199254740991):capture_id>")
 def capture(capture_id: int) -> str:
-    found = data.capture(session(), capture_id)
+    found = reads.capture(session(), capture_id)
     if found is None:
         abort(404, "没有这个快照")
     return render_template("capture.html", c=found)
@@ -181,7 +175,7 @@ def capture(capture_id: int) -> str:
 @bp.get("/raw/<int(max=9007199254740991):capture_id>")
 def raw(capture_id: int) -> Response:
     """The archived payload as served, for the sandboxed frame only (see ``security.RAW_CSP``)."""
-    found = data.capture(session(), capture_id)
+    found = reads.capture(session(), capture_id)
     folder: Path | None = current_app.config["ZWGK_WARC_DIR"]
     if found is None or folder is None:
         abort(404, "没有这个快照")
@@ -192,7 +186,7 @@ def raw(capture_id: int) -> Response:
             folder,
             found.warc_file,
             found.warc_offset,
-            resolver=lambda uri, when, digest: data.capture_location(session(), uri, when, digest),
+            resolver=lambda uri, when, digest: reads.capture_location(session(), uri, when, digest),
         )
     except (WarcError, OSError) as exc:
         logger.warning("capture %s unreadable: %s", capture_id, exc)
@@ -211,7 +205,7 @@ def raw(capture_id: int) -> Response:
 @bp.route("/reconcile", methods=["GET", "POST"])
 def reconcile() -> Response | str:
     s = session()
-    sites = list_sites(s)
+    sites = reads.list_sites(s)
     if request.method == "GET":
         return render_template("reconcile.html", sites=sites, results=None, form={})
     form = request.form
@@ -279,7 +273,7 @@ def reconcile_items() -> str:
     p = parse()
     s = session()
     total = count_claim_items(s, slug, filters)
-    page = data.claim_items(s, slug, filters, p.page, total)
+    page = reads.claim_items(s, slug, filters, p.page, total)
     return render_template(
         "claim_items.html", page=page, p=p, slug=slug, year=year, claim=key, scope=scope, filters=filters
     )
@@ -309,7 +303,7 @@ def export(name: str, fmt: str) -> Response:
     column_id = request.args.get("column")
     fixed: dict[str, Any] = {}
     if column_id is not None:
-        if not column_id.isdigit() or len(column_id) > 15 or data.column(session(), int(column_id)) is None:
+        if not column_id.isdigit() or len(column_id) > 15 or reads.column(session(), int(column_id)) is None:
             abort(404, "没有这个栏目")
         fixed["column_id"] = int(column_id)
     p = parse(**fixed)

@@ -10,12 +10,11 @@ from flask import abort, request
 from werkzeug.datastructures import MultiDict
 
 from audit.compare import COMPARE_BY
-from audit.web import data
-from audit.web.app import session, today
 from audit.web.cache import memo
-from audit.web.tables import Params
+from audit.web.context import session, today
+from audit.web.tables import SEARCH_FIELDS, Params
+from storage import reads
 from storage.findings import FINDING_KINDS
-from storage.queries import newest_counted_on
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ def site_slug(value: str | None) -> str | None:
     """A slug the archive holds, else 404; None or empty means every site."""
     if not value:
         return None
-    if len(value) > 64 or data.site_id(session(), value) is None:
+    if len(value) > 64 or reads.site_id(session(), value) is None:
         abort(404, "没有这个站点")
     return value
 
@@ -80,7 +79,7 @@ def parse(args: MultiDict[str, str] | None = None, **fixed: Any) -> Params:
             abort(400, f"搜索词最多 {MAX_QUERY} 个字符")
         values["q"] = q
     if args.get("field"):
-        if args["field"] not in data.SEARCH_FIELDS:
+        if args["field"] not in SEARCH_FIELDS:
             abort(400, "参数 field 应为 title、index_no 或 doc_no")
         values["search_field"] = args["field"]
     values.update(fixed)
@@ -89,6 +88,6 @@ def parse(args: MultiDict[str, str] | None = None, **fixed: Any) -> Params:
 
 def default_years(site: str | None) -> tuple[int, ...]:
     """The last three years the archive has items for (the current year's three when empty)."""
-    newest = memo(session(), ("newest", site), lambda: newest_counted_on(session(), site))
+    newest = memo(session(), ("newest", site), lambda: reads.newest_counted_on(session(), site))
     last = (newest or today()).year
     return (last - 2, last - 1, last)

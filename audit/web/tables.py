@@ -9,15 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from audit.compare import compare_view, compare_years
 from audit.definitions import rules_text
 from audit.export import View
 from audit.health import Health, health_views, inspect_health
-from audit.web import data
 from audit.web.cache import memo
-from storage import queries
+from storage import reads
+from storage.reads import Session
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +46,7 @@ FINDING_ZH = {
     "count_mismatch": "数量不符",
 }
 KIND_ZH = {"article": "文章", "picture": "图片", "video": "视频", "document": "文件"}
+SEARCH_FIELDS = {"title": "标题", "index_no": "索引号", "doc_no": "文号"}  # storage.search.SEARCH_FIELDS
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def sites_view(session: Session, p: Params) -> list[View]:
 
 def _sites_view(session: Session, p: Params) -> list[View]:
     rows = []
-    for s in data.site_summaries(session):
+    for s in reads.site_summaries(session):
         health = health_of(session, p.as_of, s.slug)
         rows.append(
             (
@@ -156,9 +155,9 @@ def site_counts(session: Session, slug: str) -> SiteCounts:
 
 
 def _site_counts(session: Session, slug: str) -> SiteCounts:
-    by_column = queries.count_items(session, site=slug, by="column")
+    by_column = reads.count_items(session, site=slug, by="column")
     years = sorted({r.year for r in by_column if r.year is not None and r.items})[-MAX_YEARS:]
-    columns = {c.path: c for c in data.site_columns(session, slug)}
+    columns = {c.path: c for c in reads.site_columns(session, slug)}
     counts: dict[str, dict[int | None, int]] = {}
     for r in by_column:
         if r.column is not None and r.items:
@@ -167,11 +166,11 @@ def _site_counts(session: Session, slug: str) -> SiteCounts:
         (path, counts.get(path, {}), {"column_id": c.id, "status": c.status, "taxonomy": c.taxonomy_path})
         for path, c in columns.items()
     ]
-    by_taxonomy = queries.count_items(session, site=slug, by="taxonomy")
+    by_taxonomy = reads.count_items(session, site=slug, by="taxonomy")
     tax: dict[str, dict[int | None, int]] = {}
     for r in by_taxonomy:
         tax.setdefault(r.taxonomy or UNCLASSIFIED, {})[r.year] = r.items
-    per_year = queries.count_sites_by_year(session, years, slug).get(slug, {}) if years else {}
+    per_year = reads.count_sites_by_year(session, years, slug).get(slug, {}) if years else {}
     peak = max((n for c in counts.values() for y, n in c.items() if y is not None), default=0)
     return SiteCounts(
         years, build_tree(entries), build_tree([(p, c, {}) for p, c in tax.items()]), per_year, peak
@@ -216,7 +215,7 @@ def health_tables(session: Session, p: Params) -> list[View]:
 
 
 def findings_view(session: Session, p: Params) -> list[View]:
-    page = data.findings_page(session, p.site, p.kind, p.page)
+    page = reads.findings_page(session, p.site, p.kind, p.page)
     rows = [
         (
             slug,
@@ -244,13 +243,13 @@ def _evidence_text(evidence: dict[str, Any] | None) -> str:
 def blocked_view(session: Session, p: Params) -> list[View]:
     rows = [
         (slug, c.path, c.url, STATUS_ZH.get(c.status, c.status), c.note or "", c.last_seen)
-        for slug, c in data.blocked_columns(session, p.site)
+        for slug, c in reads.blocked_columns(session, p.site)
     ]
     headers = ("站点", "栏目", "网址", "状态", "说明", "最近尝试")
     return [View("被拦截或出错的栏目", headers, rows, "被WAF拦截的栏目记为“被拦截”，不算空白栏目。")]
 
 
-def items_rows(page: data.Page) -> list[tuple[Any, ...]]:
+def items_rows(page: reads.Page) -> list[tuple[Any, ...]]:
     return [
         (
             r.id,
@@ -270,18 +269,29 @@ def items_rows(page: data.Page) -> list[tuple[Any, ...]]:
 ITEM_HEADERS = ("编号", "标题", "计数日期", "体裁", "文号", "索引号", "页面状态", "已删除", "网址")
 
 
+def column_page(session: Session, column_id: int, year: int | None, page: int) -> reads.Page:
+    """One page of a column's items, its total remembered while the archive stays unchanged."""
+    return reads.column_items(
+        session,
+        column_id,
+        year,
+        page,
+        total=lambda count: memo(session, ("column_total", column_id, year), count),
+    )
+
+
 def column_items_view(session: Session, p: Params) -> list[View]:
     assert p.column_id is not None
-    page = data.column_items(session, p.column_id, p.year, p.page)
-    found = data.column(session, p.column_id)
+    page = column_page(session, p.column_id, p.year, p.page)
+    found = reads.column(session, p.column_id)
     name = found[0].path if found else str(p.column_id)
     caption = f"共 {page.total} 条；第 {page.page} 页。{rules_text('zh')}"
     return [View(f"栏目条目 {name}"[:60], ITEM_HEADERS, items_rows(page), caption)]
 
 
 def search_view(session: Session, p: Params) -> list[View]:
-    page = data.search_items(session, p.q, p.search_field, p.site, p.page)
-    label = data.SEARCH_FIELDS[p.search_field]
+    page = reads.search_items(session, p.q, p.search_field, p.site, p.page)
+    label = SEARCH_FIELDS[p.search_field]
     return [View("搜索结果", ITEM_HEADERS, items_rows(page), f"{label}包含“{p.q}”，第 {page.page} 页。")]
 
 

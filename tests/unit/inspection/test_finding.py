@@ -37,7 +37,13 @@ def test_bad_values_are_refused(kwargs, message):
 
 
 def test_the_kinds_are_the_ones_the_detectors_return():
-    assert set(FINDING_KINDS) == {"privacy_leak", "wording_error", "cloaking", "new_script_host"}
+    assert set(FINDING_KINDS) == {
+        "broken_link",
+        "privacy_leak",
+        "wording_error",
+        "cloaking",
+        "new_script_host",
+    }
 
 
 def test_worst_severity():

@@ -1,6 +1,6 @@
 """Where the CPU of a zwgk crawl goes: py-spy samples, summed per component and per function.
 
-    .venv/bin/python -m bench.profile PROFILE.raw      # summarise a ``py-spy record -f raw`` file
+    .venv/bin/python -m bench.cpu_breakdown PROFILE.raw      # summarise a ``py-spy record -f raw`` file
 
 ``bench/run --profile`` records a full crawl of the benchmark site (``py-spy record --subprocesses
 -r 100 -f raw``: the crawler and its page-analysis worker, whose samples are marked ``worker:``)
@@ -198,7 +198,9 @@ def profile_crawl(server: Any, data: Path, raw: Path) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.cpu_breakdown", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("raw", type=Path, help="a py-spy record -f raw file")
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""The dashboard's read-only connection to the archive.
+"""A read-only connection to the archive (the dashboard's): opened so nothing can write.
 
 SQLite is opened through a ``mode=ro`` URI with ``query_only`` set, so no statement the dashboard
 runs can change the file; PostgreSQL sessions are read-only transactions. Sessions never commit.

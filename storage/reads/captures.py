@@ -1,0 +1,41 @@
+"""Reads of the captures: where in the WARC files each fetch of a page was recorded."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Capture
+
+logger = logging.getLogger(__name__)
+
+
+def capture(session: Session, capture_id: int) -> Capture | None:
+    """One capture by id."""
+    return session.get(Capture, capture_id)
+
+
+def captures_of(session: Session, urls: Collection[str], until: datetime | None = None) -> list[Capture]:
+    """Every capture of any of ``urls`` (those fetched by ``until``), newest first."""
+    stmt: Any = select(Capture).where(Capture.url.in_(set(urls))).order_by(Capture.fetched_at.desc())
+    if until is not None:
+        stmt = stmt.where(Capture.fetched_at <= until)
+    return list(session.scalars(stmt))
+
+
+def capture_location(session: Session, uri: str, when: datetime, digest: str) -> tuple[str, int] | None:
+    """The WARC file and offset of the original response a revisit points at (a ``read_response`` resolver)."""
+    found = session.execute(
+        select(Capture.warc_file, Capture.warc_offset, Capture.fetched_at)
+        .where(Capture.url == uri, Capture.payload_digest == digest, Capture.record_type == "response")
+        .order_by(Capture.fetched_at)
+    ).all()
+    if not found:
+        return None
+    best = min(found, key=lambda r: abs((r.fetched_at - when).total_seconds()))
+    return best.warc_file, int(best.warc_offset)
