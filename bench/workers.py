@@ -47,7 +47,7 @@ def measure(spec: str, workers: int, redis_url: str, pg: str | None) -> dict[str
         tempfile.TemporaryDirectory() as tmp,
     ):
         common = ["--redis", redis_url, "--redis-prefix", prefix, "--db", url]
-        queued = _zwgk("crawl", server.base_url, *common, "--json")
+        queued = _zwgk("crawl", server.base_url, *common, "--workers", "0", "--json")
         queued.communicate()
         run = current_run(client, prefix)
         start = time.monotonic()

@@ -73,7 +73,9 @@ def _slug(server: Any) -> str:
 
 
 def _enqueue(prefix: str, db: list[str], *targets: str) -> dict[str, Any]:
-    result = run_zwgk("crawl", *targets, "--redis", REDIS_URL, "--redis-prefix", prefix, *db, "--json")
+    result = run_zwgk(
+        "crawl", *targets, "--redis", REDIS_URL, "--redis-prefix", prefix, "--workers", "0", *db, "--json"
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return summary_json(result)
 

@@ -73,7 +73,9 @@ def _captures(url: str) -> int:
 def test_a_killed_and_a_frozen_worker_lose_nothing(replicas, redis_prefix, tmp_path) -> None:
     with postgres_schema() as pg:
         common = ["--redis", REDIS_URL, "--redis-prefix", redis_prefix, "--db", pg]
-        queued = run_zwgk("crawl", *(server.base_url for server, _ in replicas), *common, "--json")
+        queued = run_zwgk(
+            "crawl", *(server.base_url for server, _ in replicas), *common, "--workers", "0", "--json"
+        )
         assert queued.returncode == 0, queued.stderr[-2000:]
         # a small delay makes the run last long enough to kill and freeze workers in its middle
         slow = ["-s", "ZWGK_LOOPBACK_DELAY=0.03", "-s", "ZWGK_LEASE_TTL=3"]
