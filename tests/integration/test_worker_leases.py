@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from storage.db import open_database
 from storage.models import Capture, Item, ItemColumn
-from storage.queries import count_items
+from storage.reads import count_items
 from storage.testing import postgres_schema
 
 REDIS_URL = os.environ.get("ZWGK_TEST_REDIS", "redis://127.0.0.1:6379/0")
