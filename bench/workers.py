@@ -1,9 +1,10 @@
-"""Pages per second with 1, 2 and 3 ``zwgk worker`` processes, side by side in one run.
+"""Pages per second of the lone crawl and of 1, 2 and 3 ``zwgk worker`` processes, in one run.
 
     .venv/bin/python -m bench.workers [--spec qingshi] [--redis URL] [--pg URL]
 
-Serves the replica on loopback (no politeness delay), queues it with ``zwgk crawl --redis``, runs N
-workers against a fresh PostgreSQL schema each time, and prints pages/s, plus per-page costs for
+Serves the replica on loopback (no politeness delay); crawls it once with the single-process
+``zwgk crawl`` (the lone crawl), then queues it with ``zwgk crawl --redis --workers 0`` and runs N
+workers, each time against a fresh PostgreSQL schema, and prints pages/s, plus per-page costs for
 docs/SCALE.md: WARC bytes, database bytes and Redis dupefilter bytes per fingerprint.
 """
 
@@ -17,6 +18,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
@@ -83,6 +85,31 @@ def measure(spec: str, workers: int, redis_url: str, pg: str | None) -> dict[str
     }
 
 
+def measure_lone(spec: str, pg: str | None) -> dict[str, float | str]:
+    """The single-process crawl of the same replica: the rate a worker is compared with."""
+    import replica
+    from storage.testing import postgres_schema
+
+    site = replica.build_site(replica.load_spec(spec))
+    with (
+        replica.ReplicaServer(site) as server,
+        postgres_schema(pg) as url,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        start = time.monotonic()
+        out, err = _zwgk("crawl", server.base_url, "--db", url, "--data", tmp, "--json").communicate()
+        wall = time.monotonic() - start
+        if not out.strip():
+            raise RuntimeError(f"the lone crawl failed: {err[-2000:]}")
+        pages = int(json.loads(out)["pages"])
+    return {
+        "workers": "lone",
+        "pages": pages,
+        "seconds": round(wall, 2),
+        "pages_per_s": round(pages / wall, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--spec", default="qingshi")
@@ -90,11 +117,17 @@ def main() -> None:
     parser.add_argument("--pg", default=None, help="PostgreSQL URL (default: storage.testing's)")
     parser.add_argument("--workers", default="1,2,3")
     args = parser.parse_args()
-    rows = [measure(args.spec, int(n), args.redis, args.pg) for n in args.workers.split(",")]
+    rows: list[dict[str, Any]] = [measure_lone(args.spec, args.pg)]
+    rows += [measure(args.spec, int(n), args.redis, args.pg) for n in args.workers.split(",")]
     print(json.dumps(rows, indent=2))
     print(f"{'workers':>8} {'pages':>7} {'seconds':>8} {'pages/s':>8}")
     for row in rows:
         print(f"{row['workers']:>8} {row['pages']:>7} {row['seconds']:>8} {row['pages_per_s']:>8}")
+    lone, by_n = rows[0]["pages_per_s"], {row["workers"]: row["pages_per_s"] for row in rows[1:]}
+    if 1 in by_n:
+        print(f"one worker / lone crawl: {by_n[1] / lone:.2f} (target 0.80)")
+        if 2 in by_n:
+            print(f"two workers / one worker: {by_n[2] / by_n[1]:.2f} (target 1.60)")
 
 
 if __name__ == "__main__":

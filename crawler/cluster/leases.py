@@ -23,6 +23,7 @@ from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
 
 from crawler.cluster.keys import Keys
+from crawler.cluster.scheduler import request_dict
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,9 @@ class LeasedPriorityQueue(PriorityQueue):
         super().__init__(server, spider, key, serializer)
         self.lease_key = spider.keys.lease(spider.worker_id)
         self._pop = server.register_script(_POP)
+
+    def _encode_request(self, request: Request) -> Any:
+        return self.serializer.dumps(request_dict(request, self.spider))
 
     def pop(self, timeout: int = 0) -> Request | None:
         lease = uuid.uuid4().hex

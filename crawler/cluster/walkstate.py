@@ -1,6 +1,7 @@
 """Walk state in Redis: the column walks' bookkeeping shared by every worker of a run.
 
-Each call is one script call (one round trip). A page crawled again because its lease came back
+Each call is one script call (one round trip); a list page's is one in all: its count, its
+entries and the claims of their detail pages. A page crawled again because its lease came back
 (crawler/cluster/leases.py) gets the answers it got the first time: the spider sets ``owner`` (the
 request's stable identity) while its callback runs; a column or detail claimed by that owner is
 its own again, and a list page's additions are remembered under its owner and given back.
@@ -28,9 +29,10 @@ if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return
 return 0
 """
 
-# Count a list page and add its entries to the column's seen set, once per owner.
-# KEYS seen set, walk hash, page memo; ARGV ttl, declared total, declared pages, owner, urls...
-# Returns the JSON list of [index, position] of the entries the page added.
+# Count a list page and add its entries to the column's seen set, once per owner; claim the detail
+# page of each entry it added (claim_detail's answer, asked in the same call).
+# KEYS seen set, walk hash, page memo, details hash; ARGV ttl, declared total, declared pages,
+# owner, urls... Returns the JSON list of [index, position, claimed] of the entries the page added.
 _PAGE = """
 local ttl = tonumber(ARGV[1])
 if ARGV[4] ~= '' then
@@ -45,9 +47,14 @@ local added = {}
 for i = 5, #ARGV do
   if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
     position = position + 1
-    table.insert(added, '[' .. (i - 5) .. ',' .. position .. ']')
+    local claimed = redis.call('HSETNX', KEYS[4], ARGV[i], ARGV[4])
+    if claimed == 0 and ARGV[4] ~= '' and redis.call('HGET', KEYS[4], ARGV[i]) == ARGV[4] then
+      claimed = 1
+    end
+    table.insert(added, '[' .. (i - 5) .. ',' .. position .. ',' .. claimed .. ']')
   end
 end
+redis.call('EXPIRE', KEYS[4], ttl)
 local out = '[' .. table.concat(added, ',') .. ']'
 if ARGV[4] ~= '' then redis.call('SET', KEYS[3], out, 'EX', ttl) end
 redis.call('EXPIRE', KEYS[1], ttl)
@@ -67,6 +74,8 @@ class RedisWalkState:
         self._page = client.register_script(_PAGE)
         # count_page's figures, written with the page's entries by add_seen (one call a page)
         self._counted: tuple[int | None, int | None] | None = None
+        # claim_detail's answers for the entries add_seen just added, asked in its call
+        self._claims: dict[tuple[str, str], bool] = {}
 
     def begin_column(self, site: str, column_url: str) -> bool:
         return bool(
@@ -84,10 +93,17 @@ class RedisWalkState:
         owner = self.owner or ""
         memo = self.keys.page(f"{site}|{column_url}|{owner}")
         out = self._page(
-            keys=[self.keys.seen(site, column_url), self.keys.walk(site, column_url), memo],
+            keys=[
+                self.keys.seen(site, column_url),
+                self.keys.walk(site, column_url),
+                memo,
+                self.keys.details(site),
+            ],
             args=[self.ttl, "" if total is None else total, "" if pages is None else pages, owner, *urls],
         )
-        return [(int(index), int(position)) for index, position in json.loads(out)]
+        added = json.loads(out)
+        self._claims = {(site, urls[index]): bool(claimed) for index, _, claimed in added}
+        return [(int(index), int(position)) for index, position, _ in added]
 
     def seen(self, site: str, column_url: str) -> set[str]:
         return set(self.r.smembers(self.keys.seen(site, column_url)))  # type: ignore[arg-type]
@@ -106,4 +122,7 @@ class RedisWalkState:
         )
 
     def claim_detail(self, site: str, url: str) -> bool:
+        known = self._claims.pop((site, url), None)
+        if known is not None:
+            return known
         return bool(self._claim(keys=[self.keys.details(site)], args=[url, self.owner or "", self.ttl]))

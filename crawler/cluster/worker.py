@@ -30,7 +30,7 @@ def worker_settings_overrides(redis_url: str, keys: Keys) -> dict[str, Any]:
         "ZWGK_DISTRIBUTED": True,
         "ZWGK_REDIS_URL": redis_url,
         "ZWGK_REDIS_PREFIX": keys.prefix,
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER": "crawler.cluster.scheduler.WorkerScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_KEY": keys.requests,
         "SCHEDULER_QUEUE_CLASS": "crawler.cluster.leases.LeasedPriorityQueue",
@@ -52,7 +52,9 @@ def worker_settings_overrides(redis_url: str, keys: Keys) -> dict[str, Any]:
             "crawler.middlewares.FollowRedirectMiddleware": 600,
         },
         # Each site is a run of its own in the database; the worker's start has no profile.
-        "ZWGK_STORE_BATCH": 100,
+        # Leases end only once the store commits (crawler/cluster/leases.py): a worker killed
+        # mid-batch loses nothing, so a worker commits as seldom as the lone crawl.
+        "ZWGK_STORE_BATCH": 500,
     }
 
 
