@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -35,6 +37,12 @@ def _zwgk(*args: str) -> subprocess.Popen[str]:
     )
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the ended child process trees waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(spec: str, workers: int, redis_url: str, pg: str | None) -> dict[str, float]:
     import replica
     from crawler.cluster import Keys, connect, current_run, drop_keys
@@ -52,13 +60,14 @@ def measure(spec: str, workers: int, redis_url: str, pg: str | None) -> dict[str
         queued = _zwgk("crawl", server.base_url, *common, "--workers", "0", "--json")
         queued.communicate()
         run = current_run(client, prefix)
-        start = time.monotonic()
+        start, cpu = time.monotonic(), _children_cpu()
         procs = [
             _zwgk("worker", *common, "--data", f"{tmp}/w{n}", "--idle-exit", "1", "--json")
             for n in range(workers)
         ]
         outs = [json.loads(p.communicate()[0]) for p in procs]
         wall = time.monotonic() - start - 1.0  # the idle wait before exiting is not crawling
+        cpu = _children_cpu() - cpu
         pages = sum(o["pages"] for o in outs)
         warc = sum(p.stat().st_size for p in Path(tmp).glob("w*/warc/*.warc.gz"))
         engine = create_engine(url)
@@ -79,6 +88,7 @@ def measure(spec: str, workers: int, redis_url: str, pg: str | None) -> dict[str
         "pages": pages,
         "seconds": round(wall, 2),
         "pages_per_s": round(pages / wall, 1),
+        "cpu_ms_per_page": round(1000 * cpu / pages, 2),
         "warc_bytes_per_page": round(warc / pages),
         "db_bytes_per_page": round(int(db_bytes) / pages),
         "dupefilter_bytes_per_fingerprint": round(int(df_bytes) / max(1, int(fingerprints)), 1),
@@ -96,9 +106,9 @@ def measure_lone(spec: str, pg: str | None) -> dict[str, float | str]:
         postgres_schema(pg) as url,
         tempfile.TemporaryDirectory() as tmp,
     ):
-        start = time.monotonic()
+        start, cpu = time.monotonic(), _children_cpu()
         out, err = _zwgk("crawl", server.base_url, "--db", url, "--data", tmp, "--json").communicate()
-        wall = time.monotonic() - start
+        wall, cpu = time.monotonic() - start, _children_cpu() - cpu
         if not out.strip():
             raise RuntimeError(f"the lone crawl failed: {err[-2000:]}")
         pages = int(json.loads(out)["pages"])
@@ -120,9 +130,13 @@ def main() -> None:
     rows: list[dict[str, Any]] = [measure_lone(args.spec, args.pg)]
     rows += [measure(args.spec, int(n), args.redis, args.pg) for n in args.workers.split(",")]
     print(json.dumps(rows, indent=2))
-    print(f"{'workers':>8} {'pages':>7} {'seconds':>8} {'pages/s':>8}")
+    print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    print(f"{'workers':>8} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'CPU ms/page':>12}")
     for row in rows:
-        print(f"{row['workers']:>8} {row['pages']:>7} {row['seconds']:>8} {row['pages_per_s']:>8}")
+        print(
+            f"{row['workers']:>8} {row['pages']:>7} {row['seconds']:>8} {row['pages_per_s']:>8} "
+            f"{row['cpu_ms_per_page']:>12}"
+        )
     lone, by_n = rows[0]["pages_per_s"], {row["workers"]: row["pages_per_s"] for row in rows[1:]}
     if 1 in by_n:
         print(f"one worker / lone crawl: {by_n[1] / lone:.2f} (target 0.80)")

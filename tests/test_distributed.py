@@ -22,7 +22,7 @@ from helpers import ROOT, diff_counts, duplicates, run_zwgk, summary_json, truth
 from sqlalchemy import func, select
 
 from storage.db import open_database
-from storage.models import Capture, Item, ItemColumn
+from storage.models import Item, ItemColumn
 from storage.reads import count_items
 from storage.testing import postgres_schema
 
@@ -122,17 +122,6 @@ def _assert_archive_is_the_union(url: str, servers: dict[str, Any], sites: dict[
     assert duplicates([f"{site}|{url}" for site, url in rows]) == []
     assert len(rows) == sum(sum(t["totals"]["items_by_year"].values()) for _, t in sites.values())
     assert memberships == sum(sum(truth_column_counts(t).values()) for _, t in sites.values())
-
-
-def _captures(url: str) -> int:
-    db = open_database(url, migrate=False)
-    try:
-        with db.session() as session:
-            return int(session.scalar(select(func.count()).select_from(Capture)) or 0)
-    except Exception:
-        return 0
-    finally:
-        db.dispose()
 
 
 def test_three_workers_archive_three_sites_exactly(servers, sites, redis_prefix, pg_url, tmp_path):
