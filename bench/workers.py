@@ -78,10 +78,16 @@ def measure(spec: str, workers: int, redis_url: str, pg: str | None) -> dict[str
                      "JOIN pg_namespace n ON n.oid=c.relnamespace WHERE n.nspname=:s AND c.relkind='r'"),
                 {"s": schema},
             ).scalar_one()  # fmt: skip
+            capture_bytes = connection.execute(
+                text("SELECT pg_total_relation_size(:t)"), {"t": f"{schema}.capture"}
+            ).scalar_one()
+            captures = connection.execute(text(f'SELECT count(*) FROM "{schema}".capture')).scalar_one()
         engine.dispose()
         keys = Keys(prefix, str(run))
         fingerprints = client.scard(keys.dupefilter)
         df_bytes = client.memory_usage(keys.dupefilter) or 0
+        # everything the run keeps in Redis: dupefilter, walk state, page memos, profiles
+        run_bytes = sum(int(client.memory_usage(key) or 0) for key in client.scan_iter(match=f"{prefix}:*"))
         drop_keys(client, prefix)
     return {
         "workers": workers,
@@ -92,6 +98,8 @@ def measure(spec: str, workers: int, redis_url: str, pg: str | None) -> dict[str
         "warc_bytes_per_page": round(warc / pages),
         "db_bytes_per_page": round(int(db_bytes) / pages),
         "dupefilter_bytes_per_fingerprint": round(int(df_bytes) / max(1, int(fingerprints)), 1),
+        "redis_bytes_per_page": round(run_bytes / pages),
+        "capture_bytes_per_row": round(int(capture_bytes) / max(1, int(captures))),
     }
 
 
@@ -117,6 +125,7 @@ def measure_lone(spec: str, pg: str | None) -> dict[str, float | str]:
         "pages": pages,
         "seconds": round(wall, 2),
         "pages_per_s": round(pages / wall, 1),
+        "cpu_ms_per_page": round(1000 * cpu / pages, 2),
     }
 
 

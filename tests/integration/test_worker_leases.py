@@ -59,7 +59,16 @@ def _slug(server: Any) -> str:
     return slug_for_url(server.base_url)
 
 
-def _captures(url: str) -> int:
+def _holding(prefix: str, pids: list[int]) -> bool:
+    """Whether each of these workers holds leased requests (it is mid-run, with work in hand)."""
+    from crawler.cluster import connect
+
+    client = connect(REDIS_URL)
+    return all(any(client.scan_iter(match=f"{prefix}:*:requests:lease:*-{pid}")) for pid in pids)
+
+
+def _fetched(url: str) -> int:
+    """Pages the workers have stored so far (captures committed)."""
     db = open_database(url, migrate=False)
     try:
         with db.session() as session:
@@ -78,7 +87,7 @@ def test_a_killed_and_a_frozen_worker_lose_nothing(replicas, redis_prefix, tmp_p
         )
         assert queued.returncode == 0, queued.stderr[-2000:]
         # a small delay makes the run last long enough to kill and freeze workers in its middle
-        slow = ["-s", "ZWGK_LOOPBACK_DELAY=0.03", "-s", "ZWGK_LEASE_TTL=3"]
+        slow = ["-s", "ZWGK_LOOPBACK_DELAY=0.03", "-s", "ZWGK_LEASE_TTL=3", "-s", "ZWGK_STORE_BATCH=50"]
         workers = [
             subprocess.Popen(
                 [
@@ -103,7 +112,7 @@ def test_a_killed_and_a_frozen_worker_lose_nothing(replicas, redis_prefix, tmp_p
         ]
         try:
             deadline = time.monotonic() + 120
-            while _captures(pg) < 80:
+            while not _holding(redis_prefix, [workers[0].pid, workers[1].pid]) or _fetched(pg) < 40:
                 assert time.monotonic() < deadline, "the crawl never got far enough"
                 assert all(w.poll() is None for w in workers), "a worker finished too early"
                 time.sleep(0.05)
