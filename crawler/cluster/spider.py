@@ -171,11 +171,12 @@ class WorkerSpider(PortalSpider):
         store._commit = committed
 
     def _settle(self) -> None:
-        """Idle: commit what the store holds so the finished leases end."""
+        """Idle: commit what the store holds so the finished leases end, and so that no
+        transaction stays open while idle (PostgreSQL ends sessions idle in one: worker.py)."""
         if self._store is None:
             drop(self.client, self.keys, self.worker_id, self._finished)
             self._finished = []
-        elif self._finished:
+        else:
             self._store._commit()
 
     def on_opened(self, spider: Any) -> None:
