@@ -1,10 +1,13 @@
 """The benchmark of bench/run: zwgk against what a user would pick instead, side by side in one run.
 
     .venv/bin/python -m bench.run [--keep DIR] [--skip-naive] [--audit-items N] [--profile]
+                                  [--redis URL] [--workers N]
 
 Exports the replica spec ``bench`` (40 TRS columns × 250 items: 10,000 detail pages) to static files,
 serves them with a private nginx on 127.0.0.1, then crawls that same site with (a) ``wget -r``,
-(b) a plain Scrapy ``CrawlSpider`` (bench/naive_spider.py) and (c) ``zwgk crawl`` with everything on,
+(b) a plain Scrapy ``CrawlSpider`` (bench/naive_spider.py) and (c) ``zwgk crawl`` with everything on
+(single-process, and with ``--redis --workers 2``: two local workers over one queue, into a
+throwaway PostgreSQL schema; skipped with a note when Redis or PostgreSQL does not answer),
 and prints wall time, CPU seconds (user+sys of each process tree, from ``wait4``), CPU ms per page and
 peak RSS of each, the ratios c/a and b/c against their targets, the requests of an incremental run
 with nothing changed, WARC bytes per page and the audit count query over a million items.
@@ -194,6 +197,29 @@ def run_zwgk(server: Nginx, data: Path, label: str, *extra: str, prefix: Sequenc
     return result
 
 
+def run_zwgk_workers(server: Nginx, work: Path, redis_url: str, workers: int) -> Measure | str:
+    """``zwgk crawl --redis URL --workers N`` into a throwaway PostgreSQL schema; a note when
+    Redis or PostgreSQL does not answer."""
+    import uuid
+
+    from crawler.cluster import connect, drop_keys
+    from storage.testing import postgres_schema
+
+    try:
+        client = connect(redis_url)
+    except ValueError as exc:
+        return f"not measured: {exc}"
+    prefix = f"zwgkbench{uuid.uuid4().hex[:8]}"
+    try:
+        with postgres_schema() as url:
+            extra = ("--redis", redis_url, "--redis-prefix", prefix, "--workers", str(workers), "--db", url)
+            return run_zwgk(server, work / "data-workers", f"(c) zwgk crawl --workers {workers}", *extra)
+    except Exception as exc:  # PostgreSQL unreachable: say so, measure the rest
+        return f"not measured: {type(exc).__name__}: {exc}"
+    finally:
+        drop_keys(client, prefix)
+
+
 def run_audit(items: int, work: Path) -> dict[str, Any]:
     """The audit count query over ``items`` items on SQLite and PostgreSQL, via bench/audit_million.py."""
     if not AUDIT_SCRIPT.exists():
@@ -269,6 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--audit-items", type=int, default=1_000_000, help="items for the audit query (0: skip)"
     )
     parser.add_argument("--profile", action="store_true", help="also profile a zwgk crawl with py-spy")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis for the workers' row")
+    parser.add_argument("--workers", type=int, default=2, help="local workers of that row (0: skip it)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     # A SIGTERM unwinds like Ctrl-C, so the private nginx is stopped and the temp folder removed.
@@ -287,7 +315,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, work: Path) -> int:
-    for old in ("site", "wget", "data", "data-inline", "data-profile", "nginx", "naive.jsonl"):
+    for old in (
+        "site",
+        "wget",
+        "data",
+        "data-inline",
+        "data-workers",
+        "data-profile",
+        "nginx",
+        "naive.jsonl",
+    ):
         path = work / old
         if path.is_dir():
             shutil.rmtree(path)
@@ -333,6 +370,14 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         incremental = run_zwgk(server, data, "zwgk crawl --incremental", "--incremental")
         rows.append(incremental)
         print(f"  {incremental.label}: {incremental.wall_s:.1f} s", flush=True)
+        spread: Measure | str = "not measured (--workers 0)"
+        if args.workers > 0:
+            spread = run_zwgk_workers(server, work, args.redis, args.workers)
+            if isinstance(spread, Measure):
+                rows.append(spread)
+                print(f"  {spread.label}: {spread.wall_s:.1f} s", flush=True)
+            else:
+                print(f"  zwgk crawl --workers {args.workers}: {spread}", flush=True)
         profile_report = None
         if args.profile:
             from bench.cpu_breakdown import profile_crawl
@@ -355,6 +400,14 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         f"c/a wall time   {c_over_a:6.1f}   target <= {TARGET_C_OVER_A:g}: {verdict(c_over_a <= TARGET_C_OVER_A)}"
     )
     print(f"c/a CPU time    {full.cpu_s / wget.cpu_s if wget.cpu_s else float('nan'):6.1f}")
+    if isinstance(spread, Measure) and wget.wall_s:
+        spread_over_a = spread.wall_s / wget.wall_s
+        print(
+            f"c{args.workers}/a wall time  {spread_over_a:6.1f}   ({spread.label}; target <= {TARGET_C_OVER_A:g}: "
+            f"{verdict(spread_over_a <= TARGET_C_OVER_A)}; CPU {spread.cpu_s / wget.cpu_s if wget.cpu_s else float('nan'):.1f})"
+        )
+    else:
+        print(f"c{args.workers}/a            {spread}")
     if naive is not None:
         b_over_c = naive.wall_s / full.wall_s if full.wall_s else float("nan")
         print(
@@ -400,7 +453,8 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     if profile_report:
         print()
         print(profile_report)
-    failed = [m for m in (full, inline, incremental) if m.exit_code not in (0, 5, 6)]
+    measured = [full, inline, incremental, *([spread] if isinstance(spread, Measure) else [])]
+    failed = [m for m in measured if m.exit_code not in (0, 5, 6)]
     for m in failed:
         print(f"bench/run: {m.label} exited {m.exit_code}", file=sys.stderr)
     if args.keep:

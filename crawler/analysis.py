@@ -12,7 +12,13 @@ microseconds a page. Each message is a 4-byte length and a pickle (both ends are
 
 A worker that dies (a page that crashes libxml2, the OOM killer) fails the pages it held: each is
 tried once more in a new worker, then recorded as an ``error`` Detail with the reason, and the
-crawl goes on.
+crawl goes on. A worker that hangs (a page that sends a parser into a loop) is killed once the page
+it is reading has taken ``ZWGK_ANALYSIS_DEADLINE`` seconds: that page is recorded as an ``error``
+Detail saying so (its ``fetch_note``), not tried again, and the pages queued behind it go to a new
+worker. Shutdown waits for no worker longer than that deadline.
+
+Test hook (tests only): with ``ZWGK_TEST_ANALYSIS_HANG`` set in a worker's environment, a page whose
+URL contains its value makes that worker hang.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from typing import Any, BinaryIO
 from twisted.internet import defer, protocol
 from twisted.python.failure import Failure
 
+from crawler import settings as defaults
 from crawler.extract.detail import ScanScope, analyse_detail
 from crawler.items import Detail, Fetched
 from storage.warc import PackedExchange, pack_exchange, reason_phrase
@@ -45,6 +52,13 @@ ATTEMPTS = 2
 MAX_TRIES = 5
 # a frame: the pickle's length and CRC-32, then the pickle
 _HEAD = struct.Struct(">II")
+# the test hook of the module doc
+TEST_HANG_ENV = "ZWGK_TEST_ANALYSIS_HANG"
+
+
+def default_deadline() -> float:
+    """``ZWGK_ANALYSIS_DEADLINE`` from the environment, else the setting's default."""
+    return float(os.environ.get("ZWGK_ANALYSIS_DEADLINE") or defaults.ZWGK_ANALYSIS_DEADLINE)
 
 
 @dataclass(frozen=True)
@@ -101,9 +115,11 @@ class WorkerDied(Exception):
     oldest unanswered), not one merely queued behind it.
     """
 
-    def __init__(self, why: str, suspect: bool = False) -> None:
+    def __init__(self, why: str, suspect: bool = False, overdue: float | None = None) -> None:
         super().__init__(why)
         self.suspect = suspect
+        # the deadline (s) the page passed, when the worker was killed for it
+        self.overdue = overdue
 
     @property
     def role(self) -> str:
@@ -117,12 +133,17 @@ class WorkerFailed(Exception):
 class PageAnalyser:
     """Runs :func:`run_job` inline (``processes=0``) or in worker processes started on first use."""
 
-    def __init__(self, processes: int, command: list[str] | None = None) -> None:
+    def __init__(
+        self, processes: int, command: list[str] | None = None, deadline: float | None = None
+    ) -> None:
         self.processes = max(0, processes)
         # what runs a worker: this Python on this module (tests substitute one that dies)
         self.command = command or [sys.executable, "-m", "crawler.analysis"]
+        # seconds a page may take in a worker before the worker is killed (0: no limit)
+        self.deadline = default_deadline() if deadline is None else deadline
         self._workers: list[_WorkerProtocol] = []
         self._dead: list[_WorkerProtocol] = []  # ended; reaped at close
+        self._watchdog: Any = None
         self.started = 0
 
     async def analyse(self, job: PageJob) -> Analysis:
@@ -143,6 +164,9 @@ class PageAnalyser:
                 result: Analysis = await self._worker().submit(job)
                 return result
             except WorkerDied as exc:
+                if exc.overdue is not None:
+                    logger.warning("page analysis of %s passed its deadline; its worker was killed", job.url)
+                    return _failed(job, f"page analysis passed its deadline of {exc.overdue:g} s")
                 # Only the page a worker was reading when it died is suspect; pages queued behind
                 # it are sent again without counting it against them.
                 deaths += exc.suspect
@@ -158,9 +182,14 @@ class PageAnalyser:
     def close(self, timeout: float = 10.0) -> defer.Deferred[None]:
         """End the workers (they exit when their stdin closes) and reap them, so that their CPU
         time counts in this process's (``time zwgk crawl`` tells the whole cost). The Deferred
-        fires when they are gone; a worker still running after ``timeout`` s is killed."""
+        fires when they are gone; a worker still running after ``timeout`` s (or the deadline,
+        when shorter) is killed."""
         from twisted.internet import reactor
 
+        if self.deadline > 0:
+            timeout = min(timeout, self.deadline)
+        if self._watchdog is not None and self._watchdog.running:
+            self._watchdog.stop()
         workers, self._workers = self._workers + self._dead, []
         self._dead = []
         for worker in workers:
@@ -189,9 +218,19 @@ class PageAnalyser:
             self._workers.append(self._spawn())
         return min(self._workers, key=lambda w: len(w.pending))
 
-    def _spawn(self) -> _WorkerProtocol:
-        from twisted.internet import reactor
+    def _check_deadlines(self) -> None:
+        """Kill each worker whose current page has taken longer than the deadline."""
+        now = time.monotonic()
+        for worker in self._workers:
+            if worker.alive and worker.pending and now - worker.head_since > self.deadline:
+                worker.overdue(self.deadline)
 
+    def _spawn(self) -> _WorkerProtocol:
+        from twisted.internet import reactor, task
+
+        if self.deadline > 0 and self._watchdog is None:
+            self._watchdog = task.LoopingCall(self._check_deadlines)
+            self._watchdog.start(min(1.0, self.deadline / 4), now=False)
         worker = _WorkerProtocol()
         spawn: Any = reactor.spawnProcess  # type: ignore[attr-defined]
         spawn(worker, self.command[0], self.command, env=dict(os.environ), childFDs={0: "w", 1: "r", 2: 2})
@@ -208,11 +247,16 @@ class _WorkerProtocol(protocol.ProcessProtocol):
         self.alive = True
         self._next = 0
         self._buffer = bytearray()
+        # since when the oldest pending page has been the one the worker reads
+        self.head_since = time.monotonic()
+        self._overdue: float | None = None
 
     def submit(self, job: PageJob) -> defer.Deferred[Analysis]:
         if not self.alive or self.transport is None:
             return defer.fail(WorkerDied("worker not running"))
         self._next += 1
+        if not self.pending:
+            self.head_since = time.monotonic()
         deferred: defer.Deferred[Analysis] = defer.Deferred()
         self.pending[self._next] = deferred
         transport: Any = self.transport
@@ -232,6 +276,7 @@ class _WorkerProtocol(protocol.ProcessProtocol):
                 return
             job_id, ok, value = pickle.loads(message)
             deferred = self.pending.pop(job_id, None)
+            self.head_since = time.monotonic()
             if deferred is None:
                 continue
             if ok:
@@ -260,6 +305,12 @@ class _WorkerProtocol(protocol.ProcessProtocol):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
 
+    def overdue(self, deadline: float) -> None:
+        """The page being read passed the deadline: kill the worker; that page is failed for it."""
+        self._overdue = deadline
+        self.kill()
+        self._lost(f"killed after {deadline:g} s on one page")
+
     def reap(self) -> None:
         """Collect the exit status of the process (ended: its output closed), if nobody did."""
         pid = getattr(self.transport, "pid", None)
@@ -281,7 +332,9 @@ class _WorkerProtocol(protocol.ProcessProtocol):
         pending, self.pending = self.pending, {}
         oldest = min(pending, default=None)
         for job_id, deferred in pending.items():
-            deferred.errback(Failure(WorkerDied(why, suspect=job_id == oldest)))
+            suspect = job_id == oldest
+            overdue = self._overdue if suspect else None
+            deferred.errback(Failure(WorkerDied(why, suspect=suspect, overdue=overdue)))
         if not self.ended.called:
             self.ended.callback(None)
 
@@ -328,6 +381,7 @@ def serve(jobs: BinaryIO, answers: BinaryIO) -> None:
             logger.error("a job of %d bytes failed its CRC; this worker stops", size)
             sys.exit(17)
         job_id, job = pickle.loads(message)
+        _test_hang(job)
         answer: tuple[int, bool, Analysis | str]
         try:
             answer = (job_id, True, run_job(job))
@@ -335,6 +389,14 @@ def serve(jobs: BinaryIO, answers: BinaryIO) -> None:
             logger.exception("analysing %s failed", getattr(job, "url", "?"))
             answer = (job_id, False, f"{type(exc).__name__}: {exc}")
         _write_all(answers, _frame(answer))
+
+
+def _test_hang(job: PageJob) -> None:
+    """The test hook of the module doc: hang (never answer) on a page whose URL has the marker."""
+    marker = os.environ.get(TEST_HANG_ENV)
+    if marker and marker in getattr(job, "url", ""):
+        while True:
+            time.sleep(3600)
 
 
 def main() -> None:

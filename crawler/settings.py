@@ -114,6 +114,9 @@ ZWGK_MONITOR_MIN_HISTORY = 2
 # Worker processes reading detail pages (extraction + integrity scan, crawler/analysis.py) while
 # this process fetches and stores; 0 reads them inline. One is enough for a 2-core machine.
 ZWGK_ANALYSIS_PROCESSES = 1
+# Seconds one page may take in a page-analysis worker; past it the worker is killed and replaced,
+# the page recorded as an error saying so (crawler/analysis.py). 0: no limit.
+ZWGK_ANALYSIS_DEADLINE = 60.0
 # Records written per transaction by the store pipeline.
 ZWGK_STORE_BATCH = 500
 # Hub pages are followed this deep from the home page when discovering columns.
@@ -125,6 +128,9 @@ ZWGK_CLOCK = None
 ZWGK_DISTRIBUTED = False
 ZWGK_REDIS_URL = None
 ZWGK_REDIS_PREFIX = "zwgk"
+# Seconds a worker's leases outlive its last heartbeat; then any live worker puts them back in the
+# queue (crawler/cluster/leases.py).
+ZWGK_LEASE_TTL = 10.0
 # Per-host politeness all workers hold together (crawler/cluster/politeness.py): a profile's
 # download_delay and concurrent_per_host override the first two; loopback hosts get the last two.
 ZWGK_HOST_DELAY = 0.5

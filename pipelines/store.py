@@ -245,10 +245,10 @@ class StorePipeline:
         return self.session
 
     def _write(self, statement: Callable[[], _T]) -> _T:
-        """Run a statement now; in a distributed crawl in a transaction of its own, retried on deadlock."""
+        """Run a statement now; in a distributed crawl in a transaction of its own, retried on deadlock
+        (the buffered batch waits for its own commit: between batches the session holds no write)."""
         if not self.distributed:
             return statement()
-        self._commit()
         return self._retrying(statement)
 
     def _retrying(self, work: Callable[[], _T]) -> _T:

@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -244,12 +245,13 @@ def _report(db: Any, slug: str, stats: dict[str, Any]) -> dict[str, Any]:
     return summary
 
 
-def enqueue_crawl(args: argparse.Namespace) -> int:
-    """``zwgk crawl TARGET... --redis URL``: queue the sites for workers and return."""
+def _enqueue(args: argparse.Namespace) -> tuple[str, list[str], bool]:
+    """Queue the targets of ``zwgk crawl --redis``: (run id, slugs, whether the store is SQLite)."""
     from crawler.cluster import connect, enqueue
 
     url = database_url(args.data, args.db)
     db = open_database(url)  # the schema exists before any worker writes
+    sqlite = db.engine.dialect.name == "sqlite"
     db.dispose()
     client = connect(args.redis)
     run, slugs = enqueue(
@@ -260,6 +262,12 @@ def enqueue_crawl(args: argparse.Namespace) -> int:
         revalidate_fraction=args.revalidate_fraction,
         site=args.site,
     )
+    return run, slugs, sqlite
+
+
+def enqueue_crawl(args: argparse.Namespace) -> int:
+    """``zwgk crawl TARGET... --redis URL --workers 0``: queue the sites for workers and return."""
+    run, slugs, _ = _enqueue(args)
     report = {"run": run, "sites": slugs, "redis": args.redis, "prefix": args.redis_prefix}
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
@@ -267,6 +275,76 @@ def enqueue_crawl(args: argparse.Namespace) -> int:
     else:
         Console(stderr=True).print(f"queued {len(slugs)} site(s) in run {run}: {', '.join(slugs)}")
     return EXIT_OK
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at least one."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# Local workers exit once the queue has been idle this long (they all share one machine's view).
+LOCAL_IDLE_EXIT = 2.0
+
+
+def crawl_with_workers(args: argparse.Namespace) -> int:
+    """``zwgk crawl TARGET... --redis URL [--workers N]``: queue the targets, start N local
+    ``zwgk worker`` processes over the queue (default: the cores available), wait for them and
+    print the run's summary. Workers on other machines may join the same run."""
+    workers = available_cores() if args.workers is None else args.workers
+    if workers <= 0:
+        return enqueue_crawl(args)
+    run, slugs, sqlite = _enqueue(args)
+    console = Console(stderr=True, soft_wrap=True)
+    if sqlite and workers > 1:
+        console.print("zwgk: SQLite takes one worker; starting one (give --db postgresql://… for more)")
+        workers = 1
+    command = [sys.executable, "-m", "zwgk", "worker", "--redis", args.redis, "--redis-prefix",
+               args.redis_prefix, "--idle-exit", str(LOCAL_IDLE_EXIT), "--json"]  # fmt: skip
+    for flag, value in (("--db", args.db), ("--data", args.data)):
+        if value:
+            command += [flag, value]
+    for pair in args.set:
+        command += ["-s", pair]
+    if args.verbose:
+        command.append("-v")
+    started = time.monotonic()
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(workers)]
+    summaries: list[dict[str, Any]] = []
+    codes = []
+    for process in processes:
+        out, _ = process.communicate()
+        codes.append(process.returncode)
+        try:
+            summaries.append(json.loads(out))
+        except ValueError:
+            summaries.append({"worker": None, "pages": 0, "errors": 1, "note": "no summary"})
+    elapsed = time.monotonic() - started - LOCAL_IDLE_EXIT
+    report = {
+        "run": run,
+        "sites": slugs,
+        "workers": workers,
+        "pages": sum(int(s.get("pages") or 0) for s in summaries),
+        "details_ok": sum(int(s.get("details_ok") or 0) for s in summaries),
+        "list_pages": sum(int(s.get("list_pages") or 0) for s in summaries),
+        "errors": sum(int(s.get("errors") or 0) for s in summaries),
+        "seconds": round(max(elapsed, 0.0), 2),
+        "worker_summaries": summaries,
+    }
+    code = max(codes, default=EXIT_OK)
+    report["exit_code"] = code
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        console.print(
+            f"run {run}: {workers} worker(s), sites {', '.join(slugs)}, pages {report['pages']}, "
+            f"details {report['details_ok']}, errors {report['errors']}, {report['seconds']} s",
+            highlight=False,
+        )
+    return code
 
 
 class SqliteTaken(RuntimeError):

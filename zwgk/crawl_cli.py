@@ -40,10 +40,12 @@ def discover(args: argparse.Namespace) -> int:
 def crawl(args: argparse.Namespace) -> int:
     """``zwgk crawl TARGET``: crawl one portal now, or queue several for workers with ``--redis``."""
     from zwgk.commands import crawl as run_crawl  # Scrapy: imported when a crawl runs
-    from zwgk.commands import enqueue_crawl
+    from zwgk.commands import crawl_with_workers
 
     if args.redis:
-        return enqueue_crawl(args)
+        return crawl_with_workers(args)
+    if args.workers is not None:
+        raise ValueError("--workers needs --redis URL (the queue the workers share)")
     if len(args.target) != 1:
         raise ValueError("crawl one target at a time, or queue several with --redis URL")
     args.target = args.target[0]
@@ -96,9 +98,17 @@ def _add_crawl(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--redis",
         metavar="URL",
-        help="queue the targets for `zwgk worker` processes sharing this Redis, and return at once",
+        help="queue the targets in this Redis for `zwgk worker` processes (see --workers)",
     )
     add_redis_prefix_option(parser)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --redis: start N local workers over the queue and wait for them "
+        "(default: the cores available; 0: only queue, and return at once)",
+    )
     add_site_option(parser, help="slug for a portal given by URL (default: its host)")
     parser.add_argument("--json", action="store_true", help="print the run summary as JSON")
     mode = parser.add_mutually_exclusive_group()

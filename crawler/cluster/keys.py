@@ -12,6 +12,13 @@ Redis keys, all under the prefix ``P`` (``--redis-prefix``, default ``zwgk``):
   totals), ``P:R:details:SLUG`` (detail pages requested).
 - ``P:R:busy:WORKER``: set while a worker has work in flight, with a short TTL (a killed worker's
   key expires by itself).
+- ``P:R:alive:WORKER``: renewed by the worker's heartbeat with a TTL of ``ZWGK_LEASE_TTL``;
+  ``P:R:requests:lease:WORKER`` (hash lease id → "score|request") and ``P:R:jobs:lease:WORKER``
+  (list, filled by ``LMOVE`` from the jobs): what the worker has taken and not yet stored. A worker
+  whose alive key expired (killed, frozen, cut off) has its leases moved back to the queue by any
+  live worker (crawler/cluster/leases.py).
+- ``P:R:page:H``: what a list page added to its column's walk (H: the request's hash), so that a
+  page crawled again after a lease returned adds the same entries again.
 - ``P:slot:HOST`` (SET NX PX delay) and ``P:conc:HOST`` (sorted set of in-flight tokens): the
   per-host politeness every worker shares.
 
@@ -46,6 +53,9 @@ class Keys:
         self.meta, self.profiles, self.jobs = f"{base}:meta", f"{base}:profiles", f"{base}:jobs"
         self.requests, self.dupefilter = f"{base}:requests", f"{base}:dupefilter"
         self.busy_prefix = f"{base}:busy:"
+        self.alive_prefix = f"{base}:alive:"
+        self.lease_prefix = f"{self.requests}:lease:"
+        self.job_lease_prefix = f"{self.jobs}:lease:"
 
     def columns(self, site: str) -> str:
         return f"{self.prefix}:{self.run}:cols:{site}"
@@ -61,6 +71,18 @@ class Keys:
 
     def busy(self, worker: str) -> str:
         return self.busy_prefix + worker
+
+    def alive(self, worker: str) -> str:
+        return self.alive_prefix + worker
+
+    def lease(self, worker: str) -> str:
+        return self.lease_prefix + worker
+
+    def job_lease(self, worker: str) -> str:
+        return self.job_lease_prefix + worker
+
+    def page(self, owner: str) -> str:
+        return f"{self.prefix}:{self.run}:page:{_hash(owner)}"
 
 
 def _hash(text: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import redis
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
@@ -21,10 +21,15 @@ from crawler.runner import is_loopback
 
 logger = logging.getLogger(__name__)
 
+# Seconds a token given back may wait for its host's next acquire before it is sent on its own.
+RELEASE_EVERY = 0.1
+
 
 # Take a host's concurrency token if fewer than ARGV[2] are live; tokens expire (a dead worker's too).
+# ARGV[6...]: tokens of this host given back since the last call (released here, in the same call).
 _ACQUIRE = """
 local now = tonumber(ARGV[1])
+if #ARGV > 5 then redis.call('ZREM', KEYS[1], unpack(ARGV, 6)) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
 if redis.call('SET', KEYS[2], ARGV[4], 'NX', 'PX', ARGV[5]) == false then return -1 end
@@ -40,7 +45,9 @@ class ClusterPolitenessMiddleware:
     A request may start when it takes the host's delay slot (``SET P:slot:HOST NX PX delay``) and
     one of its concurrency tokens (a sorted set of tokens expiring after the download timeout);
     otherwise it waits (a Twisted timer, never blocking the reactor) and tries again. The token is
-    given back when the response or failure arrives. Loopback hosts get ``ZWGK_LOOPBACK_DELAY``.
+    given back when the response or failure arrives: with the host's next acquire (the same script
+    call, so one call per request) or within ``RELEASE_EVERY`` seconds, whichever comes first.
+    Loopback hosts get ``ZWGK_LOOPBACK_DELAY``.
     """
 
     def __init__(self, crawler: Crawler, client: redis.Redis, prefix: str) -> None:
@@ -56,6 +63,9 @@ class ClusterPolitenessMiddleware:
         )
         self.timeout_ms = int(settings.getfloat("DOWNLOAD_TIMEOUT", 30) * 1000) + 5000
         self.acquire = client.register_script(_ACQUIRE)
+        self.released: dict[str, list[str]] = {}  # concurrency key → tokens given back, not yet sent
+        self._flusher = task.LoopingCall(self.flush)
+        self._flusher.start(RELEASE_EVERY, now=False)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClusterPolitenessMiddleware:
@@ -63,7 +73,27 @@ class ClusterPolitenessMiddleware:
         if not url:
             raise NotConfigured
         prefix = crawler.settings.get("ZWGK_REDIS_PREFIX") or DEFAULT_PREFIX
-        return cls(crawler, connect(url), prefix)
+        middleware = cls(crawler, connect(url), prefix)
+        crawler.signals.connect(middleware.closed, signal=signals.spider_closed)
+        return middleware
+
+    def flush(self) -> None:
+        """Send the tokens given back since the last acquire of their host."""
+        released, self.released = self.released, {}
+        if not released:
+            return
+        try:
+            pipe = self.client.pipeline(transaction=False)
+            for conc, tokens in released.items():
+                pipe.zrem(conc, *tokens)
+            pipe.execute()
+        except redis.RedisError as exc:  # the tokens expire by themselves
+            logger.warning("politeness: cannot give tokens back: %s", exc)
+
+    def closed(self, spider: Any) -> None:
+        if self._flusher.running:
+            self._flusher.stop()
+        self.flush()
 
     def _limits(self, request: Request, host: str) -> tuple[float, int]:
         if is_loopback(host):
@@ -84,14 +114,17 @@ class ClusterPolitenessMiddleware:
         waited = 0.0
         while True:
             now_ms = int(time.time() * 1000)
+            given_back = self.released.pop(conc, [])
             if delay <= 0:
                 # No delay: only the concurrency cap, through a slot that is always free.
                 got = self.acquire(
-                    keys=[conc, f"{slot}:{token}"], args=[now_ms, concurrency, self.timeout_ms, token, 1]
+                    keys=[conc, f"{slot}:{token}"],
+                    args=[now_ms, concurrency, self.timeout_ms, token, 1, *given_back],
                 )
             else:
                 got = self.acquire(
-                    keys=[conc, slot], args=[now_ms, concurrency, self.timeout_ms, token, int(delay * 1000)]
+                    keys=[conc, slot],
+                    args=[now_ms, concurrency, self.timeout_ms, token, int(delay * 1000), *given_back],
                 )
             if got == 1:
                 break
@@ -108,7 +141,7 @@ class ClusterPolitenessMiddleware:
     def _release(self, request: Request) -> None:
         held = request.meta.pop("zwgk_conc", None)
         if held is not None:
-            self.client.zrem(held[0], held[1])
+            self.released.setdefault(held[0], []).append(held[1])
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._release(request)

@@ -12,6 +12,7 @@ from dataclasses import asdict
 import redis
 
 from crawler.cluster.keys import DEFAULT_PREFIX, RUN_TTL, Keys
+from crawler.cluster.leases import leases_held
 from crawler.profile import ColumnSpec, SiteProfile, load_profile
 from crawler.spiders.sites import url_profile
 
@@ -30,8 +31,8 @@ def profile_from_json(text: str) -> tuple[SiteProfile, str | None]:
 
 
 def run_is_active(client: redis.Redis, keys: Keys) -> bool:
-    """Whether run work remains: jobs or requests queued, or a worker busy."""
-    if client.llen(keys.jobs) or client.zcard(keys.requests):
+    """Whether run work remains: jobs or requests queued or leased, or a worker busy."""
+    if client.llen(keys.jobs) or client.zcard(keys.requests) or leases_held(client, keys):
         return True
     return any(True for _ in client.scan_iter(match=keys.busy_prefix + "*", count=100))
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import CrawlerProcess
+from sqlalchemy.engine import make_url
 
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys, connect, current_run
 from crawler.cluster.spider import SITES_STARTED, WorkerSpider
@@ -30,9 +31,10 @@ def worker_settings_overrides(redis_url: str, keys: Keys) -> dict[str, Any]:
         "ZWGK_DISTRIBUTED": True,
         "ZWGK_REDIS_URL": redis_url,
         "ZWGK_REDIS_PREFIX": keys.prefix,
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER": "crawler.cluster.scheduler.WorkerScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_KEY": keys.requests,
+        "SCHEDULER_QUEUE_CLASS": "crawler.cluster.leases.LeasedPriorityQueue",
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
         "SCHEDULER_PERSIST": True,  # never flush the shared queue when one worker stops
         "SCHEDULER_FLUSH_ON_START": False,
@@ -51,8 +53,27 @@ def worker_settings_overrides(redis_url: str, keys: Keys) -> dict[str, Any]:
             "crawler.middlewares.FollowRedirectMiddleware": 600,
         },
         # Each site is a run of its own in the database; the worker's start has no profile.
-        "ZWGK_STORE_BATCH": 100,
+        # Leases end only once the store commits (crawler/cluster/leases.py): a worker killed
+        # mid-batch loses nothing, so a worker commits as seldom as the lone crawl.
+        "ZWGK_STORE_BATCH": 500,
     }
+
+
+# A frozen worker's open transaction would hold its row locks for ever and block the workers that
+# redo its reclaimed requests: PostgreSQL ends a worker's session idle in a transaction this long.
+# A live worker commits when idle (WorkerSpider._settle), so only a frozen one is ever ended.
+IDLE_IN_TRANSACTION_S = 60
+
+
+def with_session_timeout(db_url: str, seconds: float = IDLE_IN_TRANSACTION_S) -> str:
+    """``db_url`` whose PostgreSQL sessions end when idle in a transaction ``seconds`` long."""
+    url = make_url(db_url)
+    if not url.drivername.startswith("postgresql"):
+        return db_url
+    option = f"-c idle_in_transaction_session_timeout={int(seconds * 1000)}"
+    options = url.query.get("options")
+    joined = f"{options} {option}" if isinstance(options, str) and options else option
+    return url.update_query_dict({"options": joined}).render_as_string(hide_password=False)
 
 
 def run_worker(
@@ -76,6 +97,7 @@ def run_worker(
     if run is None:
         return {"run": None, "sites": [], "pages": 0, "note": "nothing queued"}
     keys = Keys(prefix, run)
+    db_url = with_session_timeout(db_url)
     settings = crawl_settings(
         [], db_url, None, log_level, {**worker_settings_overrides(redis_url, keys), **(overrides or {})}
     )

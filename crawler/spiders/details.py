@@ -195,7 +195,10 @@ class DetailPages(SiteSpider):
     def analyser(self) -> PageAnalyser:
         """Where detail pages are read: ``ZWGK_ANALYSIS_PROCESSES`` worker processes (0: inline)."""
         if self._analyser is None:
-            self._analyser = PageAnalyser(self.settings.getint("ZWGK_ANALYSIS_PROCESSES", 1))
+            self._analyser = PageAnalyser(
+                self.settings.getint("ZWGK_ANALYSIS_PROCESSES", 1),
+                deadline=self.settings.getfloat("ZWGK_ANALYSIS_DEADLINE", 60.0),
+            )
         return self._analyser
 
     async def closed(self, reason: str) -> None:

@@ -32,6 +32,7 @@ OLD_PARSER: dict[str, dict[str, tuple[Any, ...]]] = {
         "--db": ("db", None, None, False, None, None, None),
         "--redis": ("redis", None, None, False, None, None, None),
         "--redis-prefix": ("redis_prefix", "zwgk", None, False, None, None, None),
+        "--workers": ("workers", None, None, False, None, None, "int"),
         "--site": ("site", None, None, False, None, None, None),
         "--json": ("json", False, 0, False, None, True, None),
         "--incremental": ("mode", "full", 0, False, None, "incremental", None),
