@@ -30,7 +30,7 @@ from reports import Report, ReportError, read_report_file, year_mismatch
 from storage import reads
 from storage.db import data_folder, database_url, open_database
 from zwgk import findings_cli
-from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option
+from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option, year
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_store_options(parser)
     add_site_option(parser)
     parser.add_argument(
-        "--years", type=int, nargs="+", required=True, metavar="YEAR", help="the years to set side by side"
+        "--years", type=year, nargs="+", required=True, metavar="YEAR", help="the years to set side by side"
     )
     parser.add_argument(
         "--by", choices=COMPARE_BY, default="column", help=f"{', '.join(COMPARE_BY)} (default column)"
