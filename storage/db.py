@@ -84,6 +84,17 @@ class Database:
         return f"Database({self.url!r})"
 
 
+def require_archive(url: str) -> str:
+    """``url`` unchanged if it names an archive that exists; a SQLite file that does not is an error
+    naming its path (a reading command never creates an empty archive)."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database).expanduser().resolve()
+        if not path.is_file():
+            raise DatabaseError(f"no archive at {path}: crawl first, or pass --data / --db")
+    return url
+
+
 def open_database(url: str, migrate: bool = True) -> Database:
     """Open the archive at ``url``, creating a SQLite folder and applying migrations to head.
 

@@ -28,9 +28,9 @@ from audit.reconcile import Reconciliation, reconcile_records, reconcile_reports
 from documents import detect_kind
 from reports import Report, ReportError, read_report_file, year_mismatch
 from storage import reads
-from storage.db import data_folder, database_url, open_database
+from storage.db import data_folder, database_url, open_database, require_archive
 from zwgk import findings_cli
-from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option
+from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option, year
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ EXIT_BAD_INPUT = 2
 
 
 def counts(args: argparse.Namespace) -> int:
-    db = open_database(database_url(args.data, args.db))
+    db = open_database(require_archive(database_url(args.data, args.db)))
     with db.session() as session:
         rows = reads.count_items(
             session, site=args.site, year=args.year, by=args.by, online_only=args.online_only
@@ -88,7 +88,7 @@ def _single_site(session: Any, site: str | None) -> str:
 
 
 def compare(args: argparse.Namespace) -> int:
-    db = open_database(database_url(args.data, args.db))
+    db = open_database(require_archive(database_url(args.data, args.db)))
     with db.session() as session:
         rows = compare_years(session, args.years, site=args.site, by=args.by)
     db.dispose()
@@ -104,7 +104,7 @@ def reconcile(args: argparse.Namespace) -> int:
             sources = [_report_file(path, args.year) for path in args.report]
         except ReportError as exc:
             return _refuse(str(exc))
-    db = open_database(database_url(args.data, args.db))
+    db = open_database(require_archive(database_url(args.data, args.db)))
     try:
         with db.session() as session:
             site = _single_site(session, args.site)
@@ -165,7 +165,7 @@ def _refuse(message: str) -> int:
 
 
 def health(args: argparse.Namespace) -> int:
-    db = open_database(database_url(args.data, args.db))
+    db = open_database(require_archive(database_url(args.data, args.db)))
     with db.session() as session:
         result = inspect_health(session, args.as_of, site=args.site)
     db.dispose()
@@ -195,7 +195,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_store_options(parser)
     add_site_option(parser)
     parser.add_argument(
-        "--years", type=int, nargs="+", required=True, metavar="YEAR", help="the years to set side by side"
+        "--years", type=year, nargs="+", required=True, metavar="YEAR", help="the years to set side by side"
     )
     parser.add_argument(
         "--by", choices=COMPARE_BY, default="column", help=f"{', '.join(COMPARE_BY)} (default column)"

@@ -7,6 +7,7 @@ same thing, and read the same in ``--help``, wherever they appear.
 from __future__ import annotations
 
 import argparse
+import datetime
 import logging
 from collections.abc import Sequence
 
@@ -14,6 +15,19 @@ logger = logging.getLogger(__name__)
 
 DATA_HELP = "data folder: SQLite file, WARC files, locks (default $ZWGK_DATA or ./zwgk-data)"
 DB_HELP = "any SQLAlchemy database URL instead of the data folder's SQLite"
+FIRST_YEAR = 1990  # no county portal published before this
+
+
+def year(text: str) -> int:
+    """An argparse ``type=``: a publication year from 1990 to next year, else a clear refusal (exit 2)."""
+    last = datetime.date.today().year + 1
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year (YYYY, {FIRST_YEAR}..{last})") from None
+    if not FIRST_YEAR <= value <= last:
+        raise argparse.ArgumentTypeError(f"{value} is outside {FIRST_YEAR}..{last}")
+    return value
 
 
 def add_store_options(parser: argparse.ArgumentParser, *, exclusive: bool = False) -> None:
@@ -40,7 +54,7 @@ def add_year_option(
     """``--year YYYY``: the year items were published in."""
     parser.add_argument(
         "--year",
-        type=int,
+        type=year,
         required=required,
         metavar="YYYY",
         help=help or "only items published in this year (default: every year)",

@@ -481,3 +481,11 @@ def test_missing_archive_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="no archive"):
         create_app(f"sqlite:///{tmp_path / 'none.sqlite'}")
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_health_verdicts_do_not_wrap(client: FlaskClient) -> None:
+    # issue 14: the health table's verdict cells stay on one line, never one character per line
+    page = client.get("/health?site=tiny&as_of=2018-12-31").get_data(as_text=True)
+    assert '<div class="health">' in page
+    css = client.get("/static/style.css").get_data(as_text=True)
+    assert ".health table.data td:not(:last-child) { white-space: nowrap; }" in css
