@@ -27,9 +27,6 @@ PACKAGES = (
     "taxonomy",
     "zwgk",
 )
-AUDIT_WEB_LOOP = (
-    "audit/web: app ↔ pages/api/params is broken by another change of issue 17 (a web context module)"
-)
 
 
 def find_modules(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:
@@ -169,7 +166,6 @@ def test_no_import_cycle_between_modules():
     assert found == []
 
 
-@pytest.mark.xfail(strict=False, reason=AUDIT_WEB_LOOP)
 def test_no_import_cycle_in_audit_web():
     assert [c for c in cycles(import_graph(MODULES)) if _in_audit_web(c)] == []
 
@@ -180,7 +176,7 @@ def test_no_cycle_among_the_imports_run_at_import_time():
 
 @pytest.mark.parametrize(
     "folder",
-    ["replica", pytest.param("audit/web", marks=pytest.mark.xfail(strict=False, reason=AUDIT_WEB_LOOP))],
+    ["replica", "audit/web", "storage"],
 )
 def test_no_import_inside_a_function(folder):
     assert function_level_imports(MODULES, folder) == []
