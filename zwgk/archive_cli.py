@@ -36,8 +36,26 @@ def show(args: argparse.Namespace) -> int:
                 f"{capture.record_type:8}  {capture.payload_digest}  {capture.warc_file}@{capture.warc_offset}"
             )
         return 0
-    capture = captures[0]
-    archived = read_response(data_folder(args.data) / "warc", capture.warc_file, capture.warc_offset)
+    confirming = captures[0]
+    db = open_database(database_url(args.data, args.db))
+    with db.session() as session:
+        capture = reads.payload_capture(session, confirming)
+        archived = read_response(
+            data_folder(args.data) / "warc",
+            capture.warc_file,
+            capture.warc_offset,
+            resolver=lambda uri, when, digest: reads.capture_location(session, uri, when, digest),
+        )
+    db.dispose()
+    if capture is not confirming or archived.refers_to is not None:
+        since = capture.fetched_at if capture is not confirming else None
+        print(
+            f"zwgk: {archived.url} unchanged"
+            + (f" since {since.isoformat(timespec='seconds')}" if since else "")
+            + f", confirmed {confirming.fetched_at.isoformat(timespec='seconds')}"
+            + f" (HTTP {confirming.http_status}, {confirming.record_type})",
+            file=sys.stderr,
+        )
     if args.raw:
         Path(args.raw).write_bytes(archived.body)
         print(

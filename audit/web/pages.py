@@ -182,6 +182,7 @@ def raw(capture_id: int) -> Response:
         abort(404, "没有这个快照")
     if Path(found.warc_file).name != found.warc_file:
         abort(404, "快照的WARC文件名无效")
+    found = reads.payload_capture(session(), found)  # a 304 shows the page it confirmed
     try:
         archived = read_response(
             folder,

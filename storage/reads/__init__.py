@@ -21,7 +21,7 @@ from storage.reads.by_year import (
     count_taxonomy_by_year,
     count_under_by_year,
 )
-from storage.reads.captures import capture, capture_location, captures_of
+from storage.reads.captures import capture, capture_location, captures_of, payload_capture
 from storage.reads.columns import (
     ColumnState,
     blocked_columns,
@@ -83,6 +83,7 @@ __all__ = [
     "capture",
     "capture_location",
     "captures_of",
+    "payload_capture",
     "claim_items",
     "column",
     "column_items",

@@ -39,3 +39,26 @@ def capture_location(session: Session, uri: str, when: datetime, digest: str) ->
         return None
     best = min(found, key=lambda r: abs((r.fetched_at - when).total_seconds()))
     return best.warc_file, int(best.warc_offset)
+
+
+def payload_capture(session: Session, confirming: Capture) -> Capture:
+    """The capture whose payload ``confirming`` stands for.
+
+    A conditional request answered 304 records no body: the page is the one the latest earlier
+    capture of the same URL that answered 200 holds (a ``revisit`` record among those is resolved
+    by the reader). Any other capture stands for itself; so does a 304 with no earlier page.
+    """
+    if confirming.http_status != 304:
+        return confirming
+    earlier = session.scalars(
+        select(Capture)
+        .where(
+            Capture.url == confirming.url,
+            Capture.http_status == 200,
+            Capture.fetched_at <= confirming.fetched_at,
+            Capture.id != confirming.id,
+        )
+        .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+        .limit(1)
+    ).first()
+    return earlier or confirming
