@@ -41,7 +41,11 @@ def counts(args: argparse.Namespace) -> int:
     db = open_database(require_archive(database_url(args.data, args.db)))
     with db.session() as session:
         rows = reads.count_items(
-            session, site=args.site, year=args.year, by=args.by, online_only=args.online_only
+            session,
+            site=_known_site(session, args.site),
+            year=args.year,
+            by=args.by,
+            online_only=args.online_only,
         )
     db.dispose()
     output = format_counts(rows, args.format)
@@ -78,9 +82,20 @@ def _emit(args: argparse.Namespace, views: list[View], record: Any) -> int:
     return 0
 
 
+def _known_site(session: Any, site: str | None) -> str | None:
+    """``site`` when the archive holds it (or None for all); an unknown one is a typo, never a 0."""
+    if site is None:
+        return None
+    known = sorted(s.slug for s in reads.list_sites(session))
+    if site not in known:
+        listed = ", ".join(known) if known else "none: crawl first"
+        raise ValueError(f"no site {site!r} in this archive; its sites: {listed}")
+    return site
+
+
 def _single_site(session: Any, site: str | None) -> str:
     if site is not None:
-        return site
+        return str(_known_site(session, site))
     sites = reads.list_sites(session)
     if len(sites) != 1:
         raise ValueError(f"the archive holds {len(sites)} sites; choose one with --site")
@@ -90,7 +105,7 @@ def _single_site(session: Any, site: str | None) -> str:
 def compare(args: argparse.Namespace) -> int:
     db = open_database(require_archive(database_url(args.data, args.db)))
     with db.session() as session:
-        rows = compare_years(session, args.years, site=args.site, by=args.by)
+        rows = compare_years(session, args.years, site=_known_site(session, args.site), by=args.by)
     db.dispose()
     return _emit(args, [compare_view(rows, args.years, args.by)], compare_records(rows, args.years))
 
@@ -167,7 +182,7 @@ def _refuse(message: str) -> int:
 def health(args: argparse.Namespace) -> int:
     db = open_database(require_archive(database_url(args.data, args.db)))
     with db.session() as session:
-        result = inspect_health(session, args.as_of, site=args.site)
+        result = inspect_health(session, args.as_of, site=_known_site(session, args.site))
     db.dispose()
     return _emit(args, health_views(result), health_record(result))
 
