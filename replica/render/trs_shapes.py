@@ -70,11 +70,11 @@ def pager(style: str, count: int, index: int, total: int) -> str:
         return f'<div class="pagination">{"".join(parts)}</div>'
     if style == "select":
         options = "".join(
-            f'<option value="{_name(n)}"{" selected" if n == index else ""}>第{n + 1}页</option>'
+            f'<option value="{_name(n)}"{" selected" if n == index else ""}>{n + 1}</option>'
             for n in range(count)
         )
         return (
-            f'<div class="page">共{count}页 跳转到 '
-            f'<select name="page" onchange="window.location.href=this.value">{options}</select></div>'
+            f'<div class="page"><div>共{total}条记录 {index + 1}/{count}页</div>'
+            f'<select class="page_zdy" onchange="window.location.href=this.value">{options}</select></div>'
         )
     return f'<div class="page"><script>createPageHTML({count}, {index}, "index", "html");</script></div>'
