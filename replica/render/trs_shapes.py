@@ -7,6 +7,7 @@ link) with the replica's own fictional items; ``plain`` keeps the ``createPageHT
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from html import escape
 
 from replica.model import Column, Item
@@ -21,7 +22,7 @@ def _name(index: int) -> str:
     return "index.html" if index == 0 else f"index_{index}.html"
 
 
-def plain_rows(column: Column, items: list[Item]) -> str:
+def plain_rows(column: Column, items: Sequence[Item]) -> str:
     rows = "\n".join(
         f'<li><a href="{list_href(column, item)}" title="{escape(item.title)}" target="_blank">'
         f"{escape(short(item.title))}</a><span>{item.list_date:%Y-%m-%d}</span></li>"
@@ -30,13 +31,13 @@ def plain_rows(column: Column, items: list[Item]) -> str:
     return f'<ul class="list">\n{rows}\n</ul>'
 
 
-def block_rows(column: Column, items: list[Item]) -> str:
+def block_rows(column: Column, items: Sequence[Item]) -> str:
     """Sibling groups of five, all but the first hidden, as 平潭's provincial template shows them."""
     groups = []
     for n, start in enumerate(range(0, len(items), BLOCK_SIZE), 1):
         rows = "\n".join(
             f'\t\t  <li>\n\t\t\t<a href="{list_href(column, item)}" target="_blank" title="{escape(item.title)}">'
-            f"{escape(item.title, quote=False)}</a>\n\t\t\t<em id=\"rel_{item.id}\"></em>\n"
+            f'{escape(item.title, quote=False)}</a>\n\t\t\t<em id="rel_{item.id}"></em>\n'
             f'\t\t\t<span class="bf-pass">{item.list_date:%Y-%m-%d}</span>\n\t\t  </li>'
             for item in items[start : start + BLOCK_SIZE]
         )
@@ -64,9 +65,13 @@ def pager(style: str, count: int, index: int, total: int) -> str:
     if style == "onclick":
         parts = [f'<span class="button-area">共{total}条记录 {index + 1}/{count}页</span>']
         if index > 0:
-            parts.append(f'<a class="prev" href="#" onclick="location.href=\'{_name(index - 1)}\'"> &lt;&lt; </a>')
+            parts.append(
+                f'<a class="prev" href="#" onclick="location.href=\'{_name(index - 1)}\'"> &lt;&lt; </a>'
+            )
         if index + 1 < count:
-            parts.append(f'<a class="next" href="#" onclick="location.href=\'{_name(index + 1)}\'"> &gt;&gt; </a>')
+            parts.append(
+                f'<a class="next" href="#" onclick="location.href=\'{_name(index + 1)}\'"> &gt;&gt; </a>'
+            )
         return f'<div class="pagination">{"".join(parts)}</div>'
     if style == "select":
         options = "".join(
