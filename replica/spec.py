@@ -33,6 +33,8 @@ BLOCK_STATUSES = (412, 521)
 # Days between one state of a replica and the next.
 STATE_DAYS = 7
 KINDS = ("article", "picture", "video")
+# How a TRS list page holds its items and pages on (replica/render/trs_shapes.py).
+LIST_STYLES = ("plain", "blocks", "static", "onclick", "select")
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class ColumnDef:
     children: tuple[ColumnDef, ...] = ()
     # HTTP status (412/521) every page of the column answers with; None when it is served normally.
     blocked: int | None = None
+    # Shape of the list pages (TRS only): one of LIST_STYLES.
+    list_style: str = "plain"
 
     @property
     def is_hub(self) -> bool:
@@ -308,6 +312,9 @@ def _column(
         raise SpecError(
             f"{source}: column {path}: hubs and TRS, Ucap and generic columns need an 'abbr' (their URL folder)"
         )
+    list_style = str(raw.get("list_style") or (parent.list_style if parent else "plain"))
+    if list_style not in LIST_STYLES or (list_style != "plain" and cms != "trs"):
+        raise SpecError(f"{source}: column {path}: list_style must be one of {LIST_STYLES} on a TRS column")
     blocked = raw.get("blocked")
     if blocked is not None and (children_raw or int(blocked) not in BLOCK_STATUSES):
         raise SpecError(
@@ -327,6 +334,7 @@ def _column(
         per_page=int(raw.get("per_page") or defaults.get(cms) or (20 if cms == "trs" else 15)),
         pool=_counts(raw["pool"], path, source) if raw.get("pool") else None,
         blocked=int(blocked) if blocked is not None else None,
+        list_style=list_style,
     )
     if children_raw:
         children = tuple(_column(c, column, node, defaults, source, default_cms) for c in children_raw)

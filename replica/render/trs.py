@@ -6,7 +6,8 @@ import logging
 from html import escape
 
 from replica.model import Column, ReplicaSite
-from replica.render.layout import chain, list_href, page, page_count, short
+from replica.render import trs_shapes as shapes
+from replica.render.layout import chain, page, page_count
 from replica.render.traps import widget
 
 logger = logging.getLogger(__name__)
@@ -21,15 +22,13 @@ def render_list(site: ReplicaSite, column: Column, index: int, charset: str = "u
     """List page ``index`` (0-based) of a TRS column, newest items first."""
     size = column.defn.per_page
     count = page_count(column)
-    rows = "\n".join(
-        f'<li><a href="{list_href(column, item)}" title="{escape(item.title)}" target="_blank">'
-        f"{escape(short(item.title))}</a><span>{item.list_date:%Y-%m-%d}</span></li>"
-        for item in column.items[index * size : (index + 1) * size]
-    )
+    items = column.items[index * size : (index + 1) * size]
+    style = column.defn.list_style
+    rows = shapes.block_rows(column, items) if style == "blocks" else shapes.plain_rows(column, items)
     body = (
         f'<div class="list-box"><h2 class="column-title">{escape(column.name, quote=False)}</h2>\n'
-        f'<ul class="list">\n{rows}\n</ul>\n'
-        f'<div class="page"><script>createPageHTML({count}, {index}, "index", "html");</script></div></div>'
+        f"{rows}\n"
+        f"{shapes.pager(style, count, index, len(column.items))}</div>"
     )
     return page(
         site,
