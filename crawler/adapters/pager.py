@@ -54,6 +54,7 @@ class PagerRules:
     reversed_patterns: tuple[re.Pattern[str], ...]
     post_api_patterns: tuple[re.Pattern[str], ...]
     post_api_paging: re.Pattern[str] | None
+    option_labels: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def load_rules() -> PagerRules:
         reversed_patterns=patterns("reversed_patterns"),
         post_api_patterns=patterns("post_api_patterns"),
         post_api_paging=re.compile(data["post_api_paging"], re.I) if data.get("post_api_paging") else None,
+        option_labels=patterns("option_labels"),
     )
 
 
@@ -174,8 +176,9 @@ def _read_links(root: etree._Element, url: str, rules: PagerRules) -> _Links:
         word = _word(inline_text(element))
         tokens = _tokens(element)
         if element.tag == "option":
-            if _NUMBER.match(word):
-                found.numbered.setdefault(int(word), target)
+            number = _option_number(word, rules)
+            if number is not None:
+                found.numbered.setdefault(number, target)
                 kinds.setdefault("numbered", "select")
             family.append(target)
             continue
@@ -321,6 +324,17 @@ def _tokens(element: etree._Element) -> set[str]:
     return {
         t for t in _TOKEN_SPLIT.split(f"{element.get('class') or ''} {element.get('id') or ''}".lower()) if t
     }
+
+
+def _option_number(word: str, rules: PagerRules) -> int | None:
+    """The page a jump menu's option names: ``3``, or ``第3页`` and the like (``option_labels``)."""
+    if _NUMBER.match(word):
+        return int(word)
+    for pattern in rules.option_labels:
+        match = pattern.match(word)
+        if match:
+            return int(match.group(1))
+    return None
 
 
 def _word(text: str) -> str:

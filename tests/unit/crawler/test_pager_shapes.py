@@ -91,8 +91,11 @@ def test_reversed_numbering_from_a_hidden_list_of_page_links() -> None:
     assert second.next_request.meta[CARRY_META]["reversed"] is True
 
 
-def test_select_jump_menu() -> None:
-    options = "".join(f'<option value="news-list-yw-{n}.html">{n}</option>' for n in range(1, 31))
+@pytest.mark.parametrize("label", ["{n}", "第{n}页", "第 {n} 页", "{n}/30"])
+def test_select_jump_menu(label: str) -> None:
+    options = "".join(
+        f'<option value="news-list-yw-{n}.html">{label.format(n=n)}</option>' for n in range(1, 31)
+    )
     pager = f'<div>共595条记录 1/30页</div><select class="page_zdy">{options}</select>'
     result = GenericAdapter().parse_list(page(listing(pager), SITE + "/news-list-yw.html"), 0)
     assert (result.declared_pages, result.declared_total) == (30, 595)
