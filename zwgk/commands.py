@@ -18,12 +18,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.monitors import check_run
 from crawler.profile import load_profile
-from crawler.runner import EXIT_OK, EXIT_PARTIAL, CrawlOutcome, run_crawl
+from crawler.runner import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, CrawlOutcome, run_crawl
 from crawler.settings import ZWGK_MONITOR_MIN_HISTORY, ZWGK_MONITOR_MIN_SHARE
 from crawler.spiders.sites import slug_for_url
 from storage.db import Database, data_folder, database_url, open_database
 from storage.rollup import RollupError, refresh
-from storage.runs import latest_run_id, mark_interrupted, previous_runs, run_summary
+from storage.reads.runs import pending_work
+from storage.runs import latest_run_id, mark_interrupted, previous_runs, record_interrupted, run_summary
 from taxonomy import default_taxonomy
 from zwgk.runlock import AlreadyRunning, RunLock
 
@@ -91,9 +92,15 @@ def crawl_site(
                 overrides=overrides,
                 on_record=on_record,
             )
-            checked = inspect and not outcome.fatal  # nothing archived to check on a failed site
+            if outcome.interrupted:
+                with db.session() as session:  # never left ``running``, never ``ok``
+                    record_interrupted(session, slug, since, EXIT_INTERRUPTED)
+            # nothing archived to check on a failed site, no time for it on an interrupted one
+            checked = inspect and not outcome.fatal and not outcome.interrupted
             links = check_links(target, url, site, since, mode, log_level, overrides) if checked else None
             report = _report(db, slug, outcome.stats)
+            with db.session() as session:
+                report["pending"] = pending_work(session, slug).total
             tally_counts(db, console)
     finally:
         db.dispose()
@@ -173,6 +180,12 @@ def crawl(args: argparse.Namespace) -> int:
     else:
         if outcome.fatal:
             console.print(f"[bold red]zwgk: crawl failed:[/] {outcome.fatal}", highlight=False)
+        if outcome.interrupted:
+            console.print(
+                f"[bold yellow]interrupted[/]: {report['pending']} pages or columns pending; the next run "
+                "of any mode completes them first",
+                highlight=False,
+            )
         console.print(
             f"{report['mode']} run {report['run_id']}: pages {report['pages']}, new {report['new']}, "
             f"changed {report['changed']}, removed {report['removed']}, not found "

@@ -77,8 +77,11 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
         f"Crawl finished: {summary['pages']} pages, {summary['details_ok']} items fetched, "
         f"{summary['details_not_found']} not found, columns {summary['columns']}"
     )
-    if outcome.fatal:
-        console.print(f"[bold red]crawl failed:[/] {outcome.fatal}")
+    if outcome.fatal or outcome.interrupted:
+        if outcome.fatal:
+            console.print(f"[bold red]crawl failed:[/] {outcome.fatal}")
+        else:
+            console.print("[bold yellow]interrupted[/]: run the demo again to complete the archive")
         return outcome.exit_code
     db = open_database(db_url)
     with db.session() as session:
