@@ -6,6 +6,7 @@ Twisted's reactor runs once per process, so callers that crawl several times (th
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import os
@@ -171,6 +172,8 @@ def run_crawl(
         known=known,
     )
     process.start()
+    if process.signals_received > 1:
+        _let_go(crawler)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     fatal = failures.by_site.get(profile.slug)
     if process.signals_received:
@@ -185,6 +188,18 @@ def run_crawl(
     else:
         code = EXIT_OK
     return CrawlOutcome(code, fatal, dict(stats), columns, profile, process.signals_received)
+
+
+def _let_go(crawler: Crawler) -> None:
+    """After a stop at once: roll back the pipelines' open database sessions (their pipeline was
+    never closed), so that the run can be recorded as interrupted."""
+    scraper = getattr(crawler.engine, "scraper", None)
+    for pipeline in getattr(getattr(scraper, "itemproc", None), "middlewares", ()):
+        session = getattr(pipeline, "session", None)
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.rollback()
+                session.close()
 
 
 class _Process(CrawlerProcess):
