@@ -233,4 +233,11 @@ class SiteFailures:
             self.by_site[item.site] = item.message
 
 
-__all__ = ["EXIT_INTERRUPTED", "CrawlOutcome", "SiteFailures", "crawl_settings", "project_settings", "run_crawl"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "CrawlOutcome",
+    "SiteFailures",
+    "crawl_settings",
+    "project_settings",
+    "run_crawl",
+]

@@ -38,7 +38,11 @@ def record_interrupted(session: Session, slug: str, since: datetime, exit_code: 
     result = session.execute(
         update(CrawlRun)
         .where(CrawlRun.site_id == site_id, CrawlRun.started_at >= since)
-        .values(status="interrupted", exit_code=exit_code, finished_at=func.coalesce(CrawlRun.finished_at, utcnow()))
+        .values(
+            status="interrupted",
+            exit_code=exit_code,
+            finished_at=func.coalesce(CrawlRun.finished_at, utcnow()),
+        )
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

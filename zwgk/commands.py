@@ -22,8 +22,8 @@ from crawler.runner import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, CrawlOutcome
 from crawler.settings import ZWGK_MONITOR_MIN_HISTORY, ZWGK_MONITOR_MIN_SHARE
 from crawler.spiders.sites import slug_for_url
 from storage.db import Database, data_folder, database_url, open_database
-from storage.rollup import RollupError, refresh
 from storage.reads.runs import pending_work
+from storage.rollup import RollupError, refresh
 from storage.runs import latest_run_id, mark_interrupted, previous_runs, record_interrupted, run_summary
 from taxonomy import default_taxonomy
 from zwgk.runlock import AlreadyRunning, RunLock

@@ -25,7 +25,11 @@ class PendingWork:
 
 def pending_work(session: Session, site: str | None = None) -> PendingWork:
     """The work ``site`` (a slug; every site when None) still has pending in the archive."""
-    items = select(func.count()).select_from(Item).where(Item.fetch_status == "pending", Item.removed_at.is_(None))
+    items = (
+        select(func.count())
+        .select_from(Item)
+        .where(Item.fetch_status == "pending", Item.removed_at.is_(None))
+    )
     columns = select(func.count()).select_from(Column).where(Column.status == "unwalked")
     if site is not None:
         site_id = select(Site.id).where(Site.slug == site).scalar_subquery()

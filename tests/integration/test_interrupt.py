@@ -35,7 +35,9 @@ def _captures(data: Path) -> int:
 
 
 @pytest.mark.parametrize(
-    ("signum", "times"), [(signal.SIGINT, 1), (signal.SIGINT, 2), (signal.SIGTERM, 1)], ids=["int", "int2", "term"]
+    ("signum", "times"),
+    [(signal.SIGINT, 1), (signal.SIGINT, 2), (signal.SIGTERM, 1)],
+    ids=["int", "int2", "term"],
 )
 def test_stop_signal_then_incremental_completes(tmp_path, signum, times):
     import replica
