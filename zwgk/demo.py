@@ -65,7 +65,13 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
 
             # the same crawl as ``zwgk crawl``: run lock, WARC files, integrity scan, run record, rollup
             outcome, _ = crawl_site(
-                server.base_url, data=data_dir, db_url=None, site=slug, console=console, on_record=advance
+                server.base_url,
+                data=data_dir,
+                db_url=None,
+                site=slug,
+                console=console,
+                on_record=advance,
+                site_moved=True,  # the same replica portal, whatever port serves it this time
             )
     except AlreadyRunning as exc:
         console.print(f"zwgk: {exc}")
