@@ -44,3 +44,22 @@ def test_crawl_at_another_address_refused_then_rebased(tmp_path):
     assert base.startswith(new_origin)
     assert all(url.startswith(new_origin) for url in urls if "127.0.0.1" in url)
     assert diff_counts(column_counts(tmp_path, slug), truth_column_counts(truth)) == {}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_demo_twice_on_different_ports_keeps_the_figures(tmp_path):
+    counts = []
+    for _ in range(2):
+        done = run_zwgk("demo", "--spec", "tiny", "--port", str(_free_port()), "--data", str(tmp_path))
+        assert done.returncode == 0, done.stderr[-3000:]
+        urls, _ = _state(tmp_path)
+        assert duplicates(urls) == []
+        counts.append(len(urls))
+    assert counts[0] == counts[1] > 0
