@@ -417,8 +417,9 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     try:
         analysis.serve(jobs, answers)
-    except KeyboardInterrupt:
-        pass
+    except (KeyboardInterrupt, BrokenPipeError):
+        # a crawler stopped at once (a second Ctrl-C) no longer reads: nothing to report
+        os._exit(0)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@ Twisted's reactor runs once per process, so callers that crawl several times (th
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +41,12 @@ EXIT_ERROR = 1
 EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
 EXIT_PARTIAL = 5
+EXIT_INTERRUPTED = 7  # SIGINT / SIGTERM: stopped early; the next run of any mode completes it
+
+INTERRUPT_NOTE = (
+    "interrupted: finishing the pages in flight, recording what is pending; "
+    "press Ctrl-C again to stop at once"
+)
 
 
 def is_loopback(host: str) -> bool:
@@ -91,6 +99,7 @@ class CrawlOutcome:
     stats: dict[str, Any] = field(default_factory=dict)
     columns: dict[str, int] = field(default_factory=dict)
     profile: SiteProfile | None = None
+    interrupted: int = 0  # the number of stop signals received (1 graceful, 2 at once)
 
     def summary(self) -> dict[str, Any]:
         get = self.stats.get
@@ -112,6 +121,7 @@ class CrawlOutcome:
                 if key.startswith("zwgk/trap_links/")
             },
             "finish_reason": get("finish_reason"),
+            "interrupted": bool(self.interrupted),
         }
 
 
@@ -140,7 +150,7 @@ def run_crawl(
     # What the archive knows of the site, read once here: the spider opens no database.
     known = KnownItems(crawl_kind, settings.get("ZWGK_DB_URL") or db_url)
     known.load(profile.slug)
-    process = CrawlerProcess(settings)
+    process = _Process(settings)
     crawler = process.create_crawler(PortalSpider)
     columns: dict[str, int] = {}
     failures = SiteFailures(crawler)
@@ -162,9 +172,13 @@ def run_crawl(
         known=known,
     )
     process.start()
+    if process.signals_received > 1:
+        _let_go(crawler)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     fatal = failures.by_site.get(profile.slug)
-    if fatal:
+    if process.signals_received:
+        code = EXIT_INTERRUPTED
+    elif fatal:
         code = EXIT_UNREACHABLE
     elif stats.get("finish_reason") != "finished" or stats.get("log_count/ERROR"):
         # An exception in a callback or a pipeline loses records: never report such a run as clean.
@@ -173,7 +187,37 @@ def run_crawl(
         code = EXIT_PARTIAL
     else:
         code = EXIT_OK
-    return CrawlOutcome(code, fatal, dict(stats), columns, profile)
+    return CrawlOutcome(code, fatal, dict(stats), columns, profile, process.signals_received)
+
+
+def _let_go(crawler: Crawler) -> None:
+    """After a stop at once: roll back the pipelines' open database sessions (their pipeline was
+    never closed), so that the run can be recorded as interrupted."""
+    scraper = getattr(crawler.engine, "scraper", None)
+    for pipeline in getattr(getattr(scraper, "itemproc", None), "middlewares", ()):
+        session = getattr(pipeline, "session", None)
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.rollback()
+                session.close()
+
+
+class _Process(CrawlerProcess):
+    """Scrapy's process, counting the stop signals: the first one says on the console what happens
+    (Scrapy logs it at INFO only), the second stops at once and quietly."""
+
+    signals_received = 0
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.signals_received += 1
+        os.write(2, (INTERRUPT_NOTE + "\n").encode())  # no buffered stream in a signal handler
+        super()._signal_shutdown(signum, frame)
+
+    def _signal_kill(self, signum: int, frame: Any) -> None:
+        self.signals_received += 1
+        os.write(2, b"stopping at once\n")
+        logging.disable(logging.CRITICAL)  # the requests cut short are no news to the operator
+        super()._signal_kill(signum, frame)
 
 
 class SiteFailures:
@@ -189,4 +233,11 @@ class SiteFailures:
             self.by_site[item.site] = item.message
 
 
-__all__ = ["CrawlOutcome", "SiteFailures", "crawl_settings", "project_settings", "run_crawl"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "CrawlOutcome",
+    "SiteFailures",
+    "crawl_settings",
+    "project_settings",
+    "run_crawl",
+]

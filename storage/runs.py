@@ -28,6 +28,25 @@ def mark_interrupted(session: Session, slug: str) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def record_interrupted(session: Session, slug: str, since: datetime, exit_code: int) -> int:
+    """Runs of ``slug`` begun at or after ``since`` that a stop signal cut short: status
+    ``interrupted`` with ``exit_code``, whatever their pipeline wrote (a graceful stop closes the
+    run as ``ok``; a second signal leaves it ``running``)."""
+    site_id = session.scalar(select(Site.id).where(Site.slug == slug))
+    if site_id is None:
+        return 0
+    result = session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.site_id == site_id, CrawlRun.started_at >= since)
+        .values(
+            status="interrupted",
+            exit_code=exit_code,
+            finished_at=func.coalesce(CrawlRun.finished_at, utcnow()),
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class RunSummary:
     """What one run did: pages fetched, items new / changed / removed, problems, duration."""

@@ -29,6 +29,7 @@ from documents import detect_kind
 from reports import Report, ReportError, read_report_file, year_mismatch
 from storage import reads
 from storage.db import data_folder, database_url, open_database, require_archive
+from storage.reads.runs import pending_work
 from zwgk import findings_cli
 from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option, year
 
@@ -47,12 +48,18 @@ def counts(args: argparse.Namespace) -> int:
             by=args.by,
             online_only=args.online_only,
         )
+        pending = pending_work(session, args.site)
     db.dispose()
     output = format_counts(rows, args.format)
     if isinstance(output, str):
         sys.stdout.write(output)
     else:
         Console().print(output)
+    if pending.total:
+        sys.stderr.write(
+            f"warning: the archive is incomplete: {pending.items} detail pages and {pending.columns} "
+            "columns pending from an interrupted run; the next crawl completes them\n"
+        )
     return 0
 
 

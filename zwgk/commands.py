@@ -19,12 +19,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.monitors import check_run
 from crawler.profile import load_profile
-from crawler.runner import EXIT_OK, EXIT_PARTIAL, CrawlOutcome, run_crawl
+from crawler.runner import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, CrawlOutcome, run_crawl
 from crawler.settings import ZWGK_MONITOR_MIN_HISTORY, ZWGK_MONITOR_MIN_SHARE
 from crawler.spiders.sites import slug_for_url
 from storage.db import Database, data_folder, database_url, open_database
+from storage.reads.runs import pending_work
+from storage.rebase import origin, rebase_site, same_address, stored_origin
 from storage.rollup import RollupError, refresh
-from storage.runs import latest_run_id, mark_interrupted, previous_runs, run_summary
+from storage.runs import latest_run_id, mark_interrupted, previous_runs, record_interrupted, run_summary
 from taxonomy import default_taxonomy
 from zwgk.runlock import AlreadyRunning, RunLock
 
@@ -66,6 +68,7 @@ def crawl_site(
     overrides: dict[str, Any] | None = None,
     on_record: Callable[[Any], None] | None = None,
     inspect: bool = True,
+    site_moved: bool = False,
 ) -> tuple[CrawlOutcome, dict[str, Any]]:
     """One crawl of one site as ``zwgk crawl`` and ``zwgk demo`` run it: the site's run lock, the
     WARC folder, the run record, the inspector's checks (unless ``inspect`` is off: then also no
@@ -80,6 +83,7 @@ def crawl_site(
             with db.session() as session:
                 if mark_interrupted(session, slug):
                     console.print(f"an earlier run of {slug} was interrupted; this run completes the archive")
+                _check_address(session, slug, target, site_moved, console)
             since = datetime.now(UTC)
             outcome = run_crawl(
                 target,
@@ -92,15 +96,41 @@ def crawl_site(
                 overrides=overrides,
                 on_record=on_record,
             )
-            checked = inspect and not outcome.fatal  # nothing archived to check on a failed site
+            if outcome.interrupted:
+                with db.session() as session:  # never left ``running``, never ``ok``
+                    record_interrupted(session, slug, since, EXIT_INTERRUPTED)
+            # nothing archived to check on a failed site, no time for it on an interrupted one
+            checked = inspect and not outcome.fatal and not outcome.interrupted
             links = check_links(target, url, site, since, mode, log_level, overrides) if checked else None
             report = _report(db, slug, outcome.stats)
+            with db.session() as session:
+                report["pending"] = pending_work(session, slug).total
             tally_counts(db, console)
     finally:
         db.dispose()
     report.update(outcome.summary())
     report["inspection"] = inspection_summary(outcome.stats, links) if inspect else None
     return outcome, report
+
+
+class SiteMoved(ValueError):
+    """The crawl's address disagrees with the one stored for its site, and --site-moved was not given."""
+
+
+def _check_address(session: Any, slug: str, target: str, moved: bool, console: Console) -> None:
+    """One site whatever address reached it: re-base the stored URLs to the target's origin when
+    it differs only by scheme or ``www.`` or when ``moved``; refuse otherwise."""
+    new = origin(target if target.startswith(("http://", "https://")) else load_profile(target).base_url)
+    old = stored_origin(session, slug)
+    if old is None or old == new:
+        return
+    if not (moved or same_address(old, new)):
+        raise SiteMoved(
+            f"{slug} is stored at {old}, this crawl targets {new}; if the site moved, run again with "
+            "--site-moved (its stored URLs are re-based), otherwise check the address or --site"
+        )
+    rows = rebase_site(session, slug, old, new)
+    console.print(f"note: {slug} moved from {old} to {new}: {rows} stored URLs re-based", highlight=False)
 
 
 def check_links(
@@ -160,10 +190,14 @@ def crawl(args: argparse.Namespace) -> int:
             log_level="INFO" if args.verbose else "WARNING",
             overrides=_settings_overrides(args.set),
             inspect=getattr(args, "inspect", True),
+            site_moved=getattr(args, "site_moved", False),
         )
     except AlreadyRunning as exc:
         console.print(f"zwgk: {exc}")
         return EXIT_ALREADY_RUNNING
+    except SiteMoved as exc:
+        console.print(f"zwgk: {exc}", highlight=False)
+        return EXIT_BAD_INPUT
     code = outcome.exit_code
     if code == EXIT_OK and report["alerts"]:
         code = EXIT_MONITOR_ALERT
@@ -174,6 +208,12 @@ def crawl(args: argparse.Namespace) -> int:
     else:
         if outcome.fatal:
             console.print(f"[bold red]zwgk: crawl failed:[/] {outcome.fatal}", highlight=False)
+        if outcome.interrupted:
+            console.print(
+                f"[bold yellow]interrupted[/]: {report['pending']} pages or columns pending; the next run "
+                "of any mode completes them first",
+                highlight=False,
+            )
         console.print(
             f"{report['mode']} run {report['run_id']}: pages {report['pages']}, new {report['new']}, "
             f"changed {report['changed']}, removed {report['removed']}, not found "

@@ -111,6 +111,11 @@ def _add_crawl(sub: argparse._SubParsersAction) -> None:
     )
     add_site_option(parser, help="slug for a portal given by URL (default: its host)")
     parser.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    parser.add_argument(
+        "--site-moved",
+        action="store_true",
+        help="the site moved to TARGET's address: re-base its stored URLs",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--incremental",

@@ -65,7 +65,13 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
 
             # the same crawl as ``zwgk crawl``: run lock, WARC files, integrity scan, run record, rollup
             outcome, _ = crawl_site(
-                server.base_url, data=data_dir, db_url=None, site=slug, console=console, on_record=advance
+                server.base_url,
+                data=data_dir,
+                db_url=None,
+                site=slug,
+                console=console,
+                on_record=advance,
+                site_moved=True,  # the same replica portal, whatever port serves it this time
             )
     except AlreadyRunning as exc:
         console.print(f"zwgk: {exc}")
@@ -77,8 +83,11 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
         f"Crawl finished: {summary['pages']} pages, {summary['details_ok']} items fetched, "
         f"{summary['details_not_found']} not found, columns {summary['columns']}"
     )
-    if outcome.fatal:
-        console.print(f"[bold red]crawl failed:[/] {outcome.fatal}")
+    if outcome.fatal or outcome.interrupted:
+        if outcome.fatal:
+            console.print(f"[bold red]crawl failed:[/] {outcome.fatal}")
+        else:
+            console.print("[bold yellow]interrupted[/]: run the demo again to complete the archive")
         return outcome.exit_code
     db = open_database(db_url)
     with db.session() as session:

@@ -84,6 +84,7 @@ class PortalSpider(DetailPages):
         """The first records and requests of a crawl of ``slug``: its home page, or its columns."""
         profile = self.site_profile(slug)
         home = self.home_urls.get(slug)
+        yield from self._pending_details(slug)
         if home is not None:
             yield Request(
                 home,
@@ -96,6 +97,18 @@ class PortalSpider(DetailPages):
         yield SiteSeen(profile.slug, profile.name, profile.base_url, profile.cms)
         for spec in profile.columns:
             yield from self._begin_column(slug, spec)
+
+    def _pending_details(self, slug: str) -> Iterator[Request]:
+        """Detail pages earlier runs listed but never fetched (an interrupted run): fetched first,
+        whatever this run's mode, so that any run completes the archive."""
+        for url, known in sorted(self.known_items.load(slug).items.items()):
+            if known.fetch_status == "pending" and self.walk.claim_detail(slug, url):
+                yield Request(
+                    url,
+                    callback=self.parse_detail,
+                    errback=self.detail_failed,
+                    meta={"handle_httpstatus_all": True, "site": slug},
+                )
 
     # -- discovery ---------------------------------------------------------------------------
 
