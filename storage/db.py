@@ -43,6 +43,11 @@ def database_url(data_dir: str | Path | None = None, db_url: str | None = None) 
     return f"sqlite:///{data_folder(data_dir) / SQLITE_FILE}"
 
 
+def sqlite_path(url: str) -> Path:
+    """The file of a SQLite archive URL (``sqlite:////data/zwgk.sqlite`` -> ``/data/zwgk.sqlite``)."""
+    return Path(make_url(url).database or "")
+
+
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic configuration pointing at the migrations inside the installed package."""
     config = Config()

@@ -27,6 +27,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import String, cast, delete, func, insert, inspect, literal, select, true, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from storage.db import Database
@@ -262,8 +263,16 @@ def refresh(db: Database) -> Rollup | None:
 
     The archive may be written while the tallies are computed (another site's crawl): the stamp is
     read before computing and again under the write lock, and the rollup is stored only if it did
-    not move. Returns None when it kept moving (the next crawl to end stores one).
+    not move. Returns None when it kept moving (the next crawl to end stores one). A database
+    failure is a :class:`RollupError`.
     """
+    try:
+        return _refresh(db)
+    except SQLAlchemyError as exc:
+        raise RollupError(str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]) from exc
+
+
+def _refresh(db: Database) -> Rollup | None:
     for _ in range(ATTEMPTS):
         started = time.perf_counter()
         with db.session() as session:

@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.monitors import check_run
 from crawler.profile import load_profile
 from crawler.runner import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, CrawlOutcome, run_crawl
 from crawler.settings import ZWGK_MONITOR_MIN_HISTORY, ZWGK_MONITOR_MIN_SHARE
 from crawler.spiders.sites import slug_for_url
-from storage.db import Database, data_folder, database_url, open_database
+from storage.db import Database, data_folder, database_url, open_database, sqlite_path
 from storage.reads.runs import pending_work
 from storage.rebase import origin, rebase_site, same_address, stored_origin
 from storage.rollup import RollupError, refresh
@@ -263,7 +262,7 @@ def tally_counts(db: Database, console: Console) -> None:
     try:
         stored = refresh(db)
         reason = None if stored is not None else "the archive kept changing: another crawl is writing"
-    except (RollupError, SQLAlchemyError) as exc:
+    except RollupError as exc:
         reason = str(exc)
     if reason is not None:
         console.print(
@@ -395,9 +394,7 @@ def _sqlite_worker_lock(url: str) -> Any:
     """An exclusive lock beside the SQLite file: SQLite takes one worker, never two."""
     import fcntl
 
-    from sqlalchemy import make_url
-
-    path = Path(make_url(url).database or "")
+    path = sqlite_path(url)
     lock = path.with_name(path.name + ".worker.lock")
     lock.parent.mkdir(parents=True, exist_ok=True)
     handle = lock.open("a+", encoding="utf-8")
