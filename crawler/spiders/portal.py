@@ -19,8 +19,8 @@ from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.adapters import ADAPTERS, DETECTION_ORDER, Adapter, get_adapter
-from crawler.extract import detect_block
 from crawler.completeness import WalkFacts, judge
+from crawler.extract import detect_block
 from crawler.items import ColumnSeen, ColumnWalk, Listing, SiteFailed, SiteSeen
 from crawler.middlewares import failure_status
 from crawler.monitors import FOUND_PREFIX
