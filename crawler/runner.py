@@ -18,6 +18,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.completeness import NOT_COMPLETE
 from crawler.items import ColumnWalk, SiteFailed
 from crawler.known import KnownItems
 from crawler.modes import crawl_mode
@@ -100,12 +101,15 @@ class CrawlOutcome:
     columns: dict[str, int] = field(default_factory=dict)
     profile: SiteProfile | None = None
     interrupted: int = 0  # the number of stop signals received (1 graceful, 2 at once)
+    # Every column that did not end complete, by path, with its status and reason.
+    not_complete: list[dict[str, str]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         get = self.stats.get
         return {
             "exit_code": self.exit_code,
             "error": self.fatal,
+            "columns_not_complete": self.not_complete,
             "pages": get("response_received_count", 0),
             "list_pages": get("zwgk/list_pages", 0),
             "details_ok": get("zwgk/details_ok", 0),
@@ -153,11 +157,14 @@ def run_crawl(
     process = _Process(settings)
     crawler = process.create_crawler(PortalSpider)
     columns: dict[str, int] = {}
+    not_complete: list[dict[str, str]] = []
     failures = SiteFailures(crawler)
 
     def scraped(item: Any, **_: Any) -> None:
         if isinstance(item, ColumnWalk):
             columns[item.status] = columns.get(item.status, 0) + 1
+            if item.status in NOT_COMPLETE:
+                not_complete.append({"column": item.column_path, "status": item.status, "reason": item.note})
         if on_record is not None:
             on_record(item)
 
@@ -183,11 +190,11 @@ def run_crawl(
     elif stats.get("finish_reason") != "finished" or stats.get("log_count/ERROR"):
         # An exception in a callback or a pipeline loses records: never report such a run as clean.
         code = EXIT_ERROR
-    elif columns.get("blocked") or columns.get("error") or columns.get("capped"):
+    elif any(columns.get(status) for status in NOT_COMPLETE):
         code = EXIT_PARTIAL
     else:
         code = EXIT_OK
-    return CrawlOutcome(code, fatal, dict(stats), columns, profile, process.signals_received)
+    return CrawlOutcome(code, fatal, dict(stats), columns, profile, process.signals_received, not_complete)
 
 
 def _let_go(crawler: Crawler) -> None:

@@ -47,7 +47,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-COLUMN_STATUSES = ("ok", "blocked", "error", "capped", "unwalked")
+COLUMN_STATUSES = ("ok", "incomplete", "blocked", "error", "capped", "unwalked")
 FETCH_STATUSES = ("pending", "ok", "not_found", "blocked", "error", "foreign", "out_of_scope", "too_large")
 ITEM_KINDS = ("article", "picture", "video", "document")
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from crawler.monitors import check_run
 from crawler.profile import load_profile
@@ -220,6 +221,11 @@ def crawl(args: argparse.Namespace) -> int:
             f"{report['errors']}, traps not followed {report['traps_not_followed'] or 0}, {report['duration_s']} s",
             highlight=False,
         )
+        for column in report.get("columns_not_complete") or []:
+            console.print(
+                f"[yellow]column {column['status']}[/]: {escape(column['column'])}: {escape(column['reason'] or 'no reason given')}",
+                highlight=False,
+            )
         logged = int(outcome.stats.get("log_count/ERROR", 0))
         if logged:
             console.print(

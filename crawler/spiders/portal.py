@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.adapters import ADAPTERS, DETECTION_ORDER, Adapter, get_adapter
+from crawler.completeness import WalkFacts, judge
 from crawler.extract import detect_block
 from crawler.items import ColumnSeen, ColumnWalk, Listing, SiteFailed, SiteSeen
 from crawler.middlewares import failure_status
@@ -312,13 +313,16 @@ class PortalSpider(DetailPages):
             state.spec.cms = state.adapter.name
         page = state.adapter.parse_list(response, page_index)
         self.walk.count_page(state.site, state.spec.url, page.declared_total, page.declared_pages)
+        state.walk_note = page.walk_note or state.walk_note
         added = self.walk.add_seen(state.site, state.spec.url, [entry.url for entry in page.entries])
         new = [page.entries[index] for index, _ in added]
         for (_, position), entry in zip(added, new, strict=True):
             yield from self._listed(state, entry.url, entry.title, entry.date_raw, position, response.url)
         self.crawler.stats.inc_value("zwgk/list_pages")
         if self._reached_known(state, new):
-            yield self._finish(state, "ok", f"incremental: stopped at known items on page {page_index}")
+            yield self._finish(
+                state, "ok", f"incremental: stopped at known items on page {page_index}", stopped_early=True
+            )
         elif new and page.next_request is not None:
             meta = {
                 **page.next_request.meta,
@@ -389,8 +393,10 @@ class PortalSpider(DetailPages):
             priority=-1,
         )
 
-    def _finish(self, state: ColumnState, status: str, note: str) -> ColumnWalk:
+    def _finish(self, state: ColumnState, status: str, note: str, stopped_early: bool = False) -> ColumnWalk:
         pages, found, declared_total, declared_pages = self.walk.totals(state.site, state.spec.url)
+        facts = WalkFacts(pages, found, declared_total, declared_pages, state.walk_note, stopped_early)
+        status, note = judge(status, note, facts)
         self.crawler.stats.inc_value(f"zwgk/columns_{status}")
         if status == "ok" and self.mode.records_column_size:
             # A complete walk's size, which the monitors compare with the column's history.

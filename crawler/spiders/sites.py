@@ -59,6 +59,7 @@ class ColumnState:
     spec: ColumnSpec
     adapter: Adapter | None = None
     site: str = ""
+    walk_note: str | None = None
 
 
 def header_pairs(headers: Any) -> list[tuple[str, str]]:
