@@ -6,14 +6,11 @@ the length of that list without reading it, from the count rollup while it is cu
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Any
 
 from storage import reads
 from storage.reads import ItemRow, Session
-
-logger = logging.getLogger(__name__)
 
 GOVERNMENT_DOCUMENTS = "政府文件"
 FEATURE_COLUMN = "政务公开重点工作"

@@ -7,7 +7,6 @@ a 合计 row of distinct items), the taxonomy groups of 政务公开重点工作
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, YEAR, definition, rules_text
@@ -15,8 +14,6 @@ from audit.export import View
 from storage import reads
 from storage.reads import Session
 from taxonomy import Taxonomy, default_taxonomy
-
-logger = logging.getLogger(__name__)
 
 COMPARE_BY = ("column", "taxonomy", "kind")
 TOTAL = "合计（不重复条目）"

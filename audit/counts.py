@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import asdict
 
@@ -13,8 +12,6 @@ from rich.table import Table
 
 from audit.definitions import rules_text
 from storage.reads import CountRow
-
-logger = logging.getLogger(__name__)
 
 FORMATS = ("table", "json", "csv")
 FIELDS = ("site", "column", "taxonomy", "year", "items")

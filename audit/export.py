@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.table import Table
-
-logger = logging.getLogger(__name__)
 
 FORMATS = ("table", "json", "csv", "xlsx")
 BOM = "\ufeff"

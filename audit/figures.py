@@ -5,15 +5,12 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date
 
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, YEAR, definition
 from storage import reads
 from storage.reads import Session
-
-logger = logging.getLogger(__name__)
 
 GOVERNMENT_DOCUMENTS = "政府文件"
 FEATURE_COLUMN = "政务公开重点工作"

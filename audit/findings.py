@@ -5,13 +5,10 @@ findings`` and the dashboard's inspection page alike."""
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from audit.export import View
 from storage.reads import ListedFinding
-
-logger = logging.getLogger(__name__)
 
 HEADERS = (
     "site",

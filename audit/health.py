@@ -11,7 +11,6 @@ windows, labels and rule texts are data, in ``indicators.yaml``; each indicator 
 from __future__ import annotations
 
 import calendar
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,8 +24,6 @@ from audit.export import View
 from storage import reads
 from storage.reads import ColumnState, Session
 from taxonomy import Taxonomy, default_taxonomy
-
-logger = logging.getLogger(__name__)
 
 INDICATORS_FILE = Path(__file__).with_name("indicators.yaml")
 WALKED = "ok"

@@ -8,7 +8,6 @@ fixed-table HTML reports through ``reports.table_two``.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,8 +21,6 @@ from reports.table_two import TableReport, is_table_report, parse_table_two
 from storage import reads
 from storage.reads import ItemRow, Session
 from taxonomy import Node, Taxonomy, default_taxonomy
-
-logger = logging.getLogger(__name__)
 
 GROUP_OF_CLAIM = {
     "kept_subcolumns": "kept",

@@ -4,11 +4,8 @@ so that a diff between two versions shows what an edit after publication changed
 from __future__ import annotations
 
 import difflib
-import logging
 
 from storage.models import ItemVersion
-
-logger = logging.getLogger(__name__)
 
 
 def version_lines(version: ItemVersion) -> list[str]:

@@ -13,7 +13,6 @@ of a real archive too: without statistics SQLite may drive a join from the wrong
 from __future__ import annotations
 
 import argparse
-import logging
 import random
 import sys
 import tempfile
@@ -35,8 +34,6 @@ from storage.db import open_database  # noqa: E402
 from storage.models import Column, Item, ItemColumn, Site  # noqa: E402
 from storage.reads import count_items  # noqa: E402
 from taxonomy import default_taxonomy  # noqa: E402
-
-logger = logging.getLogger(__name__)
 
 BATCH = 20_000
 KINDS = ("article",) * 7 + ("picture", "video", "document")

@@ -8,7 +8,6 @@ foreground as a child process and stops it with SIGQUIT. The access log holds on
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import signal
@@ -18,8 +17,6 @@ import time
 import urllib.request
 from pathlib import Path
 from types import TracebackType
-
-logger = logging.getLogger(__name__)
 
 TEMP_KINDS = ("client-body", "proxy", "fastcgi", "uwsgi", "scgi")
 MIME_TYPES = {

@@ -33,8 +33,6 @@ from typing import Any
 
 from bench.nginx import Nginx
 
-logger = logging.getLogger(__name__)
-
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SPEC = "bench"

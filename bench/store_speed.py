@@ -11,7 +11,6 @@ records as the store pipeline does. Prints both times, the ratio, and whether th
 from __future__ import annotations
 
 import argparse
-import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -25,8 +24,6 @@ from sqlalchemy.orm import Session
 from storage import repository as repo
 from storage.db import database_url, open_database
 from storage.models import Item, ItemColumn, ItemVersion
-
-logger = logging.getLogger(__name__)
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 COLUMNS = 20

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import statistics
 import subprocess
@@ -41,7 +40,6 @@ from storage import rollup  # noqa: E402
 from storage.models import Column, Item, Site  # noqa: E402
 from storage.readonly import ReadOnlyArchive  # noqa: E402
 
-logger = logging.getLogger(__name__)
 BUDGET_MS = 300
 ROOT = Path(__file__).resolve().parent.parent
 # The report the reconciliation page is posted (the 2018 seed report of the test fixtures).

@@ -6,12 +6,9 @@ moment; unset, the system clock (UTC) is used.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
-
-logger = logging.getLogger(__name__)
 
 
 class Clock(Protocol):

@@ -8,7 +8,6 @@ breadcrumb markup and CMS markers are data, in ``discovery.yaml`` beside this mo
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,8 +23,6 @@ from crawler.extract.html import inline_text, strip_control_chars
 from crawler.extract.listing import entry_row, response_text
 from crawler.extract.rows import as_row
 from taxonomy import Taxonomy
-
-logger = logging.getLogger(__name__)
 
 DISCOVERY_FILE = Path(__file__).with_name("discovery.yaml")
 _LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"

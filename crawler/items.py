@@ -17,12 +17,9 @@ Raw strings stay raw here; the normalise pipeline turns dates and labels into va
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -34,8 +33,6 @@ from storage.findings import record_detector_findings
 from storage.linkchecks import CheckResult, links_to_consider, record_results
 from storage.models import LinkCheck
 from storage.reads.sites import site_id as site_id_of
-
-logger = logging.getLogger(__name__)
 
 # The Scrapy middlewares of the portal crawl that the link check does without: it follows redirects
 # and decides scope itself (linkverdict.follow_redirect), and a retry would hide the answer it judges.

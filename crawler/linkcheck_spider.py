@@ -9,7 +9,6 @@ opens no database: ``crawler.linkcheck_run`` reads the plan from the archive and
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -32,8 +31,6 @@ from inspection.linkverdict import (
     needs_get,
     verdict_of,
 )
-
-logger = logging.getLogger(__name__)
 
 # Twisted's failures, named as the rules (linkcheck.yaml, verdict.dead_errors) name them.
 _ERRORS: tuple[tuple[type[BaseException], str], ...] = (

@@ -3,12 +3,9 @@ pages' routing, and zwgk reports what it crawled in its stats, its summary and t
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from scrapy.logformatter import LogFormatter
-
-logger = logging.getLogger(__name__)
 
 
 class QuietLogFormatter(LogFormatter):

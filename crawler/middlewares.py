@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,8 +32,6 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler import settings as defaults
-
-logger = logging.getLogger(__name__)
 
 SCHEMES = ("http", "https")
 # The meta keys by which the spider marks a list-page request (crawler/spiders/portal.py).

@@ -12,14 +12,11 @@ The spider asks its mode; it tests no mode names.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Collection
 from datetime import date
 from typing import ClassVar
 
 from storage.frontier import CrawlState
-
-logger = logging.getLogger(__name__)
 
 # An incremental walk stops on the first list page where this many known items appear: new items
 # sit on top of a listing, and a small overlap survives reordering and pinned items.

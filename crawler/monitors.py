@@ -6,11 +6,8 @@ Thresholds are settings (``ZWGK_MONITOR_*``), not numbers in the body.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
-
-logger = logging.getLogger(__name__)
 
 FOUND_PREFIX = "zwgk/found/"
 

@@ -6,7 +6,6 @@ message naming the file and the field, before anything is crawled or stored.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,6 @@ from urllib.parse import urlsplit
 import yaml
 
 from taxonomy import default_taxonomy
-
-logger = logging.getLogger(__name__)
 
 CMS_FAMILIES = ("trs", "hanweb", "ucap", "generic")
 

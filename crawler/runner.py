@@ -26,8 +26,6 @@ from crawler.profile import SiteProfile
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.sites import target_profile
 
-logger = logging.getLogger(__name__)
-
 # Politeness keys a profile may set, and the Scrapy setting each one drives.
 POLITENESS_SETTINGS = {
     "download_delay": "DOWNLOAD_DELAY",

@@ -7,12 +7,9 @@ One process keeps it in memory (:class:`MemoryWalkState`); many workers keep it 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
-
-logger = logging.getLogger(__name__)
 
 
 class WalkState(Protocol):

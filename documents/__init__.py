@@ -10,14 +10,10 @@ no text came out. This package is a leaf: it imports nothing else of the project
 
 from __future__ import annotations
 
-import logging
-
 from documents.extraction import Extraction, extract_text
 from documents.formats import Sniffed, sniff
 from documents.model import Block, Cell, Document, DocumentError, Paragraph, Table
 from documents.reader import detect_kind, read_document
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "Block",

@@ -4,7 +4,6 @@ the extension and content type only breaking ties; the table of formats lives in
 from __future__ import annotations
 
 import io
-import logging
 import zipfile
 from dataclasses import dataclass
 from functools import cache
@@ -12,8 +11,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
-
-logger = logging.getLogger(__name__)
 
 FORMATS_FILE = Path(__file__).with_name("formats.yaml")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

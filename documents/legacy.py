@@ -4,7 +4,6 @@ with what timeout is in ``formats.yaml``."""
 
 from __future__ import annotations
 
-import logging
 import shutil
 import subprocess
 import tempfile
@@ -12,8 +11,6 @@ from pathlib import Path
 
 from documents.formats import formats
 from documents.model import DocumentError
-
-logger = logging.getLogger(__name__)
 
 
 def word_text(data: bytes, name: str) -> tuple[str, str]:

@@ -8,15 +8,12 @@ make a huge grid.
 
 from __future__ import annotations
 
-import logging
 import re
 
 import lxml.html
 from lxml import etree
 
 from documents.model import Block, Cell, DocumentError, Paragraph, Table
-
-logger = logging.getLogger(__name__)
 
 _SKIP = frozenset({"script", "style", "head", "noscript", "template", "title", "select", "option"})
 _BLOCKS = frozenset(

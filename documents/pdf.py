@@ -8,7 +8,6 @@ the positions it covers like in the other readers; a cell printed empty stays bl
 from __future__ import annotations
 
 import io
-import logging
 import re
 from typing import Any
 
@@ -18,8 +17,6 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from documents.markup import clean
 from documents.model import Block, Cell, DocumentError, Paragraph, Table
-
-logger = logging.getLogger(__name__)
 
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d+\s*页?)?[-—–\s]*$")
 MAX_PAGES = 500

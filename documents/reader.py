@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import PurePosixPath
 
@@ -11,8 +10,6 @@ from documents.model import Document, DocumentError
 from documents.pdf import read_pdf
 from documents.text import declared_charset, decode, read_text
 from documents.word import read_docx
-
-logger = logging.getLogger(__name__)
 
 KINDS = ("txt", "html", "docx", "pdf")
 _EXTENSIONS = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,8 +13,6 @@ import xlrd
 
 from documents.formats import formats
 from documents.model import Block, DocumentError, Paragraph, Table, plain_cells
-
-logger = logging.getLogger(__name__)
 
 
 def read_xls(data: bytes, name: str) -> tuple[Block, ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import zipfile
 
 import docx
@@ -14,8 +13,6 @@ from docx.text.paragraph import Paragraph as WordParagraph
 
 from documents.markup import clean
 from documents.model import Block, Cell, DocumentError, Paragraph, Table
-
-logger = logging.getLogger(__name__)
 
 
 def read_docx(data: bytes, name: str) -> tuple[Block, ...]:

@@ -12,7 +12,6 @@ two crawls' sets of them. The user agents, referers and thresholds are data, in 
 from __future__ import annotations
 
 import difflib
-import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -28,8 +27,6 @@ from inspection.finding import Finding
 from inspection.links import classify_link, host_scope
 from inspection.spam import spam_terms
 from inspection.textrows import clean, tree_rows
-
-logger = logging.getLogger(__name__)
 
 RULES_FILE = DATA_DIR / "cloaking.yaml"
 KIND = "cloaking"

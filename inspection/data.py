@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent
 

@@ -6,12 +6,9 @@ The shape maps onto ``storage.findings.record_finding`` (site, kind, subject, ev
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-logger = logging.getLogger(__name__)
 
 SEVERITIES = ("info", "warning", "veto")
 # The kinds the detectors of this package return (storage.findings must know them to keep them).

@@ -7,7 +7,6 @@ a crawler drives; the rules are in ``linkcheck.yaml``, the decisions of each che
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,8 +14,6 @@ from typing import Any
 
 from inspection.links import LinkTarget
 from inspection.linkverdict import load_linkcheck_rules
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

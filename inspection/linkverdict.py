@@ -5,7 +5,6 @@ has been dead. Pure logic: the caller does the requests."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -14,8 +13,6 @@ from typing import Any
 
 from inspection.data import DATA_DIR, load_rules, require
 from inspection.links import LinkRules, classify_link
-
-logger = logging.getLogger(__name__)
 
 RULES_FILE = DATA_DIR / "linkcheck.yaml"
 VERDICTS = ("alive", "dead", "unknown", "redirect_out_of_scope")

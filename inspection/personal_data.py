@@ -12,7 +12,6 @@ The rules are data, in ``personal_data.yaml``.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,8 +24,6 @@ from lxml import etree
 from inspection.data import DATA_DIR, load_rules, require
 from inspection.finding import Finding, worst_severity
 from inspection.textrows import Row, text_rows, tree_rows
-
-logger = logging.getLogger(__name__)
 
 RULES_FILE = DATA_DIR / "personal_data.yaml"
 KIND = "privacy_leak"

@@ -8,15 +8,12 @@ The vocabulary is data, in ``spam.yaml``; government words in their place (Á¶èÂà
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from inspection.data import DATA_DIR, load_rules, require
-
-logger = logging.getLogger(__name__)
 
 RULES_FILE = DATA_DIR / "spam.yaml"
 

@@ -7,14 +7,11 @@ screen is still published in the page.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
-
-logger = logging.getLogger(__name__)
 
 CELL_SEPARATOR = " | "
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "head", "title"})

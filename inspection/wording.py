@@ -8,7 +8,6 @@ list of ``wording.yaml``) is matched too, and a wrong form lying within a correc
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -21,8 +20,6 @@ from lxml import etree
 from inspection.data import DATA_DIR, RulesError, load_rules, require
 from inspection.finding import SEVERITIES, Finding, worst_severity
 from inspection.textrows import tree_rows
-
-logger = logging.getLogger(__name__)
 
 RULES_FILE = DATA_DIR / "wording.yaml"
 KIND = "wording_error"

@@ -6,13 +6,10 @@ mapped, its title's keywords decide; failing both it stays unclassified (counted
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from crawler.items import ColumnSeen, Listing
 from taxonomy import Taxonomy, default_taxonomy
-
-logger = logging.getLogger(__name__)
 
 
 class ClassifyPipeline:

@@ -7,7 +7,6 @@ pages to scan and with what the site is known to be called.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict
 from typing import Any
 
@@ -16,8 +15,6 @@ from scrapy.crawler import Crawler
 from crawler.extract import decode_body
 from crawler.extract.integrity import scan_page
 from crawler.items import CrawlTarget, Fetched, SiteSeen
-
-logger = logging.getLogger(__name__)
 
 SCANNED_KINDS = ("home", "hub", "list", "detail")
 

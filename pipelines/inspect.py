@@ -12,7 +12,6 @@ second writer on SQLite would wait for while blocking the crawl. Off with ``ZWGK
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,8 +36,6 @@ from storage.evidence import resolve_cleared
 from storage.findings import record_detector_findings
 from storage.linkchecks import MAX_PAGES, SeenLink, record_seen_links
 from storage.reads.sites import site_id as site_id_of
-
-logger = logging.getLogger(__name__)
 
 # Kinds this stage decides afresh on every page or attachment it scans.
 SCANNED_KINDS = ("privacy_leak", "wording_error")

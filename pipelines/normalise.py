@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 from urllib.parse import urldefrag, urlsplit, urlunsplit
 
 from crawler.extract import listing_date, parse_date
 from crawler.items import ColumnSeen, ColumnWalk, Delisted, Detail, Listing
-
-logger = logging.getLogger(__name__)
 
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 

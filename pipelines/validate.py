@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -20,8 +19,6 @@ from crawler.items import (
     SiteFailed,
     SiteSeen,
 )
-
-logger = logging.getLogger(__name__)
 
 _KNOWN = (
     CrawlTarget, SiteFailed, Fetched, SiteSeen, ColumnSeen, Listing, Detail, ColumnWalk, Delisted, AttachmentFile,

@@ -6,15 +6,11 @@ correct crawl of it must find; ``profile`` is the site profile to crawl it with.
 
 from __future__ import annotations
 
-import logging
-
 from replica.build import build_site
 from replica.model import Column, Item, ReplicaSite
 from replica.server import ReplicaServer
 from replica.spec import Spec, SpecError, available_specs, load_spec
 from replica.truth import profile, truth
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "Column",

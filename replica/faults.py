@@ -15,7 +15,6 @@ loop here is bounded (``MAX_DELAY``, ``MAX_ENDLESS_PAGES``, ``MAX_LOOP``).
 from __future__ import annotations
 
 import io
-import logging
 import socket
 import struct
 import threading
@@ -31,8 +30,6 @@ from replica.model import OK, Column, ReplicaSite
 from replica.render import generic, trs
 from replica.render.detail import render_detail
 from replica.reply import Reply, html_reply
-
-logger = logging.getLogger(__name__)
 
 MAX_LOOP = 100
 MAX_ENDLESS_PAGES = 10_000

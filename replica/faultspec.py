@@ -9,13 +9,10 @@ neither.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from replica.errors import SpecError
-
-logger = logging.getLogger(__name__)
 
 # kind → (targets it accepts, outcome when it always fires on a list, on an item). Outcomes are the
 # ColumnWalk status of the column / the Detail fetch_status of the item, once the crawler's

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -21,8 +20,6 @@ import docx
 from inspection.personal_data import id_check_digit
 from replica.model import OK, Attachment, Item, ReplicaSite
 from replica.reply import Reply
-
-logger = logging.getLogger(__name__)
 
 FOLDER = "/inspection/"
 CASES = ("dead_links", "leak_files", "masked_files", "page_wording", "file_wording")

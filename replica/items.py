@@ -7,15 +7,12 @@ make items with :func:`make_item`; this module imports neither.
 from __future__ import annotations
 
 import hashlib
-import logging
 import random
 from datetime import datetime, timedelta
 
 from replica import titles
 from replica.model import Attachment, Column, Item
 from replica.spec import ColumnDef, Spec
-
-logger = logging.getLogger(__name__)
 
 # 主题分类 per taxonomy code prefix, as a 信息公开目录 would print it.
 _TOPIC_CLASSES = {

@@ -6,13 +6,10 @@ truth only read it, so what is served and what is claimed about it cannot drift 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from replica.spec import STATE_DAYS, ColumnDef, Spec
-
-logger = logging.getLogger(__name__)
 
 # An item's status: served normally, listed but its page is gone, served with spam injected, or
 # listed with a link to another host (its page is not served by the replica).

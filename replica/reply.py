@@ -6,12 +6,9 @@ The route table (``replica.routes``) and the planted faults (``replica.faults``)
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
-
-logger = logging.getLogger(__name__)
 
 # The replica's clock: pages are dated in China Standard Time.
 CST = timezone(timedelta(hours=8))

@@ -5,7 +5,6 @@ deterministic: the same blocks always give the same bytes."""
 from __future__ import annotations
 
 import io
-import logging
 import zipfile
 from dataclasses import dataclass, field
 from html import escape
@@ -18,8 +17,6 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import SimpleDocTemplate, TableStyle
 from reportlab.platypus import Table as PdfTable
-
-logger = logging.getLogger(__name__)
 
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column
 FONT = "STSong-Light"

@@ -10,7 +10,6 @@ trial tables, the 2021 tables); the files are written by ``replica.report_files`
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -22,8 +21,6 @@ import yaml
 from replica.model import OK, Attachment, Item, ReplicaSite
 from replica.report_files import Block, Grid, Merge, Written, write_report
 from replica.spec import Spec
-
-logger = logging.getLogger(__name__)
 
 CONFIG_FILE = Path(__file__).with_name("reports.yaml")
 DOCUMENTS_COLUMN = "政府文件"

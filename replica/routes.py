@@ -9,7 +9,6 @@ print pages are generated for any date, query or page number.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import threading
 import zlib
@@ -26,8 +25,6 @@ from replica.model import Column, Item, ReplicaSite
 from replica.render import generic, hanweb, pages, traps, trs, ucap, waf
 from replica.render.detail import VISITS, render_detail
 from replica.reply import CST, Reply, html_reply, http_date
-
-logger = logging.getLogger(__name__)
 
 # Enough bytes for a client sniffing the type to believe it; the replica serves no real media.
 ASSET_BYTES = {

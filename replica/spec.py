@@ -9,7 +9,6 @@ message naming the field.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,8 +20,6 @@ from replica.errors import SpecError
 from replica.faultspec import FaultDef, parse_faults
 from taxonomy import Node as TaxonomyNode
 from taxonomy import default_taxonomy
-
-logger = logging.getLogger(__name__)
 
 SPEC_DIR = Path(__file__).with_name("specs")
 CMS_STYLES = ("trs", "hanweb", "ucap", "generic")

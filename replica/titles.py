@@ -6,10 +6,7 @@ the same words. Templates are chosen by taxonomy code so each column reads like 
 
 from __future__ import annotations
 
-import logging
 import random
-
-logger = logging.getLogger(__name__)
 
 TOWNS = (
     "青石镇",

@@ -6,7 +6,6 @@ in ``DEFINITIONS`` so the figures never travel without their meaning.
 
 from __future__ import annotations
 
-import logging
 from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
@@ -17,8 +16,6 @@ from replica.model import FOREIGN, HIJACKED, NOT_FOUND, Item, ReplicaSite
 from replica.render.traps import TRAPS
 from replica.reports import reports_truth
 from taxonomy import default_taxonomy
-
-logger = logging.getLogger(__name__)
 
 FEATURE_COLUMN = "政务公开重点工作"
 DOCUMENTS_COLUMN = "政府文件"

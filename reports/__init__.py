@@ -10,13 +10,9 @@ imports nothing from crawler, pipelines, storage or audit.
 
 from __future__ import annotations
 
-import logging
-
 from reports.files import ReportFileError, read_report_file, title_year, year_mismatch
 from reports.model import Check, Figure, Report, ReportError, Source
 from reports.reader import check_reports, read_report, report_from_document
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "Check",

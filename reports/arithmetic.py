@@ -3,12 +3,9 @@ should agree; each prints its numbers (``1509 + 613 = 2122 = 2122 ✓``) and its
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from reports.model import MARKS, Check, Figure, Number, show
-
-logger = logging.getLogger(__name__)
 
 BLANK_NOTE = "空白单元格按 0 计 (blank cells counted as 0)"
 

@@ -5,7 +5,6 @@ thing (``pairs.yaml``), and negative counts."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from reports.arithmetic import cannot, equal_check, equation_check, sum_check
@@ -13,8 +12,6 @@ from reports.model import Check, Figure
 from reports.prose import Group
 from reports.recognise import FREE_TEXT, FREE_TEXT_STATISTICS
 from reports.vocabulary import label, pairs, pattern, vocabulary
-
-logger = logging.getLogger(__name__)
 
 
 def report_checks(

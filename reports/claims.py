@@ -8,7 +8,6 @@ archive can check it (and if not, why). The rules live in ``claims.yaml`` beside
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -16,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-logger = logging.getLogger(__name__)
 
 RULES_FILE = Path(__file__).with_name("claims.yaml")
 SCOPES = ("year", "cumulative", "structure")

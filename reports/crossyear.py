@@ -4,13 +4,10 @@ changes with nothing issued or repealed, and 上年结转(Y) = 结转下年度�
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from reports.arithmetic import cannot
 from reports.model import MARKS, Check, Figure, Report, show
-
-logger = logging.getLogger(__name__)
 
 DOCUMENT_ROWS = {"regulations": "规章", "normative_documents": "规范性文件"}
 IN_FORCE = ("in_force", "public_total")

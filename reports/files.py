@@ -4,15 +4,12 @@ year told from its title, so a ``--year`` that disagrees can be refused or flagg
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 
 from documents import DocumentError, read_document
 from reports.model import Report, ReportError
 from reports.reader import report_from_document
-
-logger = logging.getLogger(__name__)
 
 # 平潭综合实验区2021年度政府信息公开工作年度报告 / 2018年政务公开工作年度报告; spaces and 度 optional
 _TITLE = re.compile(

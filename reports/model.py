@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
-
-logger = logging.getLogger(__name__)
 
 VERDICTS = ("pass", "fail", "cannot")
 MARKS = {"pass": "✓", "fail": "✗", "cannot": "?"}

@@ -9,7 +9,6 @@ returned for the checks. Every pattern lives in ``vocabulary.yaml``.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,8 +16,6 @@ from typing import Any
 from documents import Document, Paragraph
 from reports.model import Figure, Number, Source
 from reports.vocabulary import label, pattern, vocabulary
-
-logger = logging.getLogger(__name__)
 
 _SENTENCE_END = "。！？!?"
 _NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from documents import Document, read_document
@@ -13,8 +12,6 @@ from reports.prose import read_prose
 from reports.recognise import report_format, report_issuer, report_year
 from reports.tables import read_tables
 from reports.website import is_website_statement, read_statement
-
-logger = logging.getLogger(__name__)
 
 
 def read_report(data: bytes, name: str, content_type: str | None = None) -> Report:

@@ -3,15 +3,12 @@ table; the 2021 table; a mix), which year it covers and who issued it."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 
 from documents import Document, Paragraph
 from reports.tables import TableReading
 from reports.vocabulary import label, pattern, vocabulary
-
-logger = logging.getLogger(__name__)
 
 FREE_TEXT = "pre2019-free-text"
 FREE_TEXT_STATISTICS = "pre2019-free-text+统计表"

@@ -6,15 +6,12 @@ versions (2021: 本年制发件数 / 本年废止件数 / 现行有效件数; 20
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from documents import DocumentError
 from reports.model import Report, ReportError
 from reports.reader import read_report
 from reports.vocabulary import vocabulary
-
-logger = logging.getLogger(__name__)
 
 DOCUMENT_ROWS = ("regulations", "normative_documents")
 # the report reader's column keys → the fields of a DocumentRow (2019's 新制作 is 2021's 制发)

@@ -9,7 +9,6 @@ are removed, and a row label repeated at a page break is read once (and noted).
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,8 +16,6 @@ from dataclasses import dataclass, field
 from documents import Document, Paragraph
 from reports.model import Figure, Source
 from reports.vocabulary import cell_number, is_blank, is_number_cell, label, pattern, vocabulary
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

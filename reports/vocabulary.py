@@ -3,7 +3,6 @@ and the small helpers every reader uses on a printed label or cell."""
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -12,8 +11,6 @@ from typing import Any
 import yaml
 
 from reports.model import Number
-
-logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 _SPACES = re.compile(r"[\s\u3000\xa0]+")

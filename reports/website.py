@@ -4,7 +4,6 @@ fields of ``website.yaml``, with the statement's own arithmetic as checks."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -17,8 +16,6 @@ from documents import Document, Paragraph, Table
 from reports.arithmetic import cannot, sum_check
 from reports.model import Check, Figure, Report, ReportError, Source, show
 from reports.vocabulary import cell_number, is_blank, label
-
-logger = logging.getLogger(__name__)
 
 SPEC_FILE = Path(__file__).with_name("website.yaml")
 _UNIT = re.compile(r"[（(]单位[:：](?P<unit>[^）)]+)[）)]")

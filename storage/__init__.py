@@ -5,10 +5,6 @@ Nothing here imports the crawler or the pipelines; writes take plain values.
 
 from __future__ import annotations
 
-import logging
-
 from storage.db import Database, DatabaseError, database_url, open_database
-
-logger = logging.getLogger(__name__)
 
 __all__ = ["Database", "DatabaseError", "database_url", "open_database"]

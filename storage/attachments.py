@@ -3,7 +3,6 @@ read it (its text, or why none came out), written idempotently (read in ``storag
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -12,8 +11,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import Attachment
 from storage.upsert import insert_for
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ revisits, to the capture holding the payload, with one UPDATE each per batch.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +16,6 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.findings import record_finding
 from storage.models import Capture, Column, Finding, Item, ItemColumn
-
-logger = logging.getLogger(__name__)
 
 GONE_STATUSES = (404, 410)
 

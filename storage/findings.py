@@ -7,7 +7,6 @@ no longer sees.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -17,8 +16,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import Finding, Item
 from storage.upsert import insert_for
-
-logger = logging.getLogger(__name__)
 
 FINDING_KINDS = (
     "hijacked",  # title or site name replaced (被篡改)

@@ -5,7 +5,6 @@ Read-only; one query per table, so loading a county's state (tens of thousands o
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,8 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Capture, Column, Item, ItemColumn, Site
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,12 @@ dashboard's cache (``audit.web.cache``) and the count rollup (``storage.rollup``
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Capture, CrawlRun, Finding, Item, ItemVersion
-
-logger = logging.getLogger(__name__)
 
 
 def archive_generation(session: Session) -> str:

@@ -4,7 +4,6 @@ been dead). The planning and judging are ``inspection.linkcheck``'s; this module
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,8 +13,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import LinkCheck
 from storage.upsert import insert_for
-
-logger = logging.getLogger(__name__)
 
 # Pages kept per target as evidence (the first seen; the count of all is in the finding).
 MAX_PAGES = 20

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import zlib
 from typing import Any
 
 from sqlalchemy import text
 
 from storage.db import Database
-
-logger = logging.getLogger(__name__)
 
 
 def supports_advisory_locks(db: Database) -> bool:

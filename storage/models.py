@@ -13,7 +13,6 @@ fields and an FTS5 trigram index over it, kept by triggers), which is not a mode
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -35,8 +34,6 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-logger = logging.getLogger(__name__)
 
 # Named constraints keep SQLite batch migrations (copy-and-move) able to find them later.
 NAMING_CONVENTION = {

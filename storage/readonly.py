@@ -6,7 +6,6 @@ runs can change the file; PostgreSQL sessions are read-only transactions. Sessio
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +16,6 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import DatabaseError
-
-logger = logging.getLogger(__name__)
 
 
 class ReadOnlyArchive:

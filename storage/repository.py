@@ -6,7 +6,6 @@ so concurrent workers writing the same item meet in the database, not in Python.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,8 +31,6 @@ from storage.models import (
     utcnow,
 )
 from storage.upsert import insert_for
-
-logger = logging.getLogger(__name__)
 
 DETAIL_FIELDS = frozenset(
     {

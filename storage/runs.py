@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -11,8 +10,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Capture, Column, CrawlRun, Item, ItemVersion, Site, utcnow
-
-logger = logging.getLogger(__name__)
 
 
 def mark_interrupted(session: Session, slug: str) -> int:

@@ -16,7 +16,6 @@ index (migration 0006) is of every three-character sequence: SQLite FTS5 ``trigr
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,8 +24,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import Item, Site
 from storage.sql import escape_like
-
-logger = logging.getLogger(__name__)
 
 SEARCH_FIELDS = ("title", "index_no", "doc_no")
 MIN_INDEXED = 3  # a trigram index cannot look up fewer characters

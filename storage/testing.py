@@ -6,7 +6,6 @@ URL, so parallel test runs against one server never see each other's tables.
 
 from __future__ import annotations
 
-import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -14,8 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
-
-logger = logging.getLogger(__name__)
 
 POSTGRES_ENV = "ZWGK_TEST_POSTGRES"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

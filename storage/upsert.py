@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-
-logger = logging.getLogger(__name__)
 
 
 def insert_for(session: Session) -> Callable[..., Any]:

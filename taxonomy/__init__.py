@@ -6,7 +6,6 @@ The tree lives in ``taxonomy.yaml`` beside this module; this module only loads i
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -15,8 +14,6 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).with_name("taxonomy.yaml")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import logging
 import sys
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -16,8 +15,6 @@ from storage import reads
 from storage.db import data_folder, database_url, open_database
 from storage.warc import read_response
 from zwgk.options import add_store_options
-
-logger = logging.getLogger(__name__)
 
 
 def show(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -32,8 +31,6 @@ from storage.db import data_folder, database_url, open_database, require_archive
 from storage.reads.runs import pending_work
 from zwgk import findings_cli
 from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option, year
-
-logger = logging.getLogger(__name__)
 
 EXIT_BAD_INPUT = 2
 

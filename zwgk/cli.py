@@ -9,7 +9,6 @@ failed; 6 the crawl finished but a monitor flagged it (a column shrank, nothing 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -18,8 +17,6 @@ from rich.console import Console
 from crawler.profile import ProfileError
 from storage.db import DatabaseError
 from zwgk import archive_cli, audit_cli, crawl_cli, replica_cli, report_cli, web_cli
-
-logger = logging.getLogger(__name__)
 
 EXIT_BAD_INPUT = 2
 # The modules that add the subcommands, in the order ``zwgk --help`` lists them. Each has an

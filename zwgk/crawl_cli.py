@@ -8,7 +8,6 @@ The bodies live in ``zwgk.commands``, ``zwgk.demo`` and ``zwgk.schedule``.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from zwgk import schedule
@@ -19,8 +18,6 @@ from zwgk.options import (
     add_site_option,
     add_store_options,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def demo(args: argparse.Namespace) -> int:

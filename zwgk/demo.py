@@ -3,7 +3,6 @@ beside the annual report's, each with the definition the archive used."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from rich.console import Console
@@ -17,8 +16,6 @@ from crawler.items import Detail
 from storage.db import database_url, open_database
 from zwgk.commands import EXIT_ALREADY_RUNNING, crawl_site
 from zwgk.runlock import AlreadyRunning
-
-logger = logging.getLogger(__name__)
 
 REPORT_YEAR = 2018
 # What each figure counts, in one line; the rules every count follows are printed after them.

@@ -4,7 +4,6 @@ it points at, evidence, severity, first and last seen, resolved), as a table, JS
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
@@ -16,8 +15,6 @@ from storage import reads
 from storage.db import database_url, open_database
 from storage.findings import FINDING_KINDS
 from zwgk.options import add_output_options, add_site_option, add_store_options
-
-logger = logging.getLogger(__name__)
 
 
 def findings(args: argparse.Namespace) -> int:

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import logging
 from collections.abc import Sequence
-
-logger = logging.getLogger(__name__)
 
 DATA_HELP = "data folder: SQLite file, WARC files, locks (default $ZWGK_DATA or ./zwgk-data)"
 DB_HELP = "any SQLAlchemy database URL instead of the data folder's SQLite"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
 
@@ -12,8 +11,6 @@ import yaml
 
 import replica
 from replica.export import export_spec
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_SPEC = "qingshi"
 

@@ -8,7 +8,6 @@ bytes and a name (``reports.read_report``), so both are read the same way.
 from __future__ import annotations
 
 import argparse
-import logging
 import re
 import sys
 from pathlib import Path
@@ -23,8 +22,6 @@ from reports import Check, Report, ReportError, check_reports, read_report
 from reports.model import MARKS
 from storage.db import data_folder, database_url, open_database
 from zwgk.options import add_store_options
-
-logger = logging.getLogger(__name__)
 
 EXIT_BAD_INPUT = 2
 FORMATS = ("table", "json", "xlsx")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import re
 import shlex
 import subprocess
@@ -11,8 +10,6 @@ import sys
 from pathlib import Path
 
 from storage.db import data_folder
-
-logger = logging.getLogger(__name__)
 
 _AT = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MARKER = "# zwgk:"

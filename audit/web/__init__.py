@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from audit.web.app import create_app
-
-logger = logging.getLogger(__name__)
 
 __all__ = ["create_app"]

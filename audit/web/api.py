@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict
 from typing import Any
 
@@ -20,8 +19,6 @@ from audit.web.pages import claim_items_url, claim_params
 from audit.web.params import default_years, parse, site_slug
 from audit.web.table_views import column_page, health_of
 from storage import reads
-
-logger = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

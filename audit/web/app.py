@@ -7,7 +7,6 @@ every table) and the JSON API (``/api/…``) all read through the same functions
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 from datetime import date
 from pathlib import Path
@@ -22,8 +21,6 @@ from audit.web.table_views import Params, site_counts, sites_view
 from storage.readonly import ReadOnlyArchive
 from storage.reads import list_sites
 from taxonomy import default_taxonomy
-
-logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 # Large enough for a long annual report pasted as text; uploads are read, never stored.

@@ -5,14 +5,11 @@ A leaf module: pages, the API and the parameters import it, and it imports none 
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from flask import current_app, g
 
 from storage.reads import Session
-
-logger = logging.getLogger(__name__)
 
 SESSION_KEY = "zwgk_session"
 

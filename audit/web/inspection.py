@@ -5,16 +5,12 @@ text holds given words."""
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, render_template, request
 
 from audit.findings import evidence_text
 from audit.web.context import session
 from audit.web.params import parse
 from storage import reads
-
-logger = logging.getLogger(__name__)
 
 bp = Blueprint("inspection", __name__)
 WHERE_ZH = {"page": "页面", "attachment": "附件", "site": "全站"}

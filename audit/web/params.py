@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Any
 
@@ -15,8 +14,6 @@ from audit.web.context import session, today
 from audit.web.table_views import SEARCH_FIELDS, Params
 from storage import reads
 from storage.findings import FINDING_KINDS
-
-logger = logging.getLogger(__name__)
 
 MAX_PAGE = 10_000
 MAX_QUERY = 200

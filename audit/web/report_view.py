@@ -3,7 +3,6 @@ figures, its failed checks with their arithmetic, and its claims set against the
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template
@@ -15,8 +14,6 @@ from audit.web.pages import claim_items_url
 from audit.web.params import site_slug
 from reports import check_reports
 from reports.model import MARKS
-
-logger = logging.getLogger(__name__)
 
 bp = Blueprint("report", __name__)
 

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 from urllib.parse import urlencode
 
 from flask import Flask, Request, redirect, request
 from werkzeug.wrappers import Response
-
-logger = logging.getLogger(__name__)
 
 TOKEN_ENV = "ZWGK_TOKEN"
 COOKIE = "zwgk_token"

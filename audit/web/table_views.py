@@ -4,7 +4,6 @@ and the CSV export of it are the same rows. A builder takes a session and the re
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,8 +15,6 @@ from audit.health import Health, health_views, inspect_health
 from audit.web.cache import memo
 from storage import reads
 from storage.reads import Session
-
-logger = logging.getLogger(__name__)
 
 MAX_YEARS = 12
 UNCLASSIFIED = "（未分类）"

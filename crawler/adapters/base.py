@@ -8,14 +8,11 @@ new item URL, whatever the adapter would fetch next.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from scrapy import Request
 from scrapy.http import Response
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass

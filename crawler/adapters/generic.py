@@ -9,7 +9,6 @@ into it.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from urllib.parse import urljoin
 
@@ -22,8 +21,6 @@ from crawler.adapters.paging import follow, next_page_url, walk_note, with_carri
 from crawler.extract.html import is_hidden, parse_listing
 from crawler.extract.listing import response_meta, response_text, usable_href
 from crawler.extract.rows import blocks, content_elements, is_more_link, main_block
-
-logger = logging.getLogger(__name__)
 
 MIN_ROWS = 2
 MIN_SHARE = 0.5

@@ -9,7 +9,6 @@ ids that request needs (columnid, unitid, webid) are only on the column page, so
 from __future__ import annotations
 
 import html
-import logging
 import re
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
@@ -31,8 +30,6 @@ from crawler.extract.listing import (
     response_text,
     usable_href,
 )
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_PER_PAGE = 15
 GROUP_PAGES = 3

@@ -12,7 +12,6 @@ next page's URL.
 from __future__ import annotations
 
 import html
-import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -24,8 +23,6 @@ from lxml import etree
 
 from crawler.extract.html import inline_text, is_hidden
 from crawler.extract.listing import usable_href
-
-logger = logging.getLogger(__name__)
 
 PAGER_FILE = Path(__file__).with_name("pager.yaml")
 _TAGS = re.compile(r"<[^>]*>")

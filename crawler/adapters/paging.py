@@ -10,7 +10,6 @@ by script often are bare fragments) travels in ``request.meta["zwgk_pager"]``.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 from typing import Any
 from urllib.parse import urldefrag
@@ -21,8 +20,6 @@ from scrapy.http import Response
 
 from crawler.adapters.pager import Pager, current_page, read_pager, with_page
 from crawler.extract.listing import response_meta
-
-logger = logging.getLogger(__name__)
 
 CARRY_META = "zwgk_pager"
 CARRIED_META = ("column_url", "column_path")

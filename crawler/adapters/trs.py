@@ -7,7 +7,6 @@ the Beijing form ``createPageHTML(totalRecords, totalPages, currentPage, …)``.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +32,6 @@ from crawler.extract.listing import (
     usable_href,
 )
 from crawler.extract.rows import same_list
-
-logger = logging.getLogger(__name__)
 
 DETAIL_HREF = re.compile(r"(?:^|/)t\d{8}_\d+\.s?html?(?:[?#].*)?$", re.I)
 _DETECT = re.compile(r"createPageHTML\(\s*\d+|var\s+countPage\b|t\d{8}_\d+\.s?html?", re.I)

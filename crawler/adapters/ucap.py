@@ -11,7 +11,6 @@ single form.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +24,6 @@ from crawler.adapters.generic import block_entries, universal_page
 from crawler.adapters.paging import cms_note
 from crawler.extract.html import parse_listing
 from crawler.extract.listing import response_meta, response_text
-
-logger = logging.getLogger(__name__)
 
 FALLBACK_META = "zwgk_fallback_url"
 _PAGER = re.compile(

@@ -11,8 +11,6 @@ One module per concern: ``keys`` (Redis key names, the client), ``runs`` (enqueu
 
 from __future__ import annotations
 
-import logging
-
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys, connect, current_run, drop_keys
 from crawler.cluster.politeness import ClusterPolitenessMiddleware
 from crawler.cluster.runs import enqueue, profile_from_json, run_is_active
@@ -20,8 +18,6 @@ from crawler.cluster.scope import SiteScopeMiddleware
 from crawler.cluster.shared_walkstate import RedisWalkState
 from crawler.cluster.spider import WorkerSpider
 from crawler.cluster.worker import run_worker, worker_settings_overrides
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_PREFIX",

@@ -28,12 +28,8 @@ Every run key gets a TTL (``ZWGK_RUN_TTL``, two days), refreshed while workers r
 from __future__ import annotations
 
 import hashlib
-import logging
 
 import redis
-
-logger = logging.getLogger(__name__)
-
 
 DEFAULT_PREFIX = "zwgk"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import time
 import uuid
 from collections.abc import Sequence
@@ -15,8 +14,6 @@ from crawler.cluster.keys import DEFAULT_PREFIX, RUN_TTL, Keys
 from crawler.cluster.leases import leases_held
 from crawler.profile import ColumnSpec, SiteProfile, load_profile
 from crawler.spiders.sites import url_profile
-
-logger = logging.getLogger(__name__)
 
 
 def _profile_json(profile: SiteProfile, home_url: str | None) -> str:

@@ -10,14 +10,11 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import Any
 
 from scrapy import Request
 from scrapy_redis.scheduler import Scheduler
-
-logger = logging.getLogger(__name__)
 
 EMPTY_BACKOFF = 0.05
 

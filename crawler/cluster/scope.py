@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 
 from crawler.middlewares import URL_LENGTH_LIMIT, OutOfScope, profile_hosts, scope_refusal
-
-logger = logging.getLogger(__name__)
 
 
 class SiteScopeMiddleware:

@@ -10,14 +10,11 @@ its own again, and a list page's additions are remembered under its owner and gi
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Sequence
 
 import redis
 
 from crawler.cluster.keys import RUN_TTL, Keys
-
-logger = logging.getLogger(__name__)
 
 # Claim a field of a hash for an owner: true when new or already the owner's.
 # KEYS hash; ARGV field, owner, ttl.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import time
@@ -17,8 +16,6 @@ from crawler.cluster.spider import SITES_STARTED, WorkerSpider
 from crawler.known import KnownItems
 from crawler.modes import crawl_mode
 from crawler.runner import SiteFailures, crawl_settings
-
-logger = logging.getLogger(__name__)
 
 
 def worker_id() -> str:

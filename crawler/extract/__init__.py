@@ -5,15 +5,11 @@ Pure functions over bytes and strings; nothing here fetches or stores.
 
 from __future__ import annotations
 
-import logging
-
 from crawler.extract.blocked import detect_block
 from crawler.extract.charset import decode_body
 from crawler.extract.dates import date_from_url, listing_date, parse_date
 from crawler.extract.detail import extract_detail
 from crawler.extract.labels import field_for_label, normalise_label
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "date_from_url",

@@ -6,7 +6,6 @@ Signatures are data, in ``blocked.yaml`` beside this module.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-logger = logging.getLogger(__name__)
 
 SIGNATURES_FILE = Path(__file__).with_name("blocked.yaml")
 _BODY_WINDOW = 65536

@@ -5,7 +5,6 @@ Selectors, excluded regions and file extensions are data, in ``content.yaml`` be
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,8 +17,6 @@ from lxml import etree
 
 from crawler.extract.html import inline_text
 from crawler.items import Attachment
-
-logger = logging.getLogger(__name__)
 
 CONTENT_FILE = Path(__file__).with_name("content.yaml")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")

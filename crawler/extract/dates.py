@@ -6,11 +6,8 @@ for dates. Nothing here raises: text without a valid date gives None.
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import date
-
-logger = logging.getLogger(__name__)
 
 _DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -24,8 +23,6 @@ from crawler.extract.integrity import scan_tree
 from crawler.extract.metadata import info_line_date, labelled_values, meta_tags
 from crawler.extract.titles import clean_title
 from crawler.items import Detail
-
-logger = logging.getLogger(__name__)
 
 PICTURE_MAX_TEXT = 100
 # Title elements of CMS templates, tried after the ArticleTitle meta (开普云 <UCAPTITLE>).

@@ -28,7 +28,6 @@ vocabulary is ``inspection/spam.yaml``.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -42,8 +41,6 @@ from crawler.extract.html import parse_page
 from inspection.cloaking import script_redirects
 from inspection.links import host_scope
 from inspection.spam import spam_terms, title_noise
-
-logger = logging.getLogger(__name__)
 
 SIGNATURES_FILE = Path(__file__).with_name("signatures.yaml")
 SIGNAL_KINDS = ("hijacked", "hidden_link", "spam", "cloaking")

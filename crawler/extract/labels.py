@@ -5,14 +5,11 @@ The label table is data, in ``labels.yaml`` beside this module.
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import cache
 from pathlib import Path
 
 import yaml
-
-logger = logging.getLogger(__name__)
 
 LABELS_FILE = Path(__file__).with_name("labels.yaml")
 _SPACES = re.compile(r"[\s\u3000\xa0\u2002\u2003\u2009\u200b\ufeff]+")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from lxml import etree
@@ -11,8 +10,6 @@ from scrapy.http import Response
 from crawler.extract.charset import decode_body
 from crawler.extract.dates import find_date_text, month_day_text, parse_date
 from crawler.extract.html import inline_text
-
-logger = logging.getLogger(__name__)
 
 DATE_TAGS = ("span", "td", "em", "b", "i", "font", "div", "p")
 ROW_TAGS = ("li", "tr", "dd", "dl")

@@ -7,7 +7,6 @@ and plain text ``索引号：… 发布日期：…``. The first value found for
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import date
 from functools import cache
@@ -24,8 +23,6 @@ from crawler.extract.labels import (
     normalise_label,
     weak_fields,
 )
-
-logger = logging.getLogger(__name__)
 
 LABEL_TAGS = ("td", "th", "dt", "span", "b", "strong", "label", "em", "li", "p", "div", "font", "i", "h4")
 CELL_TAGS = frozenset({"td", "th", "dt", "dd"})

@@ -8,7 +8,6 @@ or related items beside it are never searched. The rules are data, in ``rows.yam
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,8 +21,6 @@ from crawler.extract.content import is_excluded
 from crawler.extract.dates import find_date_text, parse_date
 from crawler.extract.html import HIDDEN_MARK, inline_text, is_hidden
 from crawler.extract.listing import anchor_title, nearby_date, usable_href
-
-logger = logging.getLogger(__name__)
 
 ROWS_FILE = Path(__file__).with_name("rows.yaml")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")

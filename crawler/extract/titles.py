@@ -5,14 +5,11 @@ The suffix patterns are data, in ``titles.yaml`` beside this module.
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import cache
 from pathlib import Path
 
 import yaml
-
-logger = logging.getLogger(__name__)
 
 TITLES_FILE = Path(__file__).with_name("titles.yaml")
 _SEPARATORS = " -_|｜—–\u3000"

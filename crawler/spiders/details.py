@@ -6,7 +6,6 @@ per site and a size cap, through the same robots.txt and politeness as pages."""
 from __future__ import annotations
 
 import dataclasses
-import logging
 import posixpath
 from collections.abc import Iterator
 from typing import Any
@@ -26,8 +25,6 @@ from crawler.middlewares import failure_status, listed_url
 from crawler.spiders.sites import SiteSpider, failed_request, header
 from documents import extract_text
 from documents.formats import formats
-
-logger = logging.getLogger(__name__)
 
 GONE = (404, 410)
 

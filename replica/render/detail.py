@@ -8,15 +8,12 @@ carries a 浏览次数 counter the server fills in per request (``VISITS``): chr
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from html import escape
 
 from replica.model import HIJACKED, Item, ReplicaSite
 from replica.render.layout import chain, page
 from replica.render.traps import PRINT
-
-logger = logging.getLogger(__name__)
 
 # Stands for the visit count in a rendered page; the server replaces it on every request.
 VISITS = "__REPLICA_VISITS__"

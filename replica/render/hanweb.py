@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from html import escape
 
 from replica.model import Column, Item, ReplicaSite
 from replica.render.layout import chain, page, short
 from replica.render.traps import widget
-
-logger = logging.getLogger(__name__)
 
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
 # jpage fetches records in groups of three pages.

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from html import escape
 
 from replica.model import Column, Item, ReplicaSite
-
-logger = logging.getLogger(__name__)
 
 HANWEB_FOOTER = "Produced By 大汉网络 大汉版通发布系统"
 

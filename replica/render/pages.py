@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from html import escape
 
 from replica.model import Column, ReplicaSite
 from replica.render.layout import chain, page, short
-
-logger = logging.getLogger(__name__)
 
 HOME_BLOCKS = ("今日关注", "政府公告", "乡镇动态", "政府文件", "部门工作")
 HOME_BLOCK_SIZE = 8

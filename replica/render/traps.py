@@ -5,15 +5,12 @@ behind them. Every trap page answers 200 and links to further generated trap pag
 from __future__ import annotations
 
 import calendar
-import logging
 from datetime import date, timedelta
 from html import escape
 from urllib.parse import quote
 
 from replica.model import Item, ReplicaSite
 from replica.render.layout import page
-
-logger = logging.getLogger(__name__)
 
 # What truth's special.traps lists: a kind, a regular expression on "path?query", an example.
 TRAPS: tuple[dict[str, str], ...] = (

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from html import escape
 
 from replica.model import Column, ReplicaSite
 from replica.render import trs_shapes as shapes
 from replica.render.layout import chain, page, page_count
 from replica.render.traps import widget
-
-logger = logging.getLogger(__name__)
 
 
 def page_name(index: int) -> str:

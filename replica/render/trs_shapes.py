@@ -6,14 +6,11 @@ link) with the replica's own fictional items; ``plain`` keeps the ``createPageHT
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from html import escape
 
 from replica.model import Column, Item
 from replica.render.layout import list_href, short
-
-logger = logging.getLogger(__name__)
 
 BLOCK_SIZE = 5
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from html import escape
 
 from replica.model import Column, ReplicaSite
 from replica.render.layout import chain, list_href, page, page_count, short
 from replica.render.traps import widget
-
-logger = logging.getLogger(__name__)
 
 
 def page_name(number: int) -> str:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
-
-logger = logging.getLogger(__name__)
 
 
 def token(seed: int, path: str) -> str:

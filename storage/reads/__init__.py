@@ -7,8 +7,6 @@ of the counting definitions written once (``filters``).
 
 from __future__ import annotations
 
-import logging
-
 # The session type, re-exported so that callers annotate with it without importing SQLAlchemy.
 from sqlalchemy.orm import Session
 
@@ -60,8 +58,6 @@ from storage.reads.search import search_items
 from storage.reads.sites import SiteInfo, SiteSummary, list_sites, site_id, site_summaries
 from storage.reads.tallies import TALLIES, tally_for, tally_name
 from storage.reads.tally import Tally
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "COUNT_BY",

@@ -6,7 +6,6 @@ Each table is a mapping to {year: items} over the years asked for, built from th
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection
 from typing import Any
 
@@ -17,8 +16,6 @@ from storage.models import ITEM_KINDS, Column, Site
 from storage.reads.counts import taxonomy_years
 from storage.reads.filters import is_under, of_site
 from storage.reads.tallies import tally_for
-
-logger = logging.getLogger(__name__)
 
 
 def count_columns_by_year(

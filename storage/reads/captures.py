@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -11,8 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Capture
-
-logger = logging.getLogger(__name__)
 
 
 def capture(session: Session, capture_id: int) -> Capture | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
@@ -15,8 +14,6 @@ from sqlalchemy.orm import Session
 from storage.models import Column, ItemColumn, Site
 from storage.reads.filters import as_date, of_site, site_id_of
 from storage.reads.tallies import tally_for
-
-logger = logging.getLogger(__name__)
 
 TROUBLED = ("blocked", "error")
 

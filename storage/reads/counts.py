@@ -8,7 +8,6 @@ built from a :class:`~storage.reads.tally.Tally` (live, or summed from the rollu
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,8 +29,6 @@ from storage.reads.filters import (
 )
 from storage.reads.tallies import tally_for
 from storage.sql import year_of
-
-logger = logging.getLogger(__name__)
 
 COUNT_BY = ("column", "taxonomy")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,8 +11,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import Capture, Column, Finding, Item, ItemColumn, ItemVersion, Site
 from storage.reads.filters import as_date
-
-logger = logging.getLogger(__name__)
 
 MAX_CAPTURES = 200
 

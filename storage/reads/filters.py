@@ -6,7 +6,6 @@ Each rule of the counting definitions that narrows rows is written here once, as
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Any
 
@@ -14,8 +13,6 @@ from sqlalchemy import and_, or_, select
 
 from storage.models import Column, Item, ItemColumn, Site
 from storage.sql import escape_like
-
-logger = logging.getLogger(__name__)
 
 # Page states that mean the item is no longer online; blocked or erroring pages may still be.
 GONE_STATUSES = ("not_found",)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -13,8 +12,6 @@ from sqlalchemy.orm import Session
 from storage.models import Capture, Finding, Item, Site
 from storage.reads.filters import of_site
 from storage.reads.paging import PAGE_SIZE, Page, paged
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

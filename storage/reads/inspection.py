@@ -3,15 +3,11 @@ the link targets confirmed dead at their last check."""
 
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Attachment, LinkCheck, Site
 from storage.reads.filters import of_site
-
-logger = logging.getLogger(__name__)
 
 
 def attachments_of(session: Session, site: str, item_url: str | None = None) -> list[Attachment]:

@@ -6,7 +6,6 @@ the matching count counts.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -26,8 +25,6 @@ from storage.reads.filters import (
     under,
 )
 from storage.reads.paging import PAGE_SIZE, Page, paged
-
-logger = logging.getLogger(__name__)
 
 CHUNK = 900  # SQLite's bound-parameter limit
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
-
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 

@@ -3,7 +3,6 @@ year's report, found by their column (a 年报 column) or by a title naming the 
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -14,8 +13,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import Column, Item, ItemColumn, Site
 from storage.reads.filters import as_date
-
-logger = logging.getLogger(__name__)
 
 # a column that holds the annual reports: 政府信息公开年报, 年度报告, 政务公开年报
 REPORT_COLUMN_WORDS = ("年报", "年度报告")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from sqlalchemy import select
@@ -10,8 +9,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import Column, Site
 from storage.reads.filters import of_site
-
-logger = logging.getLogger(__name__)
 
 
 def column_ids(session: Session, site: str | None) -> list[int]:

@@ -5,15 +5,11 @@ How the items are found (trigram index, scan or LIKE) is ``storage.search``'s co
 
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy.orm import Session
 
 from storage.reads.items import item_columns, item_row
 from storage.reads.paging import PAGE_SIZE, Page, paged
 from storage.search import SEARCH_FIELDS, search_statement
-
-logger = logging.getLogger(__name__)
 
 
 def search_items(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,8 +10,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, Finding, Site
 from storage.reads.counts import count_site_items
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

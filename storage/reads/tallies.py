@@ -6,7 +6,6 @@ last crawl left is current (``storage.rollup.current``), else the live one.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
@@ -15,8 +14,6 @@ from storage import rollup
 from storage.reads.tally import Tally
 from storage.reads.tally_live import LiveTally
 from storage.reads.tally_rollup import RollupTally
-
-logger = logging.getLogger(__name__)
 
 TALLIES: dict[str, Callable[[Session, rollup.Rollup | None], Tally]] = {
     "live": LiveTally,

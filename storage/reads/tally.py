@@ -8,13 +8,10 @@ tally and never test which one they hold.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
-
-logger = logging.getLogger(__name__)
 
 # (site, group key, year or None for undated) → distinct items
 Cell = tuple[tuple[str, Any, int | None], int]

@@ -7,7 +7,6 @@ alone, as counts of index ranges rather than GROUP BY: no join to the items and 
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Any
 
@@ -20,8 +19,6 @@ from storage.reads.filters import as_date, in_year, in_years, of_site, site_colu
 from storage.reads.tally import AsOf, Cell
 from storage.rollup import Rollup
 from storage.sql import year_of
-
-logger = logging.getLogger(__name__)
 
 BATCH = 200  # counts per statement: a bounded statement, whatever the paths and years
 

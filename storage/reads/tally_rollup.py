@@ -6,7 +6,6 @@ years, not days). Valid only while the rollup is current (``storage.rollup.curre
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Any
 
@@ -16,8 +15,6 @@ from storage.models import ItemColumn
 from storage.reads import scope
 from storage.reads.tally import AsOf, Cell
 from storage.rollup import Rollup
-
-logger = logging.getLogger(__name__)
 
 
 class RollupTally:

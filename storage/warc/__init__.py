@@ -22,8 +22,6 @@ One module per concern: ``records`` (the format), ``writer``, ``index`` (CDXJ), 
 
 from __future__ import annotations
 
-import logging
-
 from storage.warc.index import index_file
 from storage.warc.reader import ArchivedResponse, Resolver, read_response
 from storage.warc.records import (
@@ -44,8 +42,6 @@ from storage.warc.records import (
 )
 from storage.warc.repair import CheckResult, check_file, repair_file
 from storage.warc.writer import PackedExchange, WarcLocation, WarcWriter, pack_exchange
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "CDXJ_SUFFIX",

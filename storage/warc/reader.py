@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,9 +23,6 @@ from storage.warc.records import (
     surt,
     warc_date,
 )
-
-logger = logging.getLogger(__name__)
-
 
 Resolver = Callable[[str, datetime, str], tuple[str, int] | None]
 """Finds an original capture for a revisit: ``(uri, date, payload_digest) -> (file, offset)``."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import logging
 import os
 import socket
 import uuid
@@ -16,9 +15,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
-
-logger = logging.getLogger(__name__)
-
 
 WARC_VERSION = "WARC/1.1"
 
