@@ -14,8 +14,16 @@ from audit.definitions import rules_text
 from storage.reads import CountRow
 
 FORMATS = ("table", "json", "csv")
-FIELDS = ("site", "column", "taxonomy", "year", "items")
+FIELDS = ("site", "column", "taxonomy", "year", "items", "walk", "walk_note")
 HEADERS = {"site": "站点", "column": "栏目", "taxonomy": "分类", "year": "年份", "items": "条数"}
+# How a column's last walk ended, as the table's footnote says it; "ok" needs no word.
+WALKS = {
+    "incomplete": "未遍历完整",
+    "blocked": "被拦截",
+    "error": "抓取失败",
+    "capped": "达到页数上限",
+}
+MARK = "*"
 # Excel opens UTF-8 CSV as the local code page unless the file starts with a byte-order mark.
 BOM = "\ufeff"
 UNCLASSIFIED = "（未分类）"
@@ -23,22 +31,33 @@ UNCLASSIFIED = "（未分类）"
 
 def counts_table(rows: Sequence[CountRow], title: str | None = None) -> Table:
     """A rich table with Chinese headers, the counting rules as its caption."""
-    table = Table(title=title, caption=rules_text("zh"), caption_justify="left")
-    for name in FIELDS:
+    marked = [row for row in rows if row.walk in WALKS and row.column is not None]
+    caption = rules_text("zh")
+    if marked:
+        notes = sorted({(row.column or "", WALKS[row.walk], row.walk_note or "") for row in marked})
+        lines = [
+            f"{MARK} 该栏目最近一次遍历未完整，数字不是栏目全部："
+            + "；".join(f"{column}（{word}{'：' + note if note else ''}）" for column, word, note in notes)
+        ]
+        caption = "\n".join([*lines, caption])
+    table = Table(title=title, caption=caption, caption_justify="left")
+    for name in FIELDS[:5]:
         table.add_column(HEADERS[name], justify="right" if name in ("year", "items") else "left")
     for row in rows:
+        flagged = row.walk in WALKS and row.column is not None
         table.add_row(
             row.site,
             row.column or "",
             row.taxonomy or UNCLASSIFIED,
             "" if row.year is None else str(row.year),
-            str(row.items),
+            f"{row.items}{MARK}" if flagged else str(row.items),
         )
     return table
 
 
 def counts_json(rows: Sequence[CountRow]) -> str:
-    """A JSON list of objects with the keys site, column, taxonomy, year, items."""
+    """A JSON list of objects with the keys site, column, taxonomy, year, items, walk, walk_note
+    (how the column's last walk ended: a number from a walk that was not ``ok`` is not the whole column)."""
     return json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2)
 
 

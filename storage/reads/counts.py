@@ -42,6 +42,10 @@ class CountRow:
     taxonomy: str | None
     year: int | None
     items: int
+    # how the column's last walk ended (``Column.status``: ok, incomplete, blocked, error, capped,
+    # unwalked) and why; a number from a walk that was not ``ok`` is not the portal's whole column
+    walk: str = "ok"
+    walk_note: str | None = None
 
 
 def count_items(
@@ -90,16 +94,18 @@ def _count_by_column(
     tally = tally_for(session)
     years = [year] if year is not None else tally.membership_years(site)
     counts = tally.column_year_counts(site, years, undated=year is None)
-    stmt = select(Site.slug, Column.id, Column.path, Column.taxonomy_path).join(
+    stmt = select(Site.slug, Column.id, Column.path, Column.taxonomy_path, Column.status, Column.note).join(
         Site, Site.id == Column.site_id
     )
     rows: list[CountRow] = []
-    for slug, column_id, path, taxonomy in session.execute(of_site(stmt, site, Column.site_id)):
+    for slug, column_id, path, taxonomy, walk, note in session.execute(of_site(stmt, site, Column.site_id)):
         found = {y: n for y, n in counts.get(column_id, {}).items() if n}
+        state = {"walk": walk or "unwalked", "walk_note": note}
         if not found:  # an empty column: one row, of the year asked for
-            rows.append(CountRow(site=slug, column=path, taxonomy=taxonomy, year=year, items=0))
+            rows.append(CountRow(site=slug, column=path, taxonomy=taxonomy, year=year, items=0, **state))
         rows.extend(
-            CountRow(site=slug, column=path, taxonomy=taxonomy, year=y, items=n) for y, n in found.items()
+            CountRow(site=slug, column=path, taxonomy=taxonomy, year=y, items=n, **state)
+            for y, n in found.items()
         )
     return rows
 
@@ -116,7 +122,15 @@ def _count_by_column_online(session: Session, site: str | None, year: int | None
     )
     counts = of_site(per_column, site, Item.site_id).subquery()
     stmt = (
-        select(Site.slug, Column.path, Column.taxonomy_path, counts.c.year, counts.c.n)
+        select(
+            Site.slug,
+            Column.path,
+            Column.taxonomy_path,
+            counts.c.year,
+            counts.c.n,
+            Column.status,
+            Column.note,
+        )
         .select_from(Column)
         .join(Site, Site.id == Column.site_id)
         .outerjoin(counts, counts.c.column_id == Column.id)
@@ -130,8 +144,10 @@ def _count_by_column_online(session: Session, site: str | None, year: int | None
             taxonomy=taxonomy,
             year=year if n is None and year is not None else as_int(y),
             items=int(n or 0),
+            walk=walk or "unwalked",
+            walk_note=note,
         )
-        for slug, path, taxonomy, y, n in session.execute(stmt)
+        for slug, path, taxonomy, y, n, walk, note in session.execute(stmt)
     ]
 
 

@@ -62,13 +62,17 @@ def _county(s: Session) -> None:
 
 def test_json_has_the_agreed_keys() -> None:
     data = json.loads(counts_json(ROWS))
-    assert [set(obj) for obj in data] == [{"site", "column", "taxonomy", "year", "items"}] * 2
+    assert [set(obj) for obj in data] == [
+        {"site", "column", "taxonomy", "year", "items", "walk", "walk_note"}
+    ] * 2
     assert data[0] == {
         "site": "heishan",
         "column": "政务公开/政府文件",
         "taxonomy": "政府文件",
         "year": 2018,
         "items": 71,
+        "walk": "ok",
+        "walk_note": None,
     }
     assert data[1]["year"] is None and data[1]["taxonomy"] is None
     assert "政务公开" in counts_json(ROWS)  # Chinese kept readable, not \u-escaped
@@ -80,9 +84,9 @@ def test_csv_starts_with_a_bom_and_a_header() -> None:
     raw = text.encode("utf-8")
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["site", "column", "taxonomy", "year", "items"]
-    assert rows[1] == ["heishan", "政务公开/政府文件", "政府文件", "2018", "71"]
-    assert rows[2] == ["heishan", "其他栏目", "", "", "0"]
+    assert rows[0] == ["site", "column", "taxonomy", "year", "items", "walk", "walk_note"]
+    assert rows[1] == ["heishan", "政务公开/政府文件", "政府文件", "2018", "71", "ok", ""]
+    assert rows[2] == ["heishan", "其他栏目", "", "", "0", "ok", ""]
 
 
 def test_table_has_chinese_headers_and_the_rules() -> None:
@@ -140,3 +144,26 @@ def test_formats_of_real_counts(db: Database) -> None:
             "财政信息": 1,
         }
         assert counts_csv(rows).count("\r\n") == len(rows) + 1
+
+
+def test_a_number_from_a_column_not_walked_whole_is_marked():
+    rows = [
+        CountRow("heishan", "政务公开/政府文件", "政府文件", 2018, 71),
+        CountRow(
+            "heishan", "政务公开/通知公告", None, 2018, 25, "incomplete", "declared 1648 records, walked 25"
+        ),
+        CountRow("heishan", "政务公开/人事信息", None, None, 0, "blocked", "HTTP 403 (WAF)"),
+    ]
+    data = json.loads(counts_json(rows))
+    assert [(d["walk"], d["walk_note"]) for d in data] == [
+        ("ok", None),
+        ("incomplete", "declared 1648 records, walked 25"),
+        ("blocked", "HTTP 403 (WAF)"),
+    ]
+    console = Console(width=200, record=True)
+    console.print(counts_table(rows))
+    text = "".join(console.export_text().split())  # the caption wraps at the table's width
+    assert "25*" in text and "0*" in text and "71*" not in text
+    assert "未遍历完整：declared1648records,walked25" in text
+    assert "被拦截：HTTP403(WAF)" in text
+    assert "walk" in counts_csv(rows).splitlines()[0]
