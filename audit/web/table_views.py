@@ -27,6 +27,8 @@ STATUS_ZH = {
     "error": "出错",
     "foreign": "外站",
     "unwalked": "未遍历",
+    "incomplete": "未遍历完整",
+    "capped": "达到页数上限",
 }
 FINDING_ZH = {
     "hijacked": "被篡改",
