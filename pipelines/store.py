@@ -36,7 +36,7 @@ from crawler.items import (
     SiteFailed,
     SiteSeen,
 )
-from storage import evidence, repository
+from storage import evidence, repository, runs
 from storage.db import Database, database_url, open_database
 from storage.models import Column as ColumnRow
 from taxonomy import default_taxonomy
@@ -149,7 +149,7 @@ class StorePipeline:
         session = self._session()
         site_id = repository.ensure_site(session, target.site, target.name, target.base_url, target.cms)
         site = self.sites[target.site] = _SiteRun(target.site, site_id)
-        site.run_id = repository.start_run(session, site_id, target.mode, target.target)
+        site.run_id = runs.start_run(session, site_id, target.mode, target.target)
         session.commit()
 
     def _site(self, slug: str) -> _SiteRun:
@@ -386,7 +386,7 @@ class StorePipeline:
     def _mark_failed(self, run_id: int) -> None:
         assert self.db is not None
         with Session(self.db.engine) as session:
-            repository.finish_run(session, run_id, "failed", 1, {"store_failed": self.broken})
+            runs.finish_run(session, run_id, "failed", 1, {"store_failed": self.broken})
             session.commit()
 
     def _close_broken(self) -> None:
@@ -412,7 +412,7 @@ class StorePipeline:
             fatal = self.failed.get(site.slug)
             status, code = ("failed", 3) if fatal else ("ok", 0)
             assert site.run_id is not None
-            repository.finish_run(self.session, site.run_id, status, code, {**stats, "fatal": fatal})
+            runs.finish_run(self.session, site.run_id, status, code, {**stats, "fatal": fatal})
         self.session.commit()
         self.session.close()
         self.db.dispose()

@@ -6,30 +6,31 @@ so concurrent workers writing the same item meet in the database, not in Python.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
-from sqlalchemy import Integer, Table, and_, bindparam, case, func, literal, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ClauseElement
 
-from storage.findings import record_finding
+from storage.batching import chunks as _chunks
+from storage.batching import statement as _statement
+from storage.batching import waves as _waves
+from storage.item_versions import add_versions, latest_versions
 from storage.models import (
     COLUMN_STATUSES,
     FETCH_STATUSES,
     ITEM_KINDS,
-    RUN_STATUSES,
     Column,
-    CrawlRun,
     Item,
     ItemColumn,
     ItemVersion,
     Site,
     utcnow,
 )
+from storage.sql import earlier, later
 from storage.upsert import insert_for
 
 DETAIL_FIELDS = frozenset(
@@ -62,16 +63,11 @@ _DATE_FIELDS = ("published_on", "written_on", "url_date")
 _FETCH_OUTCOME = ("fetch_status", "http_status", "fetch_note")
 _TAXONOMY = ("taxonomy_code", "taxonomy_path", "taxonomy_rule", "taxonomy_version")
 # What an item version keeps besides its hash: the fields an auditor compares between versions.
-VERSION_FIELDS = ("title", "published_on", "written_on", "doc_no", "index_no", "publisher", "body_text")
 # Rows per batch statement: bounds the ``IN (...)`` lists well under SQLite's variable limit.
-CHUNK = 500
 
 ITEM = cast(Table, Item.__table__)
 MEMBERSHIP = cast(Table, ItemColumn.__table__)
 VERSION = cast(Table, ItemVersion.__table__)
-# Batch statements, built once per (dialect, shape); see ``_statement``.
-_STATEMENTS: dict[tuple[str, Hashable], Any] = {}
-_Row = TypeVar("_Row")
 
 
 _insert = insert_for
@@ -130,8 +126,8 @@ def ensure_column(
             "taxonomy_code": ex.taxonomy_code,
             "taxonomy_path": ex.taxonomy_path,
             "taxonomy_rule": ex.taxonomy_rule,
-            "first_seen": _earlier(Column.first_seen, ex.first_seen),
-            "last_seen": _later(Column.last_seen, ex.last_seen),
+            "first_seen": earlier(Column.first_seen, ex.first_seen),
+            "last_seen": later(Column.last_seen, ex.last_seen),
         },
     ).returning(Column.id)
     return int(session.execute(stmt).scalar_one())
@@ -160,7 +156,7 @@ def record_column_walk(
             declared_pages=declared_pages,
             status=status,
             note=note,
-            last_seen=_later(Column.last_seen, seen_at),
+            last_seen=later(Column.last_seen, seen_at),
         )
         .execution_options(synchronize_session=False)
     )
@@ -289,11 +285,11 @@ def _listed_item_upsert(insert: Callable[..., Any]) -> Any:
         index_elements=[c.site_id, c.url],
         set_={
             "list_title": func.coalesce(c.list_title, ex.list_title),
-            "list_date": _earlier(c.list_date, ex.list_date),
+            "list_date": earlier(c.list_date, ex.list_date),
             "foreign": or_(c.foreign, ex.foreign),
             **{name: case((adopt, ex[name]), else_=c[name]) for name in _TAXONOMY},
-            "first_seen": _earlier(c.first_seen, ex.first_seen),
-            "last_seen": _later(c.last_seen, ex.last_seen),
+            "first_seen": earlier(c.first_seen, ex.first_seen),
+            "last_seen": later(c.last_seen, ex.last_seen),
             "removed_at": None,
         },
     )
@@ -306,11 +302,11 @@ def _membership_upsert(insert: Callable[..., Any]) -> Any:
         index_elements=[c.item_id, c.column_id],
         set_={
             "list_title": func.coalesce(ex.list_title, c.list_title),
-            "list_date": _earlier(c.list_date, ex.list_date),
+            "list_date": earlier(c.list_date, ex.list_date),
             "position": ex.position,
             **{name: ex[name] for name in _TAXONOMY},
-            "first_seen": _earlier(c.first_seen, ex.first_seen),
-            "last_seen": _later(c.last_seen, ex.last_seen),
+            "first_seen": earlier(c.first_seen, ex.first_seen),
+            "last_seen": later(c.last_seen, ex.last_seen),
             "removed_at": None,
         },
     )
@@ -354,9 +350,9 @@ def _record_detail_chunk(
     ids = [0] * len(rows)
     for wave in _waves(rows, lambda pair: pair[0].url):
         fetched = _ensure_items(session, site_id, [pair for _, pair in wave])
-        latest = _latest_versions(session, [item_id for item_id, _, _ in fetched])
+        latest = latest_versions(session, [item_id for item_id, _, _ in fetched])
         _update_details(session, fetched)
-        _add_versions(session, site_id, fetched, latest, run_id)
+        add_versions(session, site_id, fetched, latest, run_id)
         for (index, _), (item_id, _, _) in zip(wave, fetched, strict=True):
             ids[index] = item_id
     _recount(session, ids)
@@ -421,111 +417,8 @@ def _detail_update(shape: tuple[bool, frozenset[str]], insert: Callable[..., Any
     if ok:
         changes["detail_fetched_at"] = seen_at
         changes["removed_at"] = None
-    changes["last_seen"] = _later(c.last_seen, seen_at)
+    changes["last_seen"] = later(c.last_seen, seen_at)
     return update(ITEM).where(c.id == bindparam("b_id")).values(changes)
-
-
-def _latest_versions(session: Session, item_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
-    """Each item's latest version number and content hash, for the items that have one."""
-    stmt = _statement(session, "latest_versions", _latest_versions_select)
-    latest: dict[int, tuple[int, str]] = {}
-    for item_id, number, digest in session.connection().execute(stmt, {"ids": list(item_ids)}):
-        if item_id not in latest or number > latest[item_id][0]:
-            latest[item_id] = (number, digest)
-    return latest
-
-
-def _latest_versions_select(insert: Callable[..., Any]) -> Any:
-    c = VERSION.c
-    return select(c.item_id, c.version_no, c.content_hash).where(
-        c.item_id.in_(bindparam("ids", expanding=True))
-    )
-
-
-def _add_versions(
-    session: Session,
-    site_id: int,
-    fetched: Sequence[_Fetched],
-    latest: Mapping[int, tuple[int, str]],
-    run_id: int | None,
-) -> None:
-    """Copy each item whose good fetch brought a new content hash into a new version."""
-    new: list[dict[str, Any]] = []
-    edits: list[tuple[int, DetailRow, int]] = []
-    for item_id, row, values in fetched:
-        digest = values.get("content_hash")
-        if values["fetch_status"] != "ok" or digest is None:
-            continue
-        number, previous = latest.get(item_id, (0, None))
-        if digest == previous:
-            continue
-        new.append({"v_item": item_id, "v_no": number + 1, "v_at": row.seen_at, "v_capture": row.capture_id})
-        if number:
-            edits.append((item_id, row, number))
-    if new:
-        session.connection().execute(_statement(session, "version", _version_insert), new)
-    for item_id, row, number in edits:
-        _record_edit(session, site_id, item_id, row, number, run_id)
-
-
-def _version_insert(insert: Callable[..., Any]) -> Any:
-    c = ITEM.c
-    copied = select(
-        c.id,
-        bindparam("v_no", type_=Integer()),
-        c.content_hash,
-        bindparam("v_at", type_=c.last_seen.type),
-        bindparam("v_capture", type_=Integer()),
-        *(c[name] for name in VERSION_FIELDS),
-    ).where(c.id == bindparam("v_item"))
-    names = ["item_id", "version_no", "content_hash", "captured_at", "capture_id", *VERSION_FIELDS]
-    return VERSION.insert().from_select(names, copied)
-
-
-def _record_edit(
-    session: Session, site_id: int, item_id: int, row: DetailRow, before: int, run_id: int | None
-) -> None:
-    """Tell the auditor that an item changed after its first capture (and when its date changed)."""
-    old, new = (
-        session.execute(
-            select(ItemVersion).where(ItemVersion.item_id == item_id, ItemVersion.version_no == number)
-        ).scalar_one()
-        for number in (before, before + 1)
-    )
-    changed = [name for name in VERSION_FIELDS if getattr(old, name) != getattr(new, name)]
-    seen = row.seen_at.isoformat()
-    evidence = {
-        "from_version": old.version_no,
-        "to_version": new.version_no,
-        "from_hash": old.content_hash,
-        "to_hash": new.content_hash,
-        "fields_changed": changed,
-        "seen_at": seen,
-    }
-    report = partial(
-        record_finding, session, site_id, item_id=item_id, capture_id=row.capture_id, run_id=run_id
-    )
-    report("edited", row.url, row.seen_at, evidence=evidence)
-    if "published_on" in changed:
-        dates = {
-            "from_published_on": old.published_on.isoformat() if old.published_on else None,
-            "to_published_on": new.published_on.isoformat() if new.published_on else None,
-            "from_version": old.version_no,
-            "to_version": new.version_no,
-            "seen_at": seen,
-        }
-        report("redated", row.url, row.seen_at, evidence=dates)
-
-
-def item_versions(session: Session, site_id: int, url: str) -> list[ItemVersion]:
-    """Every recorded version of the item at ``url``, oldest first (what ``zwgk diff`` compares)."""
-    stmt = (
-        select(ItemVersion)
-        .join(Item, Item.id == ItemVersion.item_id)
-        .where(Item.site_id == site_id, Item.url == url)
-        .order_by(ItemVersion.version_no)
-    )
-    return list(session.execute(stmt).scalars())
 
 
 def _clean_detail(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -596,78 +489,4 @@ def _recount_members_update(insert: Callable[..., Any]) -> Any:
         update(MEMBERSHIP)
         .where(m.item_id.in_(bindparam("ids", expanding=True)), m.counted_on.is_distinct_from(counted_on))
         .values(counted_on=counted_on)
-    )
-
-
-def _statement(session: Session, name: Hashable, build: Callable[[Callable[..., Any]], Any]) -> Any:
-    """A statement built once per dialect: building and cache-keying them per row dominated a crawl."""
-    key = (session.get_bind().dialect.name, name)
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
-        stmt = _STATEMENTS[key] = build(insert_for(session))
-    return stmt
-
-
-def _chunks(rows: Sequence[_Row]) -> Iterator[Sequence[_Row]]:
-    for start in range(0, len(rows), CHUNK):
-        yield rows[start : start + CHUNK]
-
-
-def _waves(rows: Sequence[_Row], key: Callable[[_Row], str]) -> list[list[tuple[int, _Row]]]:
-    """Split rows so no wave names a URL twice, keeping each URL's rows in order.
-
-    One ``ON CONFLICT`` statement may not touch a row twice (PostgreSQL refuses); rows of different
-    URLs touch different rows, so running the waves in turn equals running the rows in turn.
-    """
-    waves: list[list[tuple[int, _Row]]] = []
-    seen: dict[str, int] = {}
-    for index, row in enumerate(rows):
-        k = key(row)
-        n = seen.get(k, 0)
-        seen[k] = n + 1
-        if n == len(waves):
-            waves.append([])
-        waves[n].append((index, row))
-    return waves
-
-
-def start_run(session: Session, site_id: int | None, mode: str, target: str | None) -> int:
-    """Open a crawl-run record in status ``running``; returns its id."""
-    run = CrawlRun(site_id=site_id, mode=mode, target=target, started_at=utcnow(), status="running")
-    session.add(run)
-    session.flush()
-    return run.id
-
-
-def finish_run(session: Session, run_id: int, status: str, exit_code: int, stats: Mapping[str, Any]) -> None:
-    """Close a crawl run with its outcome, exit code and statistics."""
-    _check(status, RUN_STATUSES, "run status")
-    result = session.execute(
-        update(CrawlRun)
-        .where(CrawlRun.id == run_id)
-        .values(finished_at=utcnow(), status=status, exit_code=exit_code, stats=dict(stats))
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 1) == 0:
-        raise LookupError(f"no crawl run with id {run_id}")
-
-
-def _earlier(current: Any, new: Any) -> Any:
-    """The earlier of two nullable values, in SQL (MIN/LEAST differ between dialects)."""
-    if not isinstance(new, ClauseElement):
-        new = literal(new, type_=current.type)
-    return case(
-        (current.is_(None), new),
-        (and_(new.is_not(None), new < current), new),
-        else_=current,
-    )
-
-
-def _later(current: Any, new: Any) -> Any:
-    if not isinstance(new, ClauseElement):
-        new = literal(new, type_=current.type)
-    return case(
-        (current.is_(None), new),
-        (and_(new.is_not(None), new > current), new),
-        else_=current,
     )

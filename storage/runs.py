@@ -1,7 +1,8 @@
-"""Crawl runs after the fact: mark runs that died, summarise what a run changed in the archive."""
+"""Crawl runs: open and close a run record, mark runs that died, summarise what a run changed."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -9,7 +10,29 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Capture, Column, CrawlRun, Item, ItemVersion, Site, utcnow
+from storage.models import RUN_STATUSES, Capture, Column, CrawlRun, Item, ItemVersion, Site, utcnow
+
+
+def start_run(session: Session, site_id: int | None, mode: str, target: str | None) -> int:
+    """Open a crawl-run record in status ``running``; returns its id."""
+    run = CrawlRun(site_id=site_id, mode=mode, target=target, started_at=utcnow(), status="running")
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def finish_run(session: Session, run_id: int, status: str, exit_code: int, stats: Mapping[str, Any]) -> None:
+    """Close a crawl run with its outcome, exit code and statistics."""
+    if status not in RUN_STATUSES:
+        raise ValueError(f"unknown run status {status!r}; expected one of {', '.join(RUN_STATUSES)}")
+    result = session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.id == run_id)
+        .values(finished_at=utcnow(), status=status, exit_code=exit_code, stats=dict(stats))
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 1) == 0:
+        raise LookupError(f"no crawl run with id {run_id}")
 
 
 def mark_interrupted(session: Session, slug: str) -> int:

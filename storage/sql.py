@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, cast, extract
+from sqlalchemy import Integer, and_, case, cast, extract, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.functions import FunctionElement
 
 
@@ -40,3 +41,25 @@ def year_of(value: Any) -> Any:
 def escape_like(text: str) -> str:
     """``text`` with LIKE's wildcards and its escape character escaped (ESCAPE ``\\``): matched literally."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def earlier(current: Any, new: Any) -> Any:
+    """The earlier of two nullable values, in SQL (MIN/LEAST differ between dialects)."""
+    if not isinstance(new, ClauseElement):
+        new = literal(new, type_=current.type)
+    return case(
+        (current.is_(None), new),
+        (and_(new.is_not(None), new < current), new),
+        else_=current,
+    )
+
+
+def later(current: Any, new: Any) -> Any:
+    """The later of two nullable values, in SQL."""
+    if not isinstance(new, ClauseElement):
+        new = literal(new, type_=current.type)
+    return case(
+        (current.is_(None), new),
+        (and_(new.is_not(None), new > current), new),
+        else_=current,
+    )

@@ -8,7 +8,7 @@ built from a :class:`~storage.reads.tally.Tally` (live, or summed from the rollu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -44,8 +44,9 @@ class CountRow:
     items: int
     # how the column's last walk ended (``Column.status``: ok, incomplete, blocked, error, capped,
     # unwalked) and why; a number from a walk that was not ``ok`` is not the portal's whole column
-    walk: str = "ok"
-    walk_note: str | None = None
+    # (annotations of the number: rows with the same number compare equal whatever their walk)
+    walk: str = field(default="ok", compare=False)
+    walk_note: str | None = field(default=None, compare=False)
 
 
 def count_items(

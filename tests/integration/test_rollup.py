@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from audit.compare import COMPARE_BY, compare_years
 from audit.health import inspect_health
-from storage import reads, rollup
+from storage import reads, rollup, runs
 from storage import repository as repo
 from storage.db import Database, open_database
 from storage.models import CountRollup, Item, ItemColumn, RollupState
@@ -149,8 +149,8 @@ def _small_archive(db: Database) -> int:
                 s, site, column, f"http://small.example/zfwj/{n}.html", f"文件{n}", date(2018, 1 + n, 1), n,
                 False, "gov", "政府信息公开/政府文件", "column", "1", T0,
             )  # fmt: skip
-        run = repo.start_run(s, site, "full", "http://small.example/")
-        repo.finish_run(s, run, "ok", 0, {})
+        run = runs.start_run(s, site, "full", "http://small.example/")
+        runs.finish_run(s, run, "ok", 0, {})
     return column
 
 
@@ -161,9 +161,9 @@ def test_the_rollup_is_set_aside_as_soon_as_the_archive_changes(db: Database) ->
         assert rollup.current(s) is not None
         assert reads.count_items(s, "small", 2018)[0].items == 5
         # A run that starts moves the generation: the rollup is no longer used, however idle the run.
-        run = repo.start_run(s, 1, "sweep", "http://small.example/")
+        run = runs.start_run(s, 1, "sweep", "http://small.example/")
         assert rollup.current(s) is None
-        repo.finish_run(s, run, "ok", 0, {})
+        runs.finish_run(s, run, "ok", 0, {})
     assert rollup.refresh(db) is not None
     with db.session() as s:
         assert rollup.current(s) is not None

@@ -15,6 +15,7 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from storage import repository as repo
+from storage import runs
 from storage.db import Database, DatabaseError, alembic_config, database_url, open_database
 from storage.models import Base, Column, CrawlRun, Item, ItemColumn, Site
 from storage.reads import (
@@ -118,8 +119,8 @@ def _scenario(s: Session) -> dict[str, int]:
         T0,
     )
     repo.record_column_walk(s, news, 2, 2, 2, 1, "ok", None, T0)
-    run = repo.start_run(s, site, "crawl", "http://www.heishan.gov.cn/")
-    repo.finish_run(s, run, "ok", 0, {"items": 3})
+    run = runs.start_run(s, site, "crawl", "http://www.heishan.gov.cn/")
+    runs.finish_run(s, run, "ok", 0, {"items": 3})
     return {
         "site": site,
         "news": news,

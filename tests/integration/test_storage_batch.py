@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from storage import batching
 from storage import repository as repo
 from storage.db import Database
 from storage.models import Column, Finding, Item, ItemColumn, ItemVersion
@@ -145,7 +146,7 @@ def _plain(row: Any) -> dict[str, Any]:
 def test_batch_writes_the_same_archive_as_one_row_at_a_time(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(repo, "CHUNK", 3)  # chunk boundaries fall inside the scenario
+    monkeypatch.setattr(batching, "CHUNK", 3)  # chunk boundaries fall inside the scenario
     with db.session() as s:
         site, columns = _site(s, "single")
         _one_by_one(s, site, columns, SCENARIO)

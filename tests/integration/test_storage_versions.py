@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage import reads
 from storage import repository as repo
 from storage.db import Database
+from storage.item_versions import VERSION_FIELDS
 from storage.models import Capture, Finding, Item
 from storage.repository import DetailRow
 
@@ -60,11 +62,11 @@ def test_first_good_fetch_is_version_one(db: Database) -> None:  # noqa: F811
         site = repo.ensure_site(s, "h", "H", "http://h/", None)
         capture = _capture(s, site)
         item = _fetch(s, site, 1, capture_id=capture)
-        (version,) = repo.item_versions(s, site, URL)
+        (version,) = reads.versions_of(s, {URL})
         assert (version.item_id, version.version_no, version.content_hash) == (item, 1, "h1")
         assert (version.captured_at, version.capture_id) == (_at(1), capture)
-        copied = {name: getattr(version, name) for name in repo.VERSION_FIELDS}
-        assert copied == {name: PAGE[name] for name in repo.VERSION_FIELDS}
+        copied = {name: getattr(version, name) for name in VERSION_FIELDS}
+        assert copied == {name: PAGE[name] for name in VERSION_FIELDS}
         assert _findings(s) == {}
 
 
@@ -76,9 +78,9 @@ def test_same_content_failed_fetches_and_unhashed_pages_add_no_version(db: Datab
         _fetch(s, site, 3, fetch_status="blocked", http_status=412, content_hash="waf-page")
         _fetch(s, site, 4, fetch_status="not_found", http_status=404, content_hash=None)
         repo.record_detail(s, site, "http://h/unhashed.html", {"title": "x"}, _at(5))
-        assert [v.version_no for v in repo.item_versions(s, site, URL)] == [1]
-        assert repo.item_versions(s, site, "http://h/unhashed.html") == []
-        assert repo.item_versions(s, site, "http://h/never-seen.html") == []
+        assert [v.version_no for v in reads.versions_of(s, {URL})] == [1]
+        assert reads.versions_of(s, {"http://h/unhashed.html"}) == []
+        assert reads.versions_of(s, {"http://h/never-seen.html"}) == []
         assert _findings(s) == {}
 
 
@@ -87,7 +89,7 @@ def test_changed_content_adds_a_version_and_an_edited_finding(db: Database) -> N
         site = repo.ensure_site(s, "h", "H", "http://h/", None)
         _fetch(s, site, 1)
         item = _fetch(s, site, 2, body_text="正文（修订）", title="关于印发的通知（修订）", content_hash="h2")
-        old, new = repo.item_versions(s, site, URL)
+        old, new = reads.versions_of(s, {URL})
         assert (new.version_no, new.content_hash, new.body_text, new.captured_at) == (
             2,
             "h2",
@@ -141,7 +143,7 @@ def test_several_versions_in_one_batch_are_numbered_in_order(db: Database) -> No
         ]
         ids = repo.record_details(s, site, rows, run_id=None)
         assert ids[0] == ids[2] == ids[3] == ids[4] != ids[1]
-        versions = repo.item_versions(s, site, URL)
+        versions = reads.versions_of(s, {URL})
         assert [(v.version_no, v.body_text, v.captured_at) for v in versions] == [
             (1, "正文", _at(1)),
             (2, "二", _at(2)),
@@ -149,4 +151,4 @@ def test_several_versions_in_one_batch_are_numbered_in_order(db: Database) -> No
         ]
         edited = _findings(s)["edited"]
         assert (edited["from_version"], edited["to_version"], edited["from_hash"]) == (2, 3, "h2")
-        assert [v.version_no for v in repo.item_versions(s, site, "http://h/other.html")] == [1]
+        assert [v.version_no for v in reads.versions_of(s, {"http://h/other.html"})] == [1]

@@ -23,6 +23,7 @@ from sqlalchemy import insert, text
 from audit.web import create_app
 from audit.web.security import RAW_CSP
 from storage import repository as repo
+from storage import runs
 from storage.db import open_database
 from storage.findings import record_finding
 from storage.models import Capture
@@ -152,8 +153,8 @@ def build_archive(folder: Path) -> Archive:
             s, site, "hijacked", page, T0, evidence={"title": XSS}, severity="veto", item_id=ids["xss"],
             capture_id=capture_ids[0],
         )  # fmt: skip
-        run = repo.start_run(s, site, "full", "http://127.0.0.1/")
-        repo.finish_run(s, run, "ok", 0, {"pages": MANY})
+        run = runs.start_run(s, site, "full", "http://127.0.0.1/")
+        runs.finish_run(s, run, "ok", 0, {"pages": MANY})
     db.dispose()
     return Archive(folder, url, warc_dir, ids)
 
