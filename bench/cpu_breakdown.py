@@ -44,7 +44,13 @@ PROJECT = (
     ("taxonomy/", "taxonomy"),
 )
 # Frames on every stack (the command, the runner starting the reactor): never a component.
-ENTRY = ("zwgk/cli.py", "zwgk/commands.py", "zwgk/__main__.py", "crawler/runner.py")
+ENTRY = (
+    "zwgk/cli.py",
+    "zwgk/commands.py",
+    "zwgk/cluster_commands.py",
+    "zwgk/__main__.py",
+    "crawler/runner.py",
+)
 # Libraries, for samples with no zwgk frame on the stack.
 LIBRARIES = (
     ("scrapy/core/downloader", "Scrapy downloader"),

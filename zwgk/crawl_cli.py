@@ -36,8 +36,8 @@ def discover(args: argparse.Namespace) -> int:
 
 def crawl(args: argparse.Namespace) -> int:
     """``zwgk crawl TARGET``: crawl one portal now, or queue several for workers with ``--redis``."""
+    from zwgk.cluster_commands import crawl_with_workers
     from zwgk.commands import crawl as run_crawl  # Scrapy: imported when a crawl runs
-    from zwgk.commands import crawl_with_workers
 
     if args.redis:
         return crawl_with_workers(args)
@@ -51,7 +51,7 @@ def crawl(args: argparse.Namespace) -> int:
 
 def worker(args: argparse.Namespace) -> int:
     """``zwgk worker``: crawl what ``zwgk crawl --redis`` queued."""
-    from zwgk.commands import worker as run_worker  # Scrapy: imported when a crawl runs
+    from zwgk.cluster_commands import worker as run_worker  # Scrapy: imported when a crawl runs
 
     return run_worker(args)
 
