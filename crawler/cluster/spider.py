@@ -136,6 +136,12 @@ class WorkerSpider(PortalSpider):
     async def parse_detail(self, response: Response) -> Iterator[Any]:  # type: ignore[override]
         return self._leased(response.meta, await super().parse_detail(response))
 
+    async def parse_attachment(self, response: Response) -> Iterator[Any]:  # type: ignore[override]
+        return self._leased(response.meta, await super().parse_attachment(response))
+
+    def attachment_failed(self, failure: Failure) -> Iterator[Any]:
+        return self._run(_meta(failure), super().attachment_failed, failure)
+
     def parse_delisted(self, response: Response) -> Iterator[Any]:
         return self._run(response.meta, super().parse_delisted, response)
 
