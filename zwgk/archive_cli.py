@@ -20,30 +20,32 @@ from zwgk.options import add_store_options
 def show(args: argparse.Namespace) -> int:
     db = open_database(database_url(args.data, args.db))
     url = canonical_url(args.url)
-    with db.session() as session:
-        until = datetime.combine(_date(args.at), time.max, tzinfo=UTC) if args.at else None
-        captures = reads.captures_of(session, {url, args.url}, until)
-    db.dispose()
-    if not captures:
-        raise ValueError(f"no capture of {args.url}" + (f" on or before {args.at}" if args.at else ""))
-    if args.list:
-        for capture in captures:
-            print(
-                f"{capture.fetched_at.isoformat(timespec='seconds')}  HTTP {capture.http_status}  "
-                f"{capture.record_type:8}  {capture.payload_digest}  {capture.warc_file}@{capture.warc_offset}"
+    try:
+        with db.session() as session:
+            until = datetime.combine(_date(args.at), time.max, tzinfo=UTC) if args.at else None
+            captures = reads.captures_of(session, {url, args.url}, until)
+            if not captures:
+                raise ValueError(
+                    f"no capture of {args.url}" + (f" on or before {args.at}" if args.at else "")
+                )
+            if args.list:
+                for capture in captures:
+                    print(
+                        f"{capture.fetched_at.isoformat(timespec='seconds')}  HTTP {capture.http_status}  "
+                        f"{capture.record_type:8}  {capture.payload_digest}  "
+                        f"{capture.warc_file}@{capture.warc_offset}"
+                    )
+                return 0
+            confirming = captures[0]
+            capture = reads.payload_capture(session, confirming)  # a 304: the page it confirmed
+            archived = read_response(
+                data_folder(args.data) / "warc",
+                capture.warc_file,
+                capture.warc_offset,
+                resolver=lambda uri, when, digest: reads.capture_location(session, uri, when, digest),
             )
-        return 0
-    confirming = captures[0]
-    db = open_database(database_url(args.data, args.db))
-    with db.session() as session:
-        capture = reads.payload_capture(session, confirming)
-        archived = read_response(
-            data_folder(args.data) / "warc",
-            capture.warc_file,
-            capture.warc_offset,
-            resolver=lambda uri, when, digest: reads.capture_location(session, uri, when, digest),
-        )
-    db.dispose()
+    finally:
+        db.dispose()
     if capture is not confirming or archived.refers_to is not None:
         since = capture.fetched_at if capture is not confirming else None
         print(
