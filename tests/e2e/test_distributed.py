@@ -187,6 +187,11 @@ def test_per_host_delay_holds_across_two_workers(servers, redis_prefix, pg_url, 
         process.send_signal(signal.SIGINT)
     errors = [process.communicate(timeout=60)[1] for process in workers]
     assert len(times) >= 30, errors[0][-2000:]
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    # Twisted timers and thread scheduling blur the edge a little; the slot never lets two through.
-    assert min(gaps) >= 0.17, sorted(gaps)[:5]
+    gaps = sorted(b - a for a, b in zip(times, times[1:], strict=False))
+    # The slot is taken in a downloader middleware; what lies between it and the wire (the other
+    # middlewares, the download handler, a busy CPU) delays one request more than the next, so
+    # an arrival gap can be shorter than the delay by that jitter (0.159 s seen on a loaded
+    # 2-core CI machine). Without the shared slot the two workers' requests arrive together
+    # (gaps near 0); with it, none is closer than 60 % of the delay and the typical gap is the delay.
+    assert gaps[0] >= 0.12, gaps[:5]
+    assert gaps[len(gaps) // 2] >= 0.19, gaps
