@@ -14,17 +14,18 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from typing import Any, TypeVar
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.clock import clock_from_settings
+from crawler.extract.integrity import SIGNAL_KINDS
 from crawler.items import (
     ColumnSeen,
     ColumnWalk,
@@ -36,23 +37,22 @@ from crawler.items import (
     SiteFailed,
     SiteSeen,
 )
-from storage import evidence, repository, runs
+from storage import evidence, reads, repository, runs
 from storage.db import Database, database_url, open_database
-from storage.models import Column as ColumnRow
+from storage.models import Item
 from taxonomy import default_taxonomy
 
 logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 
-# Finding kinds the integrity scan decides afresh on every scanned page.
-PAGE_SIGNAL_KINDS = ("hijacked", "hidden_link", "spam", "cloaking")
-
-_DETAIL_FIELDS = (
-    "title", "index_no", "doc_no", "publisher", "topic", "validity", "published_on", "written_on",
-    "url_date", "kind", "body_text", "images", "videos", "fetch_status", "http_status", "encoding",
-    "content_hash", "etag", "last_modified",
-)  # fmt: skip
+# The values of a fetched detail page that the item row keeps: the Detail fields the Item table has
+# (its url and attachments are written on their own).
+_DETAIL_FIELDS = tuple(
+    f.name
+    for f in dataclass_fields(Detail)
+    if f.name in Item.__table__.columns and f.name not in ("url", "attachments")
+)
 
 
 def detail_fields(detail: Detail) -> dict[str, Any]:
@@ -353,7 +353,7 @@ class StorePipeline:
             evidence.record_page_signals(
                 session, site.site_id, url, signals, now, capture_of.get(url), site.run_id
             )
-        evidence.resolve_cleared(session, site.site_id, PAGE_SIGNAL_KINDS, site.scanned, now)
+        evidence.resolve_cleared(session, site.site_id, SIGNAL_KINDS, site.scanned, now)
 
     def _commit(self) -> None:
         assert self.session is not None
@@ -374,11 +374,9 @@ class StorePipeline:
         """The id of a column another worker began (it commits its column before walking on)."""
         session = self._session()
         for attempt in range(20 if self.distributed else 1):
-            found = session.scalar(
-                select(ColumnRow.id).where(ColumnRow.site_id == site.site_id, ColumnRow.url == column_url)
-            )
+            found = reads.column_id_at(session, site.site_id, column_url)
             if found is not None:
-                return int(found)
+                return found
             session.commit()  # a fresh snapshot for the next look
             time.sleep(0.05 * (attempt + 1))
         return None

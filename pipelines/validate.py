@@ -19,11 +19,13 @@ from crawler.items import (
     SiteFailed,
     SiteSeen,
 )
+from storage.models import FETCH_STATUSES
 
 _KNOWN = (
     CrawlTarget, SiteFailed, Fetched, SiteSeen, ColumnSeen, Listing, Detail, ColumnWalk, Delisted, AttachmentFile,
 )  # fmt: skip
-_FETCH_STATUSES = {"ok", "not_found", "blocked", "error", "foreign", "out_of_scope", "too_large"}
+# What a fetch can end in: every stored fetch status but "pending" (an item not fetched yet).
+_FETCH_STATUSES = frozenset(FETCH_STATUSES) - {"pending"}
 
 
 def problems(record: Any) -> list[str]:

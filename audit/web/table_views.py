@@ -48,7 +48,9 @@ FINDING_ZH = {
     "new_script_host": "新的外部脚本来源",
 }
 KIND_ZH = {"article": "文章", "picture": "图片", "video": "视频", "document": "文件"}
-SEARCH_FIELDS = {"title": "标题", "index_no": "索引号", "doc_no": "文号"}  # storage.search.SEARCH_FIELDS
+_SEARCH_LABELS = {"title": "标题", "index_no": "索引号", "doc_no": "文号"}
+# The fields storage can search, each with its label (a field storage adds without a label fails here).
+SEARCH_FIELDS = {name: _SEARCH_LABELS[name] for name in reads.SEARCH_FIELDS}
 
 
 @dataclass(frozen=True)

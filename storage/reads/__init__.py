@@ -24,6 +24,7 @@ from storage.reads.columns import (
     ColumnState,
     blocked_columns,
     column,
+    column_id_at,
     column_paths,
     column_states,
     memberships_follow_columns,
@@ -58,6 +59,7 @@ from storage.reads.search import search_items
 from storage.reads.sites import SiteInfo, SiteSummary, list_sites, site_id, site_summaries
 from storage.reads.tallies import TALLIES, tally_for, tally_name
 from storage.reads.tally import Tally
+from storage.search import SEARCH_FIELDS
 
 __all__ = [
     "COUNT_BY",
@@ -76,6 +78,7 @@ __all__ = [
     "Tally",
     "archive_generation",
     "blocked_columns",
+    "column_id_at",
     "capture",
     "capture_location",
     "captures_of",
@@ -102,6 +105,7 @@ __all__ = [
     "all_findings",
     "attachments_of",
     "dead_links",
+    "SEARCH_FIELDS",
     "search_attachments",
     "ListedFinding",
     "first_year",

@@ -132,3 +132,9 @@ def memberships_follow_columns(session: Session, site: str, path: str) -> bool:
     )
     found = session.execute(select(stray, moved)).one()
     return not (found[0] or found[1])
+
+
+def column_id_at(session: Session, site_id: int, url: str) -> int | None:
+    """The id of a site's column at ``url``, if it is stored."""
+    found = session.scalar(select(Column.id).where(Column.site_id == site_id, Column.url == url))
+    return None if found is None else int(found)
