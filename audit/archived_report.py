@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -102,7 +102,7 @@ def find_report(
         found = _read_candidate(item, year, read, source, notes)
         if found is not None:
             url, via, (report, document) = found
-            return FoundReport(item, url, via, report, document, tuple(notes))
+            return FoundReport(item, url, via, with_issuer(report, item), document, tuple(notes))
     raise ReportNotFound(f"no archived item reads as the report of {site} for {year}: " + "; ".join(notes))
 
 
@@ -137,6 +137,15 @@ def _read_candidate(
             return url, kind, read_as
         notes.append(f"{label}: its attachment {url} {why}")
     return None
+
+
+def with_issuer(report: Report, item: ReportItem) -> Report:
+    """The report, its issuer filled from the site when neither its title nor the page's 发布机构
+    names one (the report of a site's own 年报 column is the site's report)."""
+    if report.issuer is not None or not item.site_name:
+        return report
+    note = f"issuer: named neither by the report's title nor by a 发布机构; taken from the site ({item.site_name})"
+    return replace(report, issuer=item.site_name, notes=(*report.notes, note))
 
 
 def _attachments(item: ReportItem, source: str | None) -> list[tuple[str, str]]:
@@ -196,6 +205,7 @@ def found_record(found: FoundReport) -> dict[str, object]:
         "read": found.url,
         "via": found.via,
         "year": found.report.year,
+        "issuer": found.report.issuer,
         "format": found.report.format,
         "notes": list(found.notes),
     }
