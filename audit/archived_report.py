@@ -187,12 +187,14 @@ def reconcile_document(
 def reconcile_read(
     session: Session, site: str, year: int, document: Document, report: Report, with_items: bool = True
 ) -> list[Reconciliation]:
-    """A report already read: its table 二 when it has the fixed tables, otherwise the claims of its
-    text (as ``reconcile_reports`` treats a fixed-table page and a free-text report)."""
+    """A report already read: its table 二 when it has the fixed tables, and the claims of its text
+    (claims.yaml: the prose of a fixed-table report states counts too), as ``reconcile_reports``
+    treats a fixed-table page and a free-text report."""
+    prose = reconcile_text(session, site, year, document.text, with_items=with_items)
     table = table_report(report)
     if table is not None:
-        return reconcile_tables(session, site, year, [table], with_items)
-    return reconcile_text(session, site, year, document.text, with_items=with_items)
+        return reconcile_tables(session, site, year, [table], with_items) + prose
+    return prose
 
 
 def found_record(found: FoundReport) -> dict[str, object]:

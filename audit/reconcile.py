@@ -17,7 +17,7 @@ from audit.compare import group_members
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, YEAR, definition
 from audit.export import View
 from reports.claims import Claim, extract_claims
-from reports.table_two import TableReport, is_table_report, parse_table_two
+from reports.table_two import TableReport, is_table_report, page_text, parse_table_two
 from storage import reads
 from storage.reads import ItemRow, Session
 from taxonomy import Node, Taxonomy, default_taxonomy
@@ -109,13 +109,17 @@ def reconcile_reports(
     the ``filters`` that page through its items (``claim_filters``, ``list_claim_items``).
     """
     out: list[Reconciliation] = []
+    prose: list[Reconciliation] = []
     tables: list[TableReport] = []
     for text in reports:
         if is_table_report(text):
-            tables.append(parse_table_two(text))
+            table = parse_table_two(text)
+            tables.append(table)
+            if table.year in (None, year):  # the claims of its prose, as a free-text report's
+                prose.extend(reconcile_text(session, site, year, page_text(text), taxonomy, with_items))
         else:
             out.extend(reconcile_text(session, site, year, text, taxonomy, with_items))
-    return out + reconcile_tables(session, site, year, tables, with_items)
+    return out + reconcile_tables(session, site, year, tables, with_items) + prose
 
 
 def reconcile_tables(
@@ -166,6 +170,8 @@ def _counted(
 # The claims whose number counts items: key → (definition, label of the items).
 ITEM_CLAIMS: dict[str, str] = {
     "items_published": definition(YEAR, DISTINCT_TOTAL),
+    "proactive_total": definition(YEAR, DISTINCT_TOTAL)
+    + " 报告所说的是全区（县）各单位的总数，存档数只含门户网站上的条目.",
     "pictures": definition(YEAR, DISTINCT_TOTAL) + " 图片 = 体裁为 picture 的条目 (kind picture).",
     "video_news": definition(YEAR, DISTINCT_TOTAL) + " 视频新闻 = 体裁为 video 的条目 (kind video).",
     "government_documents": definition(YEAR, EVERY_COLUMN, DISTINCT_TOTAL)
