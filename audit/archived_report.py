@@ -15,10 +15,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
-from audit.reconcile import Reconciliation, reconcile_tables, reconcile_text
+from audit.reconcile import Reconciliation, reconcile_claims, reconcile_tables, reconcile_text
 from documents import Document, DocumentError, read_document
 from reports import Report, ReportError, report_from_document
 from reports.table_two import table_report
+from reports.website import is_statement_report, statement_claims
 from storage import reads
 from storage.reads import Session
 from storage.reads.reports import ReportItem, report_items
@@ -190,6 +191,8 @@ def reconcile_read(
     """A report already read: its table 二 when it has the fixed tables, and the claims of its text
     (claims.yaml: the prose of a fixed-table report states counts too), as ``reconcile_reports``
     treats a fixed-table page and a free-text report."""
+    if is_statement_report(report):  # a 政府网站工作年度报表: the counts of its form
+        return reconcile_claims(session, site, year, statement_claims(report), with_items=with_items)
     prose = reconcile_text(session, site, year, document.text, with_items=with_items)
     table = table_report(report)
     if table is not None:

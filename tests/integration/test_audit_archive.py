@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from audit.archived_report import reconcile_document
 from audit.compare import TOTAL, compare_records, compare_view, compare_years
 from audit.export import to_csv, write_xlsx
 from audit.health import inspect_health
@@ -135,6 +136,26 @@ def test_reconcile_seed_against_a_small_archive(db):
     )
     top = results["top_columns"]
     assert top.archived == 4 and set(top.evidence["missing"]) == {"乡镇动态", "部门工作", "政府信息公开"}
+
+
+def test_reconcile_a_website_statement_from_its_form(db):
+    """The 政府网站工作年度报表 is reconciled like a report: its 信息发布 总数 against the year's items
+    (as the seed's 发布各类政府信息 is), its other counts said to be out of the archive's sight."""
+    page = (FIXTURES / "website_statement_2021.html").read_text(encoding="utf-8").replace("2021", "2018")
+    seed = (FIXTURES / "seed_2018.txt").read_text(encoding="utf-8")
+    with db.session() as s:
+        results = reconcile_document(s, "heishan", 2018, page.encode("utf-8"), "statement.html")
+        from_seed = {r.key: r for r in reconcile_reports(s, "heishan", 2018, [seed])}["items_published"]
+    checkable = [r for r in results if r.checkable]
+    assert [(r.key, r.claimed, r.archived) for r in checkable] == [
+        ("items_published", 2533, from_seed.archived)
+    ]
+    assert {i.url for i in checkable[0].items} == {i.url for i in from_seed.items}
+    assert "table 1, row" in checkable[0].text  # the cell it was read from
+    others = {r.label: r.claimed for r in results if not r.checkable}
+    assert others["网站报表 独立用户访问总量"] == 152340 and others["网站报表 办件量 总数"] == 1210
+    assert others["网站报表 收到留言数量"] == 215 and others["网站报表 安全检测评估次数"] == 12
+    assert all(r.reason for r in results if not r.checkable)
 
 
 def test_reconcile_table_reports_and_identity(db):
