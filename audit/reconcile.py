@@ -19,6 +19,7 @@ from audit.reconciliation import Reconciliation
 from audit.structure_claims import GROUP_OF_CLAIM, check_group, check_top_columns
 from reports.claims import Claim, extract_claims
 from reports.table_two import TableReport, is_table_report, page_text, parse_table_two
+from reports.website import statement_claims, statement_in_text
 from storage.reads import ItemRow, Session
 from taxonomy import Taxonomy, default_taxonomy
 
@@ -77,7 +78,13 @@ def reconcile_reports(
     prose: list[Reconciliation] = []
     tables: list[TableReport] = []
     for text in reports:
-        if is_table_report(text):
+        statement = statement_in_text(text)
+        if statement is not None:  # a 政府网站工作年度报表: the counts of its form
+            if statement.year in (None, year):
+                out.extend(
+                    reconcile_claims(session, site, year, statement_claims(statement), taxonomy, with_items)
+                )
+        elif is_table_report(text):
             table = parse_table_two(text)
             tables.append(table)
             if table.year in (None, year):  # the claims of its prose, as a free-text report's

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from documents import Document, Paragraph, Table
+from documents import Document, DocumentError, Paragraph, Table, read_document
 from reports.arithmetic import cannot, sum_check
 from reports.claims import Claim
 from reports.model import Check, Figure, Report, ReportError, Source, show
@@ -133,6 +133,16 @@ def read_statement(document: Document) -> Report:
 def is_statement_report(report: Report) -> bool:
     """Whether ``report`` was read as a 政府网站工作年度报表."""
     return report.format == statement_spec()["format"]
+
+
+def statement_in_text(text: str) -> Report | None:
+    """The statement a pasted or saved page (HTML, or tab text) holds; None when it is not one."""
+    name = "statement.html" if "<" in text else "statement.txt"
+    try:
+        document = read_document(text.encode("utf-8"), name, None)
+        return read_statement(document) if is_website_statement(document) else None
+    except (DocumentError, ReportError):
+        return None
 
 
 def statement_claims(report: Report) -> list[Claim]:

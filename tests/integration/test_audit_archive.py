@@ -156,6 +156,11 @@ def test_reconcile_a_website_statement_from_its_form(db):
     assert others["网站报表 独立用户访问总量"] == 152340 and others["网站报表 办件量 总数"] == 1210
     assert others["网站报表 收到留言数量"] == 215 and others["网站报表 安全检测评估次数"] == 12
     assert all(r.reason for r in results if not r.checkable)
+    with db.session() as s:  # pasted (the dashboard's form) or given as a saved page: the same claims
+        pasted = reconcile_reports(s, "heishan", 2018, [page])
+    assert [(r.key, r.claimed, r.archived) for r in pasted] == [
+        (r.key, r.claimed, r.archived) for r in results
+    ]
 
 
 def test_reconcile_table_reports_and_identity(db):
@@ -244,14 +249,18 @@ def test_reconcile_page_shows_the_cli_numbers_and_links_to_the_items(db, db_url,
         assert rollup.refresh(db) is not None
     table = (FIXTURES / "qingshi_2021_report.html").read_text(encoding="utf-8").replace("2021年", "2018年")
     (tmp_path / "table.html").write_text(table, encoding="utf-8")
+    statement = (FIXTURES / "website_statement_2021.html").read_text(encoding="utf-8").replace("2021", "2018")
+    (tmp_path / "statement.html").write_text(statement, encoding="utf-8")
     app = create_app(db_url, None, token="")
     client = app.test_client()
     try:
-        for report in (FIXTURES / "seed_2018.txt", tmp_path / "table.html"):
+        for report in (FIXTURES / "seed_2018.txt", tmp_path / "table.html", tmp_path / "statement.html"):
             out = tmp_path / "cli.json"
             argv = ["audit", "reconcile", "--db", db_url, "--site", "heishan", "--year", "2018"]
             assert main([*argv, "--report", str(report), "--format", "json", "-o", str(out)]) == 0
             cli = json.loads(out.read_text(encoding="utf-8"))["claims"]
+            stated = "table2_issued" if report.name == "table.html" else "items_published"
+            assert stated in {c["key"] for c in cli if c["checkable"]}
             text = report.read_text(encoding="utf-8")
             page = client.post("/reconcile", data={"site": "heishan", "year": "2018", "text": text})
             assert page.status_code == 200
