@@ -16,7 +16,7 @@ from audit.claim_items import TABLE_ISSUED, claim_filters, count_claim_items, li
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, YEAR, definition
 from audit.export import View
 from audit.reconciliation import Reconciliation
-from audit.structure_claims import GROUP_OF_CLAIM, check_group, check_top_columns
+from audit.structure_claims import GROUP_OF_CLAIM, check_group, check_named_column, check_top_columns
 from reports.claims import Claim, extract_claims
 from reports.table_two import TableReport, is_table_report, page_text, parse_table_two
 from reports.website import statement_claims, statement_in_text
@@ -164,6 +164,8 @@ def _check_claim(
             items = list_claim_items(session, site, filters)
             return _counted(claim, len(items), ITEM_CLAIMS[claim.key], items, filters)
         return _counted(claim, count_claim_items(session, site, filters), ITEM_CLAIMS[claim.key], [], filters)
+    if claim.key == "column_items":
+        return check_named_column(session, site, year, claim, taxonomy)
     if claim.key == "top_columns":
         return check_top_columns(session, site, claim, taxonomy)
     if claim.key in GROUP_OF_CLAIM:

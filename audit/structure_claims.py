@@ -4,8 +4,10 @@ how many sub-columns a 专栏 group has (matched to the taxonomy, names resolved
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
+from audit.claim_items import list_claim_items
 from audit.compare import group_members
 from audit.reconciliation import Reconciliation
 from reports.claims import Claim
@@ -137,4 +139,49 @@ def check_group(session: Session, site: str, claim: Claim, group: str, taxonomy:
         len(found),
         STRUCTURE_RULE,
         evidence=evidence,
+    )
+
+
+NAMED_COLUMN_RULE = (
+    "点名栏目：该年发布、列在映射到该名称分类节点的栏目（含其子栏目）中的不重复条目。 Named column: distinct "
+    "items of the year listed in the archive's columns mapped to the taxonomy node of that name (or under it)."
+)
+
+
+def check_named_column(
+    session: Session, site: str, year: int, claim: Claim, taxonomy: Taxonomy
+) -> Reconciliation:
+    """A count the report gives for a column it names, against the items of the year in the archive's
+    columns mapped to that column's taxonomy node; not checkable when the name is not in the taxonomy
+    or the archive holds no column mapped to it (an uncrawled column would read as 0)."""
+    name = claim.names[0] if claim.names else ""
+    match = taxonomy.match(name)
+    mapped = _archive_nodes(session, site)
+    paths = (
+        []
+        if match is None
+        else [t for t in mapped if t == match.node.path or t.startswith(match.node.path + "/")]
+    )
+    base = (claim.key, claim.label + f"（{name}）", claim.scope, claim.unit, claim.text)
+    if match is None or not paths:
+        reason = (
+            f"栏目“{name}”不在分类表中，存档无法确定它对应哪个栏目。"
+            if match is None
+            else f"存档中没有映射到“{match.node.path}”的栏目（未抓取或网站没有），无法计数。"
+        )
+        return Reconciliation(*base, False, reason, claim.value, None, approximate=claim.approximate)
+    items = {
+        i.url: i
+        for path in paths
+        for i in list_claim_items(session, site, {"year": year, "column_taxonomy": path})
+    }
+    evidence = {
+        "column": name,
+        "taxonomy": match.node.path,
+        "archive_columns": sorted(c for t in paths for c in mapped[t]),
+    }
+    # A column's items of one year are few: listed also where numbers are only counted (``with_items``).
+    rows = tuple(sorted(items.values(), key=lambda i: (i.counted_on or date.min, i.url)))
+    return Reconciliation(
+        *base, True, None, claim.value, len(items), NAMED_COLUMN_RULE, rows, evidence, claim.approximate
     )

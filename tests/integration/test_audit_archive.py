@@ -138,6 +138,24 @@ def test_reconcile_seed_against_a_small_archive(db):
     assert top.archived == 4 and set(top.evidence["missing"]) == {"乡镇动态", "部门工作", "政府信息公开"}
 
 
+def test_a_count_the_prose_gives_for_a_named_column(db):
+    """设立了“财政信息”栏目……共公开发布信息N条: the items of the year in the columns mapped to 财政信息
+    (hs/1 and hs/5, hs/5 listed twice); a column the taxonomy or the archive does not know is not
+    checkable, saying why."""
+    text = (
+        "县政府网站设立了“财政信息”公开栏目，用于公开预决算等信息。2018年，共公开发布信息5条。"
+        "设立了“住房保障”专栏，全年发布信息4条。设立了“乡村旅游”栏目，全年发布信息3条。"
+    )
+    with db.session() as s:
+        results = [r for r in reconcile_reports(s, "heishan", 2018, [text]) if r.key == "column_items"]
+    finance, housing, unknown = results
+    assert (finance.checkable, finance.claimed, finance.archived) == (True, 5, 2)
+    assert [i.url for i in finance.items] == ["http://hs/1", "http://hs/5"]
+    assert finance.evidence["taxonomy"] == "政务公开重点工作/财政信息"
+    assert (housing.checkable, housing.claimed, housing.archived) == (True, 4, 0)  # hs/6 is of 2016
+    assert (unknown.checkable, unknown.claimed) == (False, 3) and "乡村旅游" in (unknown.reason or "")
+
+
 def test_reconcile_a_website_statement_from_its_form(db):
     """The 政府网站工作年度报表 is reconciled like a report: its 信息发布 总数 against the year's items
     (as the seed's 发布各类政府信息 is), its other counts said to be out of the archive's sight."""

@@ -128,3 +128,10 @@ def test_the_parts_of_the_proactive_total_are_not_taken_for_it() -> None:
     parts = {c.value: c for c in claims if c.value in (1509, 613)}  # 区直各部门 / 各乡镇 (truth.json)
     assert set(parts) == {1509, 613}
     assert all(c.key == "other" and not c.checkable for c in parts.values())
+
+
+def test_a_count_given_for_a_named_column_is_a_claim() -> None:
+    truth = json.loads((PINGTAN / "truth.json").read_text(encoding="utf-8"))["02_pingtan-zone_2017.txt"]
+    claims = extract_claims((PINGTAN / "02_pingtan-zone_2017.txt").read_text(encoding="utf-8"))
+    named = [(c.names, c.value, c.checkable) for c in claims if c.key == "column_items"]
+    assert named == [(("政策解读",), truth["figures"]["政策解读栏目公开发布信息"], True)]
