@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
-from audit.reconcile import Reconciliation, reconcile_tables, reconcile_text
+from audit.reconcile import Reconciliation, reconcile_claims, reconcile_tables, reconcile_text
 from documents import Document, DocumentError, read_document
 from reports import Report, ReportError, report_from_document
 from reports.table_two import table_report
+from reports.website import is_statement_report, statement_claims
 from storage import reads
 from storage.reads import Session
 from storage.reads.reports import ReportItem, report_items
@@ -102,7 +103,7 @@ def find_report(
         found = _read_candidate(item, year, read, source, notes)
         if found is not None:
             url, via, (report, document) = found
-            return FoundReport(item, url, via, report, document, tuple(notes))
+            return FoundReport(item, url, via, with_issuer(report, item), document, tuple(notes))
     raise ReportNotFound(f"no archived item reads as the report of {site} for {year}: " + "; ".join(notes))
 
 
@@ -137,6 +138,15 @@ def _read_candidate(
             return url, kind, read_as
         notes.append(f"{label}: its attachment {url} {why}")
     return None
+
+
+def with_issuer(report: Report, item: ReportItem) -> Report:
+    """The report, its issuer filled from the site when neither its title nor the page's 发布机构
+    names one (the report of a site's own 年报 column is the site's report)."""
+    if report.issuer is not None or not item.site_name:
+        return report
+    note = f"issuer: named neither by the report's title nor by a 发布机构; taken from the site ({item.site_name})"
+    return replace(report, issuer=item.site_name, notes=(*report.notes, note))
 
 
 def _attachments(item: ReportItem, source: str | None) -> list[tuple[str, str]]:
@@ -178,12 +188,16 @@ def reconcile_document(
 def reconcile_read(
     session: Session, site: str, year: int, document: Document, report: Report, with_items: bool = True
 ) -> list[Reconciliation]:
-    """A report already read: its table 二 when it has the fixed tables, otherwise the claims of its
-    text (as ``reconcile_reports`` treats a fixed-table page and a free-text report)."""
+    """A report already read: its table 二 when it has the fixed tables, and the claims of its text
+    (claims.yaml: the prose of a fixed-table report states counts too), as ``reconcile_reports``
+    treats a fixed-table page and a free-text report."""
+    if is_statement_report(report):  # a 政府网站工作年度报表: the counts of its form
+        return reconcile_claims(session, site, year, statement_claims(report), with_items=with_items)
+    prose = reconcile_text(session, site, year, document.text, with_items=with_items)
     table = table_report(report)
     if table is not None:
-        return reconcile_tables(session, site, year, [table], with_items)
-    return reconcile_text(session, site, year, document.text, with_items=with_items)
+        return reconcile_tables(session, site, year, [table], with_items) + prose
+    return prose
 
 
 def found_record(found: FoundReport) -> dict[str, object]:
@@ -196,6 +210,7 @@ def found_record(found: FoundReport) -> dict[str, object]:
         "read": found.url,
         "via": found.via,
         "year": found.report.year,
+        "issuer": found.report.issuer,
         "format": found.report.format,
         "notes": list(found.notes),
     }

@@ -23,6 +23,7 @@ def claim_filters(key: str, scope: str, year: int) -> dict[str, Any] | None:
     end = date(year, 12, 31)
     filters: dict[str, dict[str, Any]] = {
         "items_published": {"until": end} if scope == "cumulative" else {"year": year},
+        "proactive_total": {"year": year},
         "pictures": {"year": year, "kind": "picture"},
         "video_news": {"year": year, "kind": "video"},
         "government_documents": {"year": year, "column_taxonomy": GOVERNMENT_DOCUMENTS},

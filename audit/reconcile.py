@@ -2,38 +2,27 @@
 
 A :class:`Reconciliation` says whether the claim is checkable (and why not), the claimed and the
 archived number, their difference (archived − claimed), the definition the archive counted by, and
-the items (or columns) behind the archived number. Free-text reports go through ``reports.claims``;
-fixed-table HTML reports through ``reports.table_two``.
+the items (or columns) behind the archived number (``audit.reconciliation``). Free-text reports go
+through ``reports.claims``; fixed-table HTML reports through ``reports.table_two`` (and their prose
+through ``reports.claims``); the structure claims are checked by ``audit.structure_claims``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from audit.claim_items import TABLE_ISSUED, claim_filters, count_claim_items, list_claim_items
-from audit.compare import group_members
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, YEAR, definition
 from audit.export import View
+from audit.reconciliation import Reconciliation
+from audit.structure_claims import GROUP_OF_CLAIM, check_group, check_named_column, check_top_columns
 from reports.claims import Claim, extract_claims
-from reports.table_two import TableReport, is_table_report, parse_table_two
-from storage import reads
+from reports.table_two import TableReport, is_table_report, page_text, parse_table_two
+from reports.website import statement_claims, statement_in_text
 from storage.reads import ItemRow, Session
-from taxonomy import Node, Taxonomy, default_taxonomy
+from taxonomy import Taxonomy, default_taxonomy
 
-GROUP_OF_CLAIM = {
-    "kept_subcolumns": "kept",
-    "kept_subcolumns_named": "kept",
-    "group_public_resources": "public_resources",
-    "group_social_welfare": "social_welfare",
-    "group_major_projects": "major_projects",
-}
-STRUCTURE_RULE = (
-    "结构数：存档中找到的、映射到该分组分类节点的栏目数（不重复节点）；报告列举的名称逐一与分类表匹配。"
-    " Structure: distinct taxonomy nodes of the group that the archive's columns map to; named "
-    "sub-columns are matched to the taxonomy one by one."
-)
 DOCUMENTS_RULE = (
     "本年制发件数对照：该年发布、列在映射为“政府文件”的栏目中、且体裁为文件或带有文号的不重复条目。"
     "栏目里也有非规范性文件，存档数通常不小于报告数。 Issued-this-year check: distinct items of the year "
@@ -46,41 +35,6 @@ IDENTITY_RULE = (
 )
 
 
-@dataclass(frozen=True)
-class Reconciliation:
-    """One claim of the report against the archive."""
-
-    key: str
-    label: str
-    scope: str
-    unit: str
-    text: str
-    checkable: bool
-    reason: str | None
-    claimed: int | None
-    archived: int | None
-    definition: str = ""
-    items: tuple[ItemRow, ...] = ()
-    evidence: dict[str, Any] = field(default_factory=dict)
-    approximate: bool = False
-    # What the items behind ``archived`` are (``claim_filters``), when the number counts items; with
-    # ``items`` left empty (``with_items=False``) the number is a count and the items a paged list.
-    filters: dict[str, Any] | None = None
-
-    @property
-    def item_count(self) -> int:
-        """How many items stand behind the number (listed in ``items``, or counted)."""
-        if self.items or self.filters is None:
-            return len(self.items)
-        return self.archived or 0
-
-    @property
-    def difference(self) -> int | None:
-        if self.claimed is None or self.archived is None:
-            return None
-        return self.archived - self.claimed
-
-
 def reconcile_text(
     session: Session,
     site: str,
@@ -90,8 +44,20 @@ def reconcile_text(
     with_items: bool = True,
 ) -> list[Reconciliation]:
     """Every claim of a free-text report, checked where the archive can check it."""
+    return reconcile_claims(session, site, year, extract_claims(text), taxonomy, with_items)
+
+
+def reconcile_claims(
+    session: Session,
+    site: str,
+    year: int,
+    claims: Sequence[Claim],
+    taxonomy: Taxonomy | None = None,
+    with_items: bool = True,
+) -> list[Reconciliation]:
+    """Claims however read (a report's text, a website statement's form), checked where the archive can."""
     taxonomy = taxonomy or default_taxonomy()
-    return [_check_claim(session, site, year, claim, taxonomy, with_items) for claim in extract_claims(text)]
+    return [_check_claim(session, site, year, claim, taxonomy, with_items) for claim in claims]
 
 
 def reconcile_reports(
@@ -109,13 +75,23 @@ def reconcile_reports(
     the ``filters`` that page through its items (``claim_filters``, ``list_claim_items``).
     """
     out: list[Reconciliation] = []
+    prose: list[Reconciliation] = []
     tables: list[TableReport] = []
     for text in reports:
-        if is_table_report(text):
-            tables.append(parse_table_two(text))
+        statement = statement_in_text(text)
+        if statement is not None:  # a 政府网站工作年度报表: the counts of its form
+            if statement.year in (None, year):
+                out.extend(
+                    reconcile_claims(session, site, year, statement_claims(statement), taxonomy, with_items)
+                )
+        elif is_table_report(text):
+            table = parse_table_two(text)
+            tables.append(table)
+            if table.year in (None, year):  # the claims of its prose, as a free-text report's
+                prose.extend(reconcile_text(session, site, year, page_text(text), taxonomy, with_items))
         else:
             out.extend(reconcile_text(session, site, year, text, taxonomy, with_items))
-    return out + reconcile_tables(session, site, year, tables, with_items)
+    return out + reconcile_tables(session, site, year, tables, with_items) + prose
 
 
 def reconcile_tables(
@@ -166,6 +142,8 @@ def _counted(
 # The claims whose number counts items: key → (definition, label of the items).
 ITEM_CLAIMS: dict[str, str] = {
     "items_published": definition(YEAR, DISTINCT_TOTAL),
+    "proactive_total": definition(YEAR, DISTINCT_TOTAL)
+    + " 报告所说的是全区（县）各单位的总数，存档数只含门户网站上的条目.",
     "pictures": definition(YEAR, DISTINCT_TOTAL) + " 图片 = 体裁为 picture 的条目 (kind picture).",
     "video_news": definition(YEAR, DISTINCT_TOTAL) + " 视频新闻 = 体裁为 video 的条目 (kind video).",
     "government_documents": definition(YEAR, EVERY_COLUMN, DISTINCT_TOTAL)
@@ -186,124 +164,13 @@ def _check_claim(
             items = list_claim_items(session, site, filters)
             return _counted(claim, len(items), ITEM_CLAIMS[claim.key], items, filters)
         return _counted(claim, count_claim_items(session, site, filters), ITEM_CLAIMS[claim.key], [], filters)
+    if claim.key == "column_items":
+        return check_named_column(session, site, year, claim, taxonomy)
     if claim.key == "top_columns":
-        return _check_top_columns(session, site, claim, taxonomy)
+        return check_top_columns(session, site, claim, taxonomy)
     if claim.key in GROUP_OF_CLAIM:
-        return _check_group(session, site, claim, GROUP_OF_CLAIM[claim.key], taxonomy)
+        return check_group(session, site, claim, GROUP_OF_CLAIM[claim.key], taxonomy)
     return _not_checkable(claim)
-
-
-def _archive_nodes(session: Session, site: str) -> dict[str, list[str]]:
-    """Taxonomy path → the archive's column paths mapped to it (walked or not, blocked included)."""
-    found: dict[str, list[str]] = {}
-    for _, path, tpath, _status in reads.column_paths(session, site):
-        if tpath is not None:
-            found.setdefault(tpath, []).append(path)
-    return found
-
-
-def _check_top_columns(session: Session, site: str, claim: Claim, taxonomy: Taxonomy) -> Reconciliation:
-    nodes = _archive_nodes(session, site)
-    columns = [p for _, p, _, _ in reads.column_paths(session, site)]
-    present, missing = {}, []
-    for name in claim.names:
-        match = taxonomy.match(name)
-        under = [
-            p
-            for t, ps in nodes.items()
-            if match and (t == match.node.path or t.startswith(match.node.path + "/"))
-            for p in ps
-        ]
-        under += [p for p in columns if p == name or p.startswith(name + "/")]
-        if under:
-            present[name] = sorted(set(under))[:5]
-        else:
-            missing.append(name)
-    rule = "报告列举的一级栏目在存档中存在（该栏目或其子栏目被抓取到）。 A named top-level column exists when the archive holds it or a column under it."
-    return Reconciliation(
-        claim.key,
-        claim.label,
-        claim.scope,
-        claim.unit,
-        claim.text,
-        True,
-        None,
-        claim.value,
-        len(present),
-        rule,
-        evidence={"present": present, "missing": missing},
-    )
-
-
-def resolve_names(
-    names: Sequence[str], candidates: list[Node], taxonomy: Taxonomy
-) -> list[tuple[str, Node | None]]:
-    """Match a report's listed names to nodes, re-joining what the list punctuation split apart:
-    "公共企事业单位、社会组织" is one node, and "省际、市际客运班线经营许可" is two."""
-    codes = {n.code for n in candidates}
-
-    def node_for(name: str) -> Node | None:
-        match = taxonomy.match(
-            name, taxonomy.get(candidates[0].parent) if candidates and candidates[0].parent else None
-        )
-        return match.node if match and match.node.code in codes else None
-
-    out: list[tuple[str, Node | None]] = []
-    i = 0
-    while i < len(names):
-        name = names[i]
-        if i + 1 < len(names):
-            joined = f"{name}、{names[i + 1]}"
-            node = node_for(joined)
-            if node is not None and node.name == joined:
-                out.append((joined, node))
-                i += 2
-                continue
-            following = names[i + 1]
-            if node_for(name) is None and len(name) < len(following):
-                expanded = name + following[len(name) :]
-                if node_for(expanded) is not None:
-                    out.append((expanded, node_for(expanded)))
-                    i += 1
-                    continue
-        out.append((name, node_for(name)))
-        i += 1
-    return out
-
-
-def _check_group(session: Session, site: str, claim: Claim, group: str, taxonomy: Taxonomy) -> Reconciliation:
-    members: list[Node] = []
-    for node in taxonomy.group(group):
-        children = taxonomy.children(node.code)
-        members.extend(children if children else [node])
-    archive = _archive_nodes(session, site)
-    found = {n.path: archive[n.path] for n in members if n.path in archive}
-    evidence: dict[str, Any] = {
-        "taxonomy_members": group_members(taxonomy, group),
-        "found_in_archive": {path: cols for path, cols in sorted(found.items())},
-        "not_found_in_archive": [n.name for n in members if n.path not in archive],
-    }
-    if claim.names:
-        resolved = resolve_names(claim.names, members, taxonomy)
-        evidence["named_in_report"] = [name for name, _ in resolved]
-        evidence["named_not_in_taxonomy"] = [name for name, node in resolved if node is None]
-        evidence["named_not_in_archive"] = [
-            name for name, node in resolved if node is not None and node.path not in archive
-        ]
-        evidence["report_list_length"] = len(resolved)
-    return Reconciliation(
-        claim.key,
-        claim.label,
-        claim.scope,
-        claim.unit,
-        claim.text,
-        True,
-        None,
-        claim.value,
-        len(found),
-        STRUCTURE_RULE,
-        evidence=evidence,
-    )
 
 
 def _check_table(

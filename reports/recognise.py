@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from documents import Document, Paragraph
+from documents import Document, Paragraph, Table
 from reports.tables import TableReading
 from reports.vocabulary import label, pattern, vocabulary
 
@@ -57,9 +57,11 @@ def report_year(document: Document) -> int | None:
 
 def report_issuer(document: Document) -> str | None:
     """The title's words before the year; a place alone (平潭综合实验区) is completed with the body the
-    text names with it most often (平潭综合实验区管委会)."""
+    text names with it most often (平潭综合实验区管委会). A page's title follows the site's banner and
+    navigation, so more head lines are looked at than for the year; without a title naming the issuer,
+    the 发布机构 the page prints beside the article (a table cell or a line)."""
     spec = vocabulary()["issuer"]
-    for line in _head_lines(document):
+    for line in _head_lines(document, int(spec["head_lines"])):
         match = pattern(spec["title"]).match(line)
         if not match or not match.group("issuer"):
             continue
@@ -68,4 +70,23 @@ def report_issuer(document: Document) -> str | None:
             return issuer
         bodies = Counter(re.findall(re.escape(issuer) + spec["completion"], label(document.text)))
         return bodies.most_common(1)[0][0] if bodies else issuer
+    return report_publisher(document)
+
+
+def report_publisher(document: Document) -> str | None:
+    """The 发布机构 (or 发文机关) a page prints beside the article: the cell after a cell so labelled, or
+    the rest of a line so labelled, within the document's head."""
+    spec = vocabulary()["issuer"]
+    head = document.blocks[: int(spec["head_lines"])]
+    word = pattern(spec["publisher"])
+    for block in head:
+        if isinstance(block, Table):
+            for row in block.texts():
+                for n, text in enumerate(row[:-1]):
+                    if word.fullmatch(label(text)) and label(row[n + 1]):
+                        return label(row[n + 1])
+        else:
+            match = re.match(spec["publisher"] + r"(?P<issuer>\S+)", label(block.text))
+            if match:
+                return match.group("issuer")
     return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from documents import DocumentError
+from documents import DocumentError, read_document
 from reports.model import Report, ReportError
 from reports.reader import read_report
 from reports.vocabulary import vocabulary
@@ -52,6 +52,14 @@ class TableReport:
 def is_table_report(text: str) -> bool:
     """Whether ``text`` looks like an HTML report with the fixed tables."""
     return "<table" in text.lower() and any(word in text for word in vocabulary()["table_two"]["columns"])
+
+
+def page_text(html: str) -> str:
+    """The text of a report page as the reader sees it (the prose its claims are read from)."""
+    try:
+        return read_document(html.encode("utf-8"), "report.html", "text/html; charset=utf-8").text
+    except DocumentError:
+        return ""
 
 
 def parse_table_two(html: str) -> TableReport:

@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
-from documents import Document, Paragraph, Table
+from documents import Document, DocumentError, Paragraph, Table, read_document
 from reports.arithmetic import cannot, sum_check
+from reports.claims import Claim
 from reports.model import Check, Figure, Report, ReportError, Source, show
 from reports.vocabulary import cell_number, is_blank, label
 
@@ -127,6 +128,47 @@ def read_statement(document: Document) -> Report:
     year = statement_year(document)
     checks = statement_checks(figures)
     return Report(document.name, year, issuer, spec["format"], tuple(figures), tuple(checks), tuple(notes))
+
+
+def is_statement_report(report: Report) -> bool:
+    """Whether ``report`` was read as a 政府网站工作年度报表."""
+    return report.format == statement_spec()["format"]
+
+
+def statement_in_text(text: str) -> Report | None:
+    """The statement a pasted or saved page (HTML, or tab text) holds; None when it is not one."""
+    name = "statement.html" if "<" in text else "statement.txt"
+    try:
+        document = read_document(text.encode("utf-8"), name, None)
+        return read_statement(document) if is_website_statement(document) else None
+    except (DocumentError, ReportError):
+        return None
+
+
+def statement_claims(report: Report) -> list[Claim]:
+    """The statement's counts as claims to set against the archive, as ``website.yaml`` lists them
+    (``reconcile``): what the archive counts for each, or why it cannot."""
+    cells = {f.key: f for f in report.figures if f.key}
+    out: list[Claim] = []
+    for entry in statement_spec().get("reconcile", ()):
+        figure = cells.get(entry["field"])
+        if figure is None or not isinstance(figure.value, int):
+            continue
+        claim = entry.get("claim")
+        out.append(
+            Claim(
+                key=str(claim or entry["field"]),
+                label=str(entry["label"]),
+                value=figure.value,
+                unit=figure.unit or "",
+                scope="year",
+                text=f"{figure.row} {figure.source.text} ({figure.source.where})",
+                checkable=claim is not None,
+                reason=entry.get("reason"),
+                source="statement",
+            )
+        )
+    return out
 
 
 def _figure(table: str, field: dict[str, Any], path: str, cell: str, where: str) -> Figure:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from audit.archived_report import reconcile_document
 from audit.compare import TOTAL, compare_records, compare_view, compare_years
 from audit.export import to_csv, write_xlsx
 from audit.health import inspect_health
@@ -137,6 +138,49 @@ def test_reconcile_seed_against_a_small_archive(db):
     assert top.archived == 4 and set(top.evidence["missing"]) == {"乡镇动态", "部门工作", "政府信息公开"}
 
 
+def test_a_count_the_prose_gives_for_a_named_column(db):
+    """设立了“财政信息”栏目……共公开发布信息N条: the items of the year in the columns mapped to 财政信息
+    (hs/1 and hs/5, hs/5 listed twice); a column the taxonomy or the archive does not know is not
+    checkable, saying why."""
+    text = (
+        "县政府网站设立了“财政信息”公开栏目，用于公开预决算等信息。2018年，共公开发布信息5条。"
+        "设立了“住房保障”专栏，全年发布信息4条。设立了“乡村旅游”栏目，全年发布信息3条。"
+    )
+    with db.session() as s:
+        results = [r for r in reconcile_reports(s, "heishan", 2018, [text]) if r.key == "column_items"]
+    finance, housing, unknown = results
+    assert (finance.checkable, finance.claimed, finance.archived) == (True, 5, 2)
+    assert [i.url for i in finance.items] == ["http://hs/1", "http://hs/5"]
+    assert finance.evidence["taxonomy"] == "政务公开重点工作/财政信息"
+    assert (housing.checkable, housing.claimed, housing.archived) == (True, 4, 0)  # hs/6 is of 2016
+    assert (unknown.checkable, unknown.claimed) == (False, 3) and "乡村旅游" in (unknown.reason or "")
+
+
+def test_reconcile_a_website_statement_from_its_form(db):
+    """The 政府网站工作年度报表 is reconciled like a report: its 信息发布 总数 against the year's items
+    (as the seed's 发布各类政府信息 is), its other counts said to be out of the archive's sight."""
+    page = (FIXTURES / "website_statement_2021.html").read_text(encoding="utf-8").replace("2021", "2018")
+    seed = (FIXTURES / "seed_2018.txt").read_text(encoding="utf-8")
+    with db.session() as s:
+        results = reconcile_document(s, "heishan", 2018, page.encode("utf-8"), "statement.html")
+        from_seed = {r.key: r for r in reconcile_reports(s, "heishan", 2018, [seed])}["items_published"]
+    checkable = [r for r in results if r.checkable]
+    assert [(r.key, r.claimed, r.archived) for r in checkable] == [
+        ("items_published", 2533, from_seed.archived)
+    ]
+    assert {i.url for i in checkable[0].items} == {i.url for i in from_seed.items}
+    assert "table 1, row" in checkable[0].text  # the cell it was read from
+    others = {r.label: r.claimed for r in results if not r.checkable}
+    assert others["网站报表 独立用户访问总量"] == 152340 and others["网站报表 办件量 总数"] == 1210
+    assert others["网站报表 收到留言数量"] == 215 and others["网站报表 安全检测评估次数"] == 12
+    assert all(r.reason for r in results if not r.checkable)
+    with db.session() as s:  # pasted (the dashboard's form) or given as a saved page: the same claims
+        pasted = reconcile_reports(s, "heishan", 2018, [page])
+    assert [(r.key, r.claimed, r.archived) for r in pasted] == [
+        (r.key, r.claimed, r.archived) for r in results
+    ]
+
+
 def test_reconcile_table_reports_and_identity(db):
     reports = [(FIXTURES / f"qingshi_{y}_report.html").read_text(encoding="utf-8") for y in (2020, 2021)]
     with db.session() as s:
@@ -223,14 +267,18 @@ def test_reconcile_page_shows_the_cli_numbers_and_links_to_the_items(db, db_url,
         assert rollup.refresh(db) is not None
     table = (FIXTURES / "qingshi_2021_report.html").read_text(encoding="utf-8").replace("2021年", "2018年")
     (tmp_path / "table.html").write_text(table, encoding="utf-8")
+    statement = (FIXTURES / "website_statement_2021.html").read_text(encoding="utf-8").replace("2021", "2018")
+    (tmp_path / "statement.html").write_text(statement, encoding="utf-8")
     app = create_app(db_url, None, token="")
     client = app.test_client()
     try:
-        for report in (FIXTURES / "seed_2018.txt", tmp_path / "table.html"):
+        for report in (FIXTURES / "seed_2018.txt", tmp_path / "table.html", tmp_path / "statement.html"):
             out = tmp_path / "cli.json"
             argv = ["audit", "reconcile", "--db", db_url, "--site", "heishan", "--year", "2018"]
             assert main([*argv, "--report", str(report), "--format", "json", "-o", str(out)]) == 0
             cli = json.loads(out.read_text(encoding="utf-8"))["claims"]
+            stated = "table2_issued" if report.name == "table.html" else "items_published"
+            assert stated in {c["key"] for c in cli if c["checkable"]}
             text = report.read_text(encoding="utf-8")
             page = client.post("/reconcile", data={"site": "heishan", "year": "2018", "text": text})
             assert page.status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -99,3 +100,38 @@ def test_table_two_in_both_vocabularies():
 def test_a_page_without_table_two_is_an_error():
     with pytest.raises(ValueError):
         parse_table_two("<html><body><table><tr><td>x</td></tr></table></body></html>")
+
+
+PINGTAN = FIXTURES / "pingtan"
+# Where truth.json (read by hand) names the year's total of proactively published information.
+PROACTIVE_TOTAL = {
+    "02_pingtan-zone_2017.txt": ("figures", "主动公开政府信息"),
+    "04_pingtan-zone_2019.txt": ("narrative", "共公布政府信息"),
+    "07_pingtan-zone_2021.txt": ("narrative", "主动公开政府信息"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROACTIVE_TOTAL))
+def test_the_prose_total_of_proactive_information_is_a_checkable_claim(name: str) -> None:
+    truth = json.loads((PINGTAN / "truth.json").read_text(encoding="utf-8"))[name]
+    part, key = PROACTIVE_TOTAL[name]
+    found = [
+        c for c in extract_claims((PINGTAN / name).read_text(encoding="utf-8")) if c.key == "proactive_total"
+    ]
+    assert [(c.value, c.unit, c.scope, c.checkable) for c in found] == [
+        (truth[part][key], "条", "year", True)
+    ]
+
+
+def test_the_parts_of_the_proactive_total_are_not_taken_for_it() -> None:
+    claims = extract_claims((PINGTAN / "02_pingtan-zone_2017.txt").read_text(encoding="utf-8"))
+    parts = {c.value: c for c in claims if c.value in (1509, 613)}  # 区直各部门 / 各乡镇 (truth.json)
+    assert set(parts) == {1509, 613}
+    assert all(c.key == "other" and not c.checkable for c in parts.values())
+
+
+def test_a_count_given_for_a_named_column_is_a_claim() -> None:
+    truth = json.loads((PINGTAN / "truth.json").read_text(encoding="utf-8"))["02_pingtan-zone_2017.txt"]
+    claims = extract_claims((PINGTAN / "02_pingtan-zone_2017.txt").read_text(encoding="utf-8"))
+    named = [(c.names, c.value, c.checkable) for c in claims if c.key == "column_items"]
+    assert named == [(("政策解读",), truth["figures"]["政策解读栏目公开发布信息"], True)]

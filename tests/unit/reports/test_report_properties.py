@@ -10,12 +10,16 @@ from hypothesis import strategies as st
 
 from documents import DocumentError
 from reports import ReportError, check_reports, read_report
+from reports.claims import SCOPES, extract_claims
+from reports.table_two import is_table_report, page_text, parse_table_two
 
 logger = logging.getLogger(__name__)
 
 WORDS = ["第二十条第（一）项", "信息内容", "本年制发件数", "规章", "三、收到和处理政府信息公开申请情况", "（七）总计",
          "自然人", "其中", "共", "条", "件", "万元", "近", "余", "多", "\t", "\n", "0", "-7", "99999999999999999999",
          "1.5", "（", "）", "2021年", "年度报告", "。", "，", "<table><tr><td rowspan=9>", "</td><td colspan=99>"]  # fmt: skip
+CLAIM_WORDS = ["全年", "全区", "主动公开", "政府信息", "共公布", "发布各类政府信息", "图片", "张", "视频新闻", "其中",
+               "栏目有“", "”等", "、", "保留的", "个子栏目为：", "共计", "人参加", "余", "9", "12"]  # fmt: skip
 TEXT = st.text(max_size=400) | st.lists(st.sampled_from(WORDS), max_size=80).map("".join)
 
 
@@ -29,6 +33,7 @@ def test_text_gives_a_report_or_a_documented_error(text: str, name: str) -> None
     except (DocumentError, ReportError):
         return
     assert report.figures
+    assert all(f.source.where and f.source.text for f in report.figures)  # each traces to its place
     internal, cross = check_reports([report])
     assert all(
         c.verdict in ("pass", "fail", "cannot") and c.arithmetic for c in [*internal[0].checks, *cross]
@@ -42,3 +47,29 @@ def test_bytes_give_a_report_or_a_documented_error(data: bytes) -> None:
         read_report(data, "r.bin")
     except (DocumentError, ReportError):
         pass
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=TEXT | st.lists(st.sampled_from([*WORDS, *CLAIM_WORDS]), max_size=60).map("".join))
+@example(text="全年主动公开政府信息12条，其中各乡镇主动公开政府信息5条")
+def test_the_claims_reader_never_crashes(text: str) -> None:
+    """The claims of any text: each with a value from the text (or the count of its names), a scope and
+    a reason when the archive cannot check it."""
+    for claim in extract_claims(text):
+        assert claim.scope in SCOPES and claim.text and claim.text in text
+        assert claim.value is None or claim.value >= 0
+        assert claim.checkable or claim.reason
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=TEXT)
+def test_a_page_reads_as_table_two_or_says_why(text: str) -> None:
+    page = f"<html><body>{text}</body></html>"
+    assert isinstance(page_text(page), str)
+    if not is_table_report(page):
+        return
+    try:
+        table = parse_table_two(page)
+    except ValueError:
+        return
+    assert table.rows
