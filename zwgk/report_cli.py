@@ -43,14 +43,15 @@ def run(args: argparse.Namespace) -> int:
     if args.report_command == "read":
         return _emit(args, reports[0].as_dict(), _views(reports, list(reports[0].checks)))
     internal, cross = check_reports(reports)
+    summary = _summary([c for r in internal for c in r.checks] + cross)
     data = {
         "reports": [{k: v for k, v in r.as_dict().items() if k != "figures"} for r in internal],
         "cross_year": [c.as_dict() for c in cross],
-        "summary": _summary([c for r in internal for c in r.checks] + cross),
+        "summary": summary,
     }
     checks = [c for r in internal for c in r.checks]
     code = _emit(args, data, _views(internal, checks + cross, figures=False))
-    if code == 0 and data["summary"]["fail"]:
+    if code == 0 and summary["fail"]:
         return EXIT_CHECK_FAILED
     return code
 
