@@ -20,7 +20,8 @@ REPORT_COLUMN_WORDS = ("年报", "年度报告")
 REPORT_TITLE_WORDS = ("政府信息公开", "政务公开")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # the title words of a 政府网站工作年度报表 (the website's own yearly statement); also a column so named
-STATEMENT_WORDS = ("网站工作年度报表",)
+# (some portals name the column 政府网站年度报表: the statement printed in it is still the form)
+STATEMENT_WORDS = ("网站工作年度报表", "网站年度报表")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def _likelihood(item: ReportItem) -> tuple[int, int, date, int]:
 
 def statement_items(session: Session, site: str, year: int) -> list[ReportItem]:
     """The items of ``site`` that may be its 政府网站工作年度报表 for ``year``: a title (or a column)
-    naming 政府网站工作年度报表 / 网站工作年度报表, and the title naming ``year`` or, naming no year,
+    naming 政府网站工作年度报表 / 网站工作年度报表 / 政府网站年度报表, and the title naming ``year`` or, naming no year,
     published in ``year`` + 1 (the statement is due by 31 January: those first, then later ones)."""
     title = Item.title
     named = or_(*(title.contains(word) for word in STATEMENT_WORDS))
