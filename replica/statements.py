@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from replica import reports
 from replica.model import OK, Attachment, Item, ReplicaSite
 from replica.report_files import Block, Grid, write_report
-from replica.reports import _config, _numbers
+from replica.reports import year_numbers
 from replica.spec import Spec
 
 FORM = "政府网站工作年度报表"
@@ -26,7 +27,7 @@ def statement_title(site_name: str) -> str:
 
 
 def _entries(spec: Spec) -> list[dict[str, Any]]:
-    entry = _config()["specs"].get(spec.name) or {}
+    entry = reports.reports_config()["specs"].get(spec.name) or {}
     return list(entry.get("statements", ()))
 
 
@@ -87,7 +88,7 @@ def place_statements(spec: Spec, items: dict[str, Item], listings: dict[str, lis
     taken = {i.url for i in items.values() if i.body_html is not None}
     for entry in _entries(spec):
         year = int(entry["year"])
-        figures = statement_figures(_numbers(spec, year, items, listings).items)
+        figures = statement_figures(year_numbers(spec, year, items, listings).items)
         host = _host(str(entry["column"]), year + 1, listings, taken)
         written = write_report(_blocks(spec, year, figures))
         title = statement_title(spec.site.name)
@@ -133,7 +134,7 @@ def statements_truth(site: ReplicaSite) -> list[dict[str, Any]]:
                 "title": page.title,
                 "published": page.list_date.isoformat(),
                 "attachments": {a.path.rsplit(".", 1)[1]: a.path for a in page.attachments},
-                "figures": statement_figures(_numbers(site.spec, year, site.items, listings).items),
+                "figures": statement_figures(year_numbers(site.spec, year, site.items, listings).items),
             }
         )
     return out

@@ -151,7 +151,6 @@ def reconcile(args: argparse.Namespace) -> int:
                         return _refuse(f"{missing}; and {exc}")
                     print(f"zwgk: note: {exc}", file=sys.stderr)
                 else:
-                    _say_read(shown)
                     statement = (
                         shown,
                         reconcile_read(session, site, args.year, shown.document, shown.report),
@@ -162,6 +161,8 @@ def reconcile(args: argparse.Namespace) -> int:
                     results = reconcile_read(session, site, args.year, found.document, found.report)
                 else:
                     print(f"zwgk: note: {missing}", file=sys.stderr)
+                if statement is not None:
+                    _say_read(statement[0])
     finally:
         db.dispose()
     record: dict[str, Any] = {"site": site, "year": args.year, "claims": reconcile_records(results)}
