@@ -375,3 +375,28 @@ def test_the_statement_is_not_taken_for_the_annual_report(crawled: Crawled) -> N
                 find_statement(s, SPEC, 2016, read)
     finally:
         db.dispose()
+
+
+def test_a_statement_without_its_report_is_reconciled_alone_saying_the_report_is_missing(
+    crawled: Crawled, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As if the archive held no 2018 report (it is found by find_report; here it is not): the
+    statement is still reconciled, the record saying the report was not found and why."""
+    from zwgk import audit_cli
+
+    def nothing(*args: Any, **kwargs: Any) -> Any:
+        raise ReportNotFound("the archive holds no report of annual for 2018")
+
+    monkeypatch.setattr(audit_cli, "find_report", nothing)
+    out = tmp_path / "alone.json"
+    argv = ["audit", "reconcile", "--data", str(crawled.data), "--year", "2018", "--format", "json"]
+    assert main([*argv, "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "note: the archive holds no report of annual for 2018" in err
+    assert "reconciling the 政府网站工作年度报表" in err
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["report"] is None and "no report of annual for 2018" in record["report_not_found"]
+    assert record["claims"] == []
+    [statement] = crawled.truth["statements"]
+    total = next(c for c in record["statement"]["claims"] if c["key"] == "items_published")
+    assert total["claimed"] == total["archived"] == statement["figures"]["total"]
