@@ -400,3 +400,23 @@ def test_a_statement_without_its_report_is_reconciled_alone_saying_the_report_is
     [statement] = crawled.truth["statements"]
     total = next(c for c in record["statement"]["claims"] if c["key"] == "items_published")
     assert total["claimed"] == total["archived"] == statement["figures"]["total"]
+
+
+def test_the_dashboard_shows_the_statement_like_the_report(crawled: Crawled) -> None:
+    app = create_app(database_url(crawled.data), crawled.data / "warc", token="")
+    client = app.test_client()
+    [statement] = crawled.truth["statements"]
+    report_page = client.get(f"/site/{SPEC}/report/2018").get_data(as_text=True)
+    assert f'href="/site/{SPEC}/statement/2018"' in report_page
+    page = client.get(f"/site/{SPEC}/statement/2018")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "2018年政府网站工作年度报表</h1>" in body and crawled.base + statement["url"] in body
+    assert "website-statement" in body  # its format
+    total = statement["figures"]["total"]
+    # its 信息发布 总数: claimed, archived, difference 0
+    assert f'<td class="num">{total}</td><td class="num">{total}</td><td class="num">0</td>' in body
+    assert f'href="/site/{SPEC}/report/2018"' in body
+    missing = client.get(f"/site/{SPEC}/statement/2017")
+    assert missing.status_code == 404
+    assert "no 政府网站工作年度报表 of annual for 2017" in missing.get_data(as_text=True)
