@@ -22,7 +22,7 @@ from reports.table_two import table_report
 from reports.website import is_statement_report, statement_claims
 from storage import reads
 from storage.reads import Session
-from storage.reads.reports import ReportItem, report_items
+from storage.reads.reports import ReportItem, report_items, statement_items
 from storage.warc import WarcError, read_response
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,15 @@ class FoundReport:
     report: Report
     document: Document
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def kind(self) -> str:
+        """``annual-report`` (政府信息公开工作年度报告) or ``website-statement`` (政府网站工作年度报表)."""
+        return STATEMENT if is_statement_report(self.report) else ANNUAL_REPORT
+
+
+ANNUAL_REPORT, STATEMENT = "annual-report", "website-statement"
+KIND_NAMES = {ANNUAL_REPORT: "政府信息公开工作年度报告", STATEMENT: "政府网站工作年度报表"}
 
 
 class ReportNotFound(LookupError):
@@ -98,17 +107,46 @@ def find_report(
             f"the archive holds no report of {site} for {year}: no item in a 年报 column for {year} and "
             f"no title naming “{year}年…政府信息公开工作年度报告”"
         )
+    found = _first_readable(candidates, year, read, source, ANNUAL_REPORT)
+    if isinstance(found, FoundReport):
+        return found
+    raise ReportNotFound(f"no archived item reads as the report of {site} for {year}: " + "; ".join(found))
+
+
+def find_statement(
+    session: Session, site: str, year: int, read: ArchiveReader, source: str | None = None
+) -> FoundReport:
+    """The archived 政府网站工作年度报表 of ``site`` for ``year`` (its page, or ``source`` pdf or docx,
+    read as ``find_report`` reads a report). Raises ReportNotFound."""
+    candidates = statement_items(session, site, year)
+    if not candidates:
+        raise ReportNotFound(
+            f"the archive holds no 政府网站工作年度报表 of {site} for {year}: no title naming "
+            f"“网站工作年度报表” with {year}, or with no year and published in {year + 1}"
+        )
+    found = _first_readable(candidates, year, read, source, STATEMENT)
+    if isinstance(found, FoundReport):
+        return found
+    raise ReportNotFound(
+        f"no archived item reads as the 政府网站工作年度报表 of {site} for {year}: " + "; ".join(found)
+    )
+
+
+def _first_readable(
+    candidates: list[ReportItem], year: int, read: ArchiveReader, source: str | None, kind: str
+) -> FoundReport | list[str]:
+    """The first candidate read as ``kind``, or the notes saying why none was."""
     notes: list[str] = []
     for item in candidates:
-        found = _read_candidate(item, year, read, source, notes)
+        found = _read_candidate(item, year, read, source, notes, kind)
         if found is not None:
             url, via, (report, document) = found
             return FoundReport(item, url, via, with_issuer(report, item), document, tuple(notes))
-    raise ReportNotFound(f"no archived item reads as the report of {site} for {year}: " + "; ".join(notes))
+    return notes
 
 
 def _read_candidate(
-    item: ReportItem, year: int, read: ArchiveReader, source: str | None, notes: list[str]
+    item: ReportItem, year: int, read: ArchiveReader, source: str | None, notes: list[str], wanted: str
 ) -> tuple[str, str, tuple[Report, Document]] | None:
     label = f"{item.title or item.url} ({item.url})"
     if source in (None, "page"):
@@ -116,7 +154,7 @@ def _read_candidate(
         if page is None:
             notes.append(f"{label}: its page is not in the archive")
         else:
-            read_as, why = _as_report(page, year)
+            read_as, why = _as_report(page, year, wanted)
             if read_as is not None:
                 return item.url, "page", read_as
             notes.append(f"{label}: the page {why}")
@@ -133,7 +171,7 @@ def _read_candidate(
                 "nothing is fetched from the network)"
             )
             continue
-        read_as, why = _as_report(archived, year)
+        read_as, why = _as_report(archived, year, wanted)
         if read_as is not None:
             return url, kind, read_as
         notes.append(f"{label}: its attachment {url} {why}")
@@ -159,12 +197,15 @@ def _attachments(item: ReportItem, source: str | None) -> list[tuple[str, str]]:
     return sorted(out, key=lambda f: ATTACHMENT_TYPES.index(f[1]))
 
 
-def _as_report(archived: Archived, year: int) -> tuple[tuple[Report, Document] | None, str]:
+def _as_report(archived: Archived, year: int, kind: str) -> tuple[tuple[Report, Document] | None, str]:
     try:
         document = read_document(archived.body, archived.url, archived.content_type)
         report = report_from_document(document)
     except (DocumentError, ReportError) as exc:
         return None, f"does not read as a report ({getattr(exc, 'reason', exc)})"
+    read_as = STATEMENT if is_statement_report(report) else ANNUAL_REPORT
+    if read_as != kind:
+        return None, f"is a {KIND_NAMES[read_as]}, not a {KIND_NAMES[kind]}"
     if report.year not in (None, year):
         return None, f"is the report for {report.year}, not for {year}"
     return (report, document), ""
@@ -203,6 +244,8 @@ def reconcile_read(
 def found_record(found: FoundReport) -> dict[str, object]:
     """Where the report was found and what was read, JSON-ready."""
     return {
+        "kind": found.kind,
+        "name": KIND_NAMES[found.kind],
         "item": found.item.url,
         "title": found.item.title,
         "found_by": found.item.found_by,

@@ -17,6 +17,7 @@ from replica.items import assets_of, column_url, folder, make_item
 from replica.model import FOREIGN, HIJACKED, NOT_FOUND, Column, Item, ReplicaSite
 from replica.reports import place_reports
 from replica.spec import FOLDER_STYLES, ColumnDef, Spec, SpecError
+from replica.statements import place_statements
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ def _build_base(spec: Spec) -> ReplicaSite:
     items = _place_faults(spec, rng, items, listings)
     _place_foreign(spec, rng, items, listings, shells)
     place_reports(spec, items, listings)  # after every random draw: the reports take over existing items
+    place_statements(spec, items, listings)  # and the 政府网站工作年度报表, dated in January
 
     columns: dict[str, Column] = {}
     for d in defs:

@@ -32,7 +32,7 @@ Layout = Callable[[str, int, "Numbers", tuple[str, ...]], tuple[tuple[Block, ...
 
 
 @cache
-def _config() -> dict[str, Any]:
+def reports_config() -> dict[str, Any]:
     with open(CONFIG_FILE, encoding="utf-8") as handle:
         data: dict[str, Any] = yaml.safe_load(handle)
     return data
@@ -68,7 +68,7 @@ def report_title(site_name: str, year: int) -> str:
 
 def place_reports(spec: Spec, items: dict[str, Item], listings: dict[str, list[Item]]) -> None:
     """Turn one item per report year into the report (in ``items`` and in every listing)."""
-    entry = _config()["specs"].get(spec.name)
+    entry = reports_config()["specs"].get(spec.name)
     if not entry:
         return
     listed_in: dict[str, list[str]] = {}
@@ -86,19 +86,19 @@ def place_reports(spec: Spec, items: dict[str, Item], listings: dict[str, list[I
 
 def plan_reports(spec: Spec, items: dict[str, Item], listings: dict[str, list[Item]]) -> list[PlannedReport]:
     """The reports of ``spec`` with their figures, from the items as built (before any report is placed)."""
-    entry = _config()["specs"].get(spec.name)
+    entry = reports_config()["specs"].get(spec.name)
     if not entry:
         return []
     out = []
     for report in entry["reports"]:
         year, fmt, planted = int(report["year"]), str(report["format"]), tuple(report.get("planted", ()))
-        numbers = _numbers(spec, year, items, listings)
+        numbers = year_numbers(spec, year, items, listings)
         blocks, failures = LAYOUTS[fmt](spec.site.name, year, numbers, planted)
         out.append(PlannedReport(year, fmt, planted, numbers, blocks, failures))
     return out
 
 
-def _numbers(spec: Spec, year: int, items: dict[str, Item], listings: dict[str, list[Item]]) -> Numbers:
+def year_numbers(spec: Spec, year: int, items: dict[str, Item], listings: dict[str, list[Item]]) -> Numbers:
     """As ``replica.truth`` counts: items of blocked columns are unknown to a crawler and left out;
     政府文件 holds the items listed in it or under it."""
     blocked = {p for p in listings if spec.column(p).blocked}
@@ -225,7 +225,7 @@ def _table_two(version: str, n: Numbers) -> Grid:
 def _table_three(
     new: int, carried_in: int, outcomes: list[int], total: int, carried: int, version: str
 ) -> Grid:
-    labels = [tuple(x) for x in _config()["outcomes_2021"]]
+    labels = [tuple(x) for x in reports_config()["outcomes_2021"]]
     if version == "2019":
         labels = [*labels[:-4], ("（六）其他处理", ""), labels[-1]]
     values = [*outcomes, total]

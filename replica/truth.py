@@ -15,6 +15,7 @@ from replica.changes import CHANGE_KINDS
 from replica.model import FOREIGN, HIJACKED, NOT_FOUND, Item, ReplicaSite
 from replica.render.traps import TRAPS
 from replica.reports import reports_truth
+from replica.statements import statements_truth
 from taxonomy import default_taxonomy
 
 FEATURE_COLUMN = "政务公开重点工作"
@@ -134,6 +135,7 @@ def truth(site: ReplicaSite) -> dict[str, Any]:
         "definitions": DEFINITIONS,
         "report_2018": report,
         "reports": reports_truth(site),
+        "statements": statements_truth(site),
         "columns": columns,
         "taxonomy": {
             path: _by_year([site.items[u] for u in urls]) for path, urls in sorted(per_taxonomy.items())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,9 +12,12 @@ from typing import Any
 from rich.console import Console
 
 from audit.archived_report import (
+    KIND_NAMES,
     SOURCES,
+    FoundReport,
     ReportNotFound,
     find_report,
+    find_statement,
     found_record,
     reconcile_document,
     reconcile_read,
@@ -115,7 +119,9 @@ def compare(args: argparse.Namespace) -> int:
 
 
 def reconcile(args: argparse.Namespace) -> int:
-    """``--report FILE``: reconcile the files; without it, the year's report as the archive holds it."""
+    """``--report FILE``: reconcile the files; without it, the year's report as the archive holds it and,
+    beside it, the year's 政府网站工作年度报表 (JSON ``statement``; the views 网站报表核对, 网站报表依据条目).
+    Either alone is reconciled, the other's absence noted; neither found is refused (exit 2)."""
     if args.report and args.source:
         return _refuse("--from chooses what is read from the archive; it does not go with --report")
     if args.report:
@@ -127,6 +133,8 @@ def reconcile(args: argparse.Namespace) -> int:
     try:
         with db.session() as session:
             site = _single_site(session, args.site)
+            statement: tuple[FoundReport, list[Reconciliation]] | None = None
+            missing: str | None = None
             if args.report:
                 results = _reconcile_files(session, site, args.year, sources)
                 found = None
@@ -135,19 +143,60 @@ def reconcile(args: argparse.Namespace) -> int:
                 try:
                     found = find_report(session, site, args.year, read, args.source)
                 except ReportNotFound as exc:
-                    return _refuse(str(exc))
-                print(
-                    f"zwgk: reconciling {found.item.title or found.item.url}, read from the archived "
-                    f"{'page' if found.via == 'page' else found.via.upper() + ' attachment'} {found.url}",
-                    file=sys.stderr,
-                )
-                results = reconcile_read(session, site, args.year, found.document, found.report)
+                    found, missing = None, str(exc)
+                try:
+                    shown = find_statement(session, site, args.year, read, args.source)
+                except ReportNotFound as exc:
+                    if found is None:
+                        return _refuse(f"{missing}; and {exc}")
+                    print(f"zwgk: note: {exc}", file=sys.stderr)
+                else:
+                    statement = (
+                        shown,
+                        reconcile_read(session, site, args.year, shown.document, shown.report),
+                    )
+                results = []
+                if found is not None:
+                    _say_read(found)
+                    results = reconcile_read(session, site, args.year, found.document, found.report)
+                else:
+                    print(f"zwgk: note: {missing}", file=sys.stderr)
+                if statement is not None:
+                    _say_read(statement[0])
     finally:
         db.dispose()
     record: dict[str, Any] = {"site": site, "year": args.year, "claims": reconcile_records(results)}
+    views = reconcile_views(results) if found is not None or args.report else []
     if found is not None:
         record["report"] = found_record(found)
-    return _emit(args, reconcile_views(results), record)
+    elif missing is not None:
+        record["report"] = None
+        record["report_not_found"] = missing
+    if statement is not None:
+        record["statement"] = {**found_record(statement[0]), "claims": reconcile_records(statement[1])}
+        views += _statement_views(statement[1])
+    return _emit(args, views, record)
+
+
+def _say_read(found: FoundReport) -> None:
+    """On stderr: which document was found (annual report or website statement) and what was read."""
+    what = "page" if found.via == "page" else found.via.upper() + " attachment"
+    print(
+        f"zwgk: reconciling the {KIND_NAMES[found.kind]} {found.item.title or found.item.url}, read from "
+        f"the archived {what} {found.url}",
+        file=sys.stderr,
+    )
+
+
+def _statement_views(results: list[Reconciliation]) -> list[View]:
+    """The statement's views, named apart from the report's (sheet names are unique in a workbook)."""
+    names = {"报告核对": "网站报表核对", "依据条目": "网站报表依据条目"}
+    return [
+        dataclasses.replace(
+            v, name=names.get(v.name, "网站报表" + v.name), caption=f"政府网站工作年度报表。{v.caption}"
+        )
+        for v in reconcile_views(results)
+    ]
 
 
 def _report_file(path: str, year: int) -> tuple[str, Report]:

@@ -24,6 +24,9 @@ from storage.db import data_folder, database_url, open_database
 from zwgk.options import add_store_options
 
 EXIT_BAD_INPUT = 2
+# ``report check``: a check failed (the report contradicts itself); 0 when every check passes or cannot
+# be made. 8, not one of ``crawl``'s codes (0–7), so a script can tell it from every other outcome.
+EXIT_CHECK_FAILED = 8
 FORMATS = ("table", "json", "xlsx")
 FIGURE_HEADERS = ("表", "行", "列", "标签", "数值", "单位", "约数", "出处", "原文")
 _URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -40,13 +43,17 @@ def run(args: argparse.Namespace) -> int:
     if args.report_command == "read":
         return _emit(args, reports[0].as_dict(), _views(reports, list(reports[0].checks)))
     internal, cross = check_reports(reports)
+    summary = _summary([c for r in internal for c in r.checks] + cross)
     data = {
         "reports": [{k: v for k, v in r.as_dict().items() if k != "figures"} for r in internal],
         "cross_year": [c.as_dict() for c in cross],
-        "summary": _summary([c for r in internal for c in r.checks] + cross),
+        "summary": summary,
     }
     checks = [c for r in internal for c in r.checks]
-    return _emit(args, data, _views(internal, checks + cross, figures=False))
+    code = _emit(args, data, _views(internal, checks + cross, figures=False))
+    if code == 0 and summary["fail"]:
+        return EXIT_CHECK_FAILED
+    return code
 
 
 def _sources(args: argparse.Namespace) -> list[str]:
@@ -151,7 +158,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rsub = report.add_subparsers(dest="report_command", required=True)
     read = rsub.add_parser("read", help="every figure of a report file (TXT, HTML, DOCX, PDF) and its checks")
     read.add_argument("source", help="the report file, or the URL of a page or attachment in the archive")
-    check = rsub.add_parser("check", help="the checks of one or more reports, across years of one issuer too")
+    check = rsub.add_parser(
+        "check",
+        help="the checks of one or more reports, across years of one issuer too; exit 8 when a check fails",
+    )
     check.add_argument(
         "source",
         nargs="+",

@@ -19,6 +19,9 @@ REPORT_COLUMN_WORDS = ("年报", "年度报告")
 # the title words of a year's report, beside "{year}年"
 REPORT_TITLE_WORDS = ("政府信息公开", "政务公开")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# the title words of a 政府网站工作年度报表 (the website's own yearly statement); also a column so named
+# (some portals name the column 政府网站年度报表: the statement printed in it is still the form)
+STATEMENT_WORDS = ("网站工作年度报表", "网站年度报表")
 
 
 @dataclass(frozen=True)
@@ -98,3 +101,48 @@ def _names_year(title: str | None, year: int, day: date | None, by_column: bool)
 def _likelihood(item: ReportItem) -> tuple[int, int, date, int]:
     own = bool(item.title and item.site_name and item.title.startswith(item.site_name))
     return (item.found_by != "column", not own, item.counted_on or date.max, item.id)
+
+
+def statement_items(session: Session, site: str, year: int) -> list[ReportItem]:
+    """The items of ``site`` that may be its 政府网站工作年度报表 for ``year``: a title (or a column)
+    naming 政府网站工作年度报表 / 网站工作年度报表 / 政府网站年度报表, and the title naming ``year`` or, naming no year,
+    published in ``year`` + 1 (the statement is due by 31 January: those first, then later ones)."""
+    title = Item.title
+    named = or_(*(title.contains(word) for word in STATEMENT_WORDS))
+    in_column = or_(*(Column.name.contains(word) for word in STATEMENT_WORDS))
+    stmt: Any = (
+        select(
+            Item.id,
+            Site.slug,
+            Site.name,
+            Item.url,
+            title,
+            Item.counted_on,
+            Column.path,
+            Column.name,
+            Item.fetch_status,
+            Item.attachments,
+        )
+        .join(Site, Site.id == Item.site_id)
+        .join(ItemColumn, ItemColumn.item_id == Item.id)
+        .join(Column, Column.id == ItemColumn.column_id)
+        .where(Site.slug == site, or_(named, in_column))
+        .order_by(Item.counted_on, Item.id)
+    )
+    found: dict[int, ReportItem] = {}
+    for iid, slug, name, url, text, on, path, _column, status, files in session.execute(stmt):
+        day = as_date(on)
+        if iid in found or not _names_year(text, year, day, True):
+            continue
+        by_title = any(word in (text or "") for word in STATEMENT_WORDS)
+        attachments = tuple(f for f in files or () if isinstance(f, dict))
+        found[iid] = ReportItem(
+            iid, slug, name, url, text, day, path, "title" if by_title else "column", status, attachments
+        )
+    return sorted(found.values(), key=_by_deadline)
+
+
+def _by_deadline(item: ReportItem) -> tuple[bool, int, date, int]:
+    """A statement published by 31 January first, then one named by its title, then the earliest."""
+    day = item.counted_on or date.max
+    return (not (day.month == 1), item.found_by != "title", day, item.id)

@@ -4,7 +4,8 @@ reports, each a page with a PDF and a DOCX attachment. ``zwgk audit reconcile --
 ``--report`` finds and reconciles each from its archived page, and from the PDF and DOCX
 attachments the crawl archived beside it (and behind a page that is only a shell). A crawl with
 ``--no-inspect`` downloads no attachment: the command then says the attachment is not in the
-archive, and fetches nothing."""
+archive, and fetches nothing. The replica's 政府网站工作年度报表 for 2018 (a page whose title names no year,
+published in January 2019, with a PDF and a DOCX) is found and reconciled beside the 2018 report."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ import replica
 from audit.archived_report import (
     Archived,
     ArchiveReader,
+    ReportNotFound,
     find_report,
+    find_statement,
     reconcile_document,
     reconcile_read,
     warc_reader,
@@ -237,7 +240,7 @@ def test_report_check_finds_exactly_the_planted_inconsistencies(
         for source in sources:
             capsys.readouterr()
             argv = ["report", "check", source, "--data", str(crawled.data), "--format", "json"]
-            assert main(argv) == 0, capsys.readouterr().err
+            assert main(argv) == (8 if planted else 0), capsys.readouterr().err
             assert _failures(json.loads(capsys.readouterr().out)) == planted, (report["year"], source)
 
 
@@ -303,3 +306,117 @@ def test_the_demo_portal_reports_are_found_by_their_titles(tmp_path: Path) -> No
         assert (record["report"]["item"], record["report"]["found_by"]) == (base + report["url"], "title")
         got = {c["key"]: (c["claimed"], c["archived"]) for c in record["claims"] if c["checkable"]}
         assert got == _honest(report)
+
+
+@pytest.mark.parametrize("source", [None, "pdf", "docx"])
+def test_reconcile_without_report_finds_the_website_statement_beside_the_report(
+    crawled: Crawled, source: str | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The replica's 政府网站工作年度报表 for 2018: a page titled with no year, published in January
+    2019, with its PDF and DOCX. Reconciled beside the annual report, each saying which it is; its
+    信息发布 总数 is the year's items (the replica's truth), the counts the archive cannot see say why."""
+    [statement] = truth_statements = crawled.truth["statements"]
+    assert [s["year"] for s in truth_statements] == [2018] and statement["published"].startswith("2019-01-")
+    assert "年" not in statement["title"].removesuffix("网站工作年度报表")  # its title names no year
+    report = next(r for r in crawled.reports() if r["year"] == statement["year"])
+    out = tmp_path / "2018.json"
+    argv = ["audit", "reconcile", "--data", str(crawled.data), "--year", "2018", "--format", "json"]
+    assert main([*argv, *(["--from", source] if source else []), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "reconciling the 政府网站工作年度报表" in err and "reconciling the 政府信息公开工作年度报告" in err
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert (record["report"]["kind"], record["report"]["item"]) == (
+        "annual-report",
+        crawled.base + report["url"],
+    )
+    got = record["statement"]
+    read = crawled.base + (statement["attachments"][source] if source else statement["url"])
+    assert (got["kind"], got["name"], got["year"]) == ("website-statement", "政府网站工作年度报表", 2018)
+    assert (got["item"], got["read"], got["via"], got["found_by"]) == (
+        crawled.base + statement["url"],
+        read,
+        source or "page",
+        "title",
+    )
+    claims = {c["key"]: c for c in got["claims"]}
+    total = claims["items_published"]
+    assert (total["claimed"], total["archived"]) == (
+        statement["figures"]["total"],
+        report["figures"]["items"],
+    )
+    unchecked = {c["label"]: c["claimed"] for c in got["claims"] if not c["checkable"]}
+    assert unchecked["网站报表 网站总访问量"] == statement["figures"]["visits"]
+    assert all(c["reason"] for c in got["claims"] if not c["checkable"])
+    # the annual report's claims are its own, as without the statement
+    own = {c["key"]: (c["claimed"], c["archived"]) for c in record["claims"] if c["checkable"]}
+    assert own == _honest(report)
+
+
+def test_a_year_without_a_statement_reconciles_the_report_and_says_so(
+    crawled: Crawled, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "2017.json"
+    argv = ["audit", "reconcile", "--data", str(crawled.data), "--year", "2017", "--format", "json"]
+    assert main([*argv, "-o", str(out)]) == 0
+    assert "no 政府网站工作年度报表 of annual for 2017" in capsys.readouterr().err
+    assert "statement" not in json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_the_statement_is_not_taken_for_the_annual_report(crawled: Crawled) -> None:
+    """Read as a report candidate, the statement is refused as one (and the report as a statement)."""
+    db = open_database(database_url(crawled.data))
+    try:
+        with db.session() as s:
+            read = warc_reader(s, crawled.data / "warc")
+            found = find_statement(s, SPEC, 2018, read)
+            assert found.kind == "website-statement" and found.report.year == 2018
+            assert find_report(s, SPEC, 2018, read).kind == "annual-report"
+            with pytest.raises(ReportNotFound, match="no title naming"):
+                find_statement(s, SPEC, 2016, read)
+    finally:
+        db.dispose()
+
+
+def test_a_statement_without_its_report_is_reconciled_alone_saying_the_report_is_missing(
+    crawled: Crawled, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As if the archive held no 2018 report (it is found by find_report; here it is not): the
+    statement is still reconciled, the record saying the report was not found and why."""
+    from zwgk import audit_cli
+
+    def nothing(*args: Any, **kwargs: Any) -> Any:
+        raise ReportNotFound("the archive holds no report of annual for 2018")
+
+    monkeypatch.setattr(audit_cli, "find_report", nothing)
+    out = tmp_path / "alone.json"
+    argv = ["audit", "reconcile", "--data", str(crawled.data), "--year", "2018", "--format", "json"]
+    assert main([*argv, "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "note: the archive holds no report of annual for 2018" in err
+    assert "reconciling the 政府网站工作年度报表" in err
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["report"] is None and "no report of annual for 2018" in record["report_not_found"]
+    assert record["claims"] == []
+    [statement] = crawled.truth["statements"]
+    total = next(c for c in record["statement"]["claims"] if c["key"] == "items_published")
+    assert total["claimed"] == total["archived"] == statement["figures"]["total"]
+
+
+def test_the_dashboard_shows_the_statement_like_the_report(crawled: Crawled) -> None:
+    app = create_app(database_url(crawled.data), crawled.data / "warc", token="")
+    client = app.test_client()
+    [statement] = crawled.truth["statements"]
+    report_page = client.get(f"/site/{SPEC}/report/2018").get_data(as_text=True)
+    assert f'href="/site/{SPEC}/statement/2018"' in report_page
+    page = client.get(f"/site/{SPEC}/statement/2018")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "2018年政府网站工作年度报表</h1>" in body and crawled.base + statement["url"] in body
+    assert "website-statement" in body  # its format
+    total = statement["figures"]["total"]
+    # its 信息发布 总数: claimed, archived, difference 0
+    assert f'<td class="num">{total}</td><td class="num">{total}</td><td class="num">0</td>' in body
+    assert f'href="/site/{SPEC}/report/2018"' in body
+    missing = client.get(f"/site/{SPEC}/statement/2017")
+    assert missing.status_code == 404
+    assert "no 政府网站工作年度报表 of annual for 2017" in missing.get_data(as_text=True)

@@ -142,8 +142,9 @@ def test_old_truths_are_unchanged(name: str) -> None:
         "foreign": [],
         "traps": [],
     }
-    # "reports" (issue 15) lists the annual reports, published on existing items: no count changes
-    old = {k: v for k, v in truth.items() if k not in ("definitions", "state", "reports")}
+    # "reports" and "statements" (issue 15) list the annual reports and 政府网站工作年度报表, published on
+    # existing items: no count changes
+    old = {k: v for k, v in truth.items() if k not in ("definitions", "state", "reports", "statements")}
     old["special"] = {k: v for k, v in truth["special"].items() if k not in NEW_SPECIAL}
     digest = hashlib.sha256(json.dumps(old, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     assert digest == OLD_TRUTHS[name]

@@ -13,20 +13,31 @@ from replica.routes import Router
 
 
 def _counts(truth: dict) -> dict:
-    return {k: v for k, v in truth.items() if k not in ("reports", "definitions")}
+    return {k: v for k, v in truth.items() if k not in ("reports", "statements", "definitions")}
 
 
 @pytest.mark.parametrize("name", ["qingshi", "annual"])
 def test_reports_change_no_count(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with_reports = replica.build_site(replica.load_spec(name))
     truth_with = replica.truth(with_reports)
-    monkeypatch.setattr(replica_reports, "_config", lambda: {"specs": {}, "outcomes_2021": []})
+    monkeypatch.setattr(replica_reports, "reports_config", lambda: {"specs": {}, "outcomes_2021": []})
     without = replica.build_site(replica.load_spec(name))
     assert _counts(truth_with) == _counts(replica.truth(without))
     changed = [u for u, i in with_reports.items.items() if i != without.items[u]]
     truth = truth_with["reports"]
-    assert sorted(changed) == sorted(r["url"] for r in truth) and len(truth) == 3
-    for url in changed:
+    statements = {s["url"] for s in truth_with["statements"]}
+    assert sorted(changed) == sorted([r["url"] for r in truth] + list(statements)) and len(truth) == 3
+    for url in statements:  # the 政府网站工作年度报表: moved to January of the same year, nothing else
+        before, after = without.items[url], with_reports.items[url]
+        assert (after.year, after.pub.month, after.kind, after.doc_no, after.home, after.status) == (
+            before.year,
+            1,
+            before.kind,
+            before.doc_no,
+            before.home,
+            before.status,
+        )
+    for url in set(changed) - statements:
         before, after = without.items[url], with_reports.items[url]
         assert (after.pub, after.kind, after.doc_no, after.home, after.status) == (
             before.pub,
@@ -60,7 +71,7 @@ def test_the_files_are_the_same_on_every_build() -> None:
     replica_reports._written.cache_clear()
     second = replica.build_site(replica.load_spec("annual"))
     files = [(a.path, a.data) for i in first.items.values() for a in i.attachments if a.data]
-    assert len(files) == 6
+    assert len(files) == 8  # three reports and the 政府网站工作年度报表, each a PDF and a DOCX
     assert files == [(a.path, a.data) for i in second.items.values() for a in i.attachments if a.data]
 
 

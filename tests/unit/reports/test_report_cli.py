@@ -37,7 +37,7 @@ def test_check_several_years_and_the_summary(capsys: pytest.CaptureFixture[str])
         str(PINGTAN / n)
         for n in ("02_pingtan-zone_2017.txt", "04_pingtan-zone_2019.txt", "07_pingtan-zone_2021.txt")
     ]
-    assert main(["report", "check", *files, "--format", "json"]) == 0
+    assert main(["report", "check", *files, "--format", "json"]) == 8  # the 2019 report's two
     data = json.loads(capsys.readouterr().out)
     assert data["summary"]["fail"] == 2
     assert [r["year"] for r in data["reports"]] == [2017, 2019, 2021]
@@ -56,9 +56,40 @@ def test_xlsx_output(tmp_path: Path) -> None:
 
 
 def test_table_output(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "check", str(PINGTAN / "04_pingtan-zone_2019.txt")]) == 0
+    assert main(["report", "check", str(PINGTAN / "04_pingtan-zone_2019.txt")]) == 8
     out = capsys.readouterr().out
     assert "报告核对" in out and "✗ 2  ?" in out  # the caption counts the two failed checks
+
+
+# The inconsistencies of each report as truth.json's hand reading lists them (its anomalies 0 and 1 of
+# the 2019 report: categories summing to 2533 under 2599, prose 68 against table 89; the 2021 report's
+# anomalies are notes and checks that pass; test_shared_reports classifies every anomaly).
+INCONSISTENCIES = {"04_pingtan-zone_2019.txt": 2, "07_pingtan-zone_2021.txt": 0}
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [(n, f) for n in INCONSISTENCIES for f in ("json", "table", "xlsx")],
+)
+def test_check_exits_8_when_a_check_fails_else_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, fmt: str
+) -> None:
+    """An auditor's script reads the verdict from the exit code: 8 when the report contradicts itself
+    (the 2019 report: two inconsistencies read by hand), 0 when every check passes or cannot be made
+    (the 2021 report: none; three of its checks cannot be made); the output is written either way."""
+    out = tmp_path / f"checks.{fmt}"
+    code = main(["report", "check", str(PINGTAN / name), "--format", fmt, "-o", str(out)])
+    assert out.exists() and out.stat().st_size > 0
+    expected = 8 if INCONSISTENCIES[name] else 0
+    assert code == expected, capsys.readouterr().err
+    if fmt == "json":
+        summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
+        assert summary["fail"] == INCONSISTENCIES[name]
+        assert (summary["fail"] > 0) == (code == 8)
+
+
+def test_read_exits_0_whatever_its_checks_say() -> None:
+    assert main(["report", "read", str(PINGTAN / "04_pingtan-zone_2019.txt"), "--format", "json"]) == 0
 
 
 @pytest.mark.parametrize(
