@@ -91,6 +91,7 @@ class Meter:
         self.app, self.server_pids, self.pg_admin = app, server_pids, pg_admin
         self.backends: dict[int, float] = {}  # PostgreSQL backend pid → its CPU, last seen
         self.base: dict[int, float] = {}
+        self.crawlers: dict[int, float] = {}  # zwgk crawl/worker pid → its own CPU (no children), last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -110,15 +111,25 @@ class Meter:
             with engine.connect() as connection:
                 while not self._stop.is_set():
                     pids = connection.execute(
-                        text("SELECT pid FROM pg_stat_activity WHERE application_name = :a"), {"a": self.app}
-                    ).scalars()
+                        # a worker names its sessions APP:HASH (crawler/cluster/heartbeat.py)
+                        text("SELECT pid FROM pg_stat_activity WHERE application_name = :a "
+                             "OR application_name LIKE :a || ':%'"),
+                        {"a": self.app},
+                    ).scalars()  # fmt: skip
                     for pid in pids:
                         if pid not in self.base:
                             self.base[pid] = 0.0  # a new backend: all its CPU is this row's
                         self.backends[pid] = max(self.backends.get(pid, 0.0), proc_cpu(pid))
+                    for pid in list(self.crawlers):
+                        self.crawlers[pid] = max(self.crawlers[pid], proc_cpu(pid))
                     self._stop.wait(0.1)
         finally:
             engine.dispose()
+
+    def watch(self, pids: list[int]) -> None:
+        """The crawl's processes: their own CPU (without their page-analysis children) is sampled."""
+        for pid in pids:
+            self.crawlers[pid] = 0.0
 
     def __enter__(self) -> Meter:
         self.start = self._shared()
@@ -133,6 +144,8 @@ class Meter:
     def cpu(self) -> dict[str, float]:
         out = {key: self.end[key] - self.start[key] for key in self.start}
         out["pg_backends"] = sum(self.backends.values())
+        out["crawler"] = sum(self.crawlers.values())
+        out["analysis"] = max(0.0, out["zwgk"] - out["crawler"])
         return out
 
 
@@ -170,6 +183,7 @@ def _row(label: str | int, pages: int, meter: Meter, idle_s: float = 0.0) -> dic
     wall = cpu.pop("wall") - idle_s
     machine_total = cpu.pop("machine_total")
     ours = cpu["zwgk"] + cpu["server"] + cpu["pg_backends"]
+    others = cpu["machine"] - ours - cpu["redis"] - cpu["pg_background"]  # other sessions' work
     per_page = {f"{k}_ms_per_page": round(1000 * v / max(pages, 1), 2) for k, v in cpu.items()}
     return {
         "workers": label,
@@ -180,9 +194,8 @@ def _row(label: str | int, pages: int, meter: Meter, idle_s: float = 0.0) -> dic
         **per_page,
         "machine_busy_cores": round(cpu["machine"] / (wall + idle_s), 2),
         "cores": round(machine_total / (wall + idle_s), 2),
-        "others_ms_per_page": round(
-            1000 * (cpu["machine"] - ours - cpu["redis"] - cpu["pg_background"]) / max(pages, 1), 2
-        ),  # fmt: skip
+        "others_ms_per_page": round(1000 * others / max(pages, 1), 2),
+        "others_cores": round(others / (wall + idle_s), 2),
     }
 
 
@@ -206,6 +219,7 @@ def measure(base_url: str, server_pids: list[int] | None, workers: int, redis_ur
                 _zwgk("worker", *common, "--data", f"{tmp}/w{n}", "--idle-exit", "1", "--json")
                 for n in range(workers)
             ]
+            meter.watch([p.pid for p in procs])
             outs = [p.communicate() for p in procs]
         summaries = []
         for process, (out, err) in zip(procs, outs, strict=True):
@@ -263,13 +277,14 @@ def measure_lone(base_url: str, server_pids: list[int] | None, pg: str | None) -
     with postgres_schema(pg) as url, tempfile.TemporaryDirectory() as tmp:
         with Meter(app, server_pids, url) as meter:
             process = _zwgk("crawl", base_url, "--db", _named(url, app), "--data", tmp, "--json")
+            meter.watch([process.pid])
             out, err = process.communicate()
         if not out.strip():
             raise RuntimeError(f"the lone crawl failed: {err[-2000:]}")
         return _row("lone", int(json.loads(out)["pages"]), meter)
 
 
-COLUMNS = ("zwgk", "server", "pg_backends", "pg_background", "redis", "others")
+COLUMNS = ("zwgk", "crawler", "analysis", "server", "pg_backends", "pg_background", "redis", "others")
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
@@ -331,6 +346,27 @@ def main() -> None:
         print(f"  {label!s:>5}: {statistics.median(r['pages_per_s'] for r in same):.1f} pages/s, "
               f"{statistics.median(r['zwgk_ms_per_page'] for r in same):.2f} zwgk CPU ms/page, "
               f"{statistics.median(r['machine_busy_cores'] for r in same):.2f} cores busy")  # fmt: skip
+
+    ceiling([row for rows in rounds for row in rows if row["workers"] == 1])
+
+
+def ceiling(ones: list[dict[str, Any]]) -> None:
+    """What the machine allows, from one worker's CPU per page: its crawler process is one thread
+    (at most one core), everything of the row together shares the cores."""
+    if not ones:
+        return
+    crawler = statistics.median(r["crawler_ms_per_page"] for r in ones)
+    total = statistics.median(
+        sum(r[f"{c}_ms_per_page"] for c in ("zwgk", "server", "pg_backends", "pg_background", "redis"))
+        for r in ones
+    )
+    cores = os.cpu_count() or 1
+    others = statistics.median(r["others_cores"] for r in ones)
+    print(f"\none worker: {crawler:.2f} ms CPU a page in its crawler process (one core: at most "
+          f"{1000 / crawler:.0f} pages/s), {total:.2f} ms for the whole row (crawler, analysis, server, "
+          f"PostgreSQL, Redis): {cores} cores to the row alone allow at most {cores * 1000 / total:.0f} "
+          f"pages/s, so N workers / one worker <= {min(cores, cores * crawler / total):.2f} here; "
+          f"other sessions used {others:.2f} of the {cores} cores during the one-worker rows")  # fmt: skip
 
 
 if __name__ == "__main__":
