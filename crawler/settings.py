@@ -128,9 +128,9 @@ ZWGK_CLOCK = None
 ZWGK_DISTRIBUTED = False
 ZWGK_REDIS_URL = None
 ZWGK_REDIS_PREFIX = "zwgk"
-# Seconds a worker's leases outlive its last heartbeat; then any live worker puts them back in the
-# queue (crawler/cluster/leases.py).
-ZWGK_LEASE_TTL = 10.0
+# Seconds a worker's leases outlive its last heartbeat (a thread, renewing every 0.5 s while the
+# reactor turns); then any live worker puts them back in the queue (crawler/cluster/leases.py).
+ZWGK_LEASE_TTL = 5.0
 # Per-host politeness all workers hold together (crawler/cluster/politeness.py): a profile's
 # download_delay and concurrent_per_host override the first two; loopback hosts get the last two.
 ZWGK_HOST_DELAY = 0.5

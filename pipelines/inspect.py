@@ -12,6 +12,9 @@ second writer on SQLite would wait for while blocking the crawl. Off with ``ZWGK
 
 from __future__ import annotations
 
+import logging
+import random
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +24,7 @@ import lxml.html
 from lxml import etree
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from sqlalchemy.exc import DBAPIError
 
 from crawler.clock import clock_from_settings
 from crawler.discovery import load_rules
@@ -37,6 +41,10 @@ from storage.findings import record_detector_findings
 from storage.linkchecks import MAX_PAGES, SeenLink, record_seen_links
 from storage.reads.sites import site_id as site_id_of
 
+logger = logging.getLogger(__name__)
+
+# Times the closing write is tried when PostgreSQL aborts it as a deadlock (workers end together).
+WRITE_ATTEMPTS = 6
 # Kinds this stage decides afresh on every page or attachment it scans.
 SCANNED_KINDS = ("privacy_leak", "wording_error")
 # Pages whose links the link check looks at.
@@ -138,7 +146,17 @@ class InspectPipeline:
     def close_spider(self) -> None:
         db = open_database(self.db_url)
         try:
-            self._write(db)
+            # Workers of a distributed crawl end together and write the same sites' links: a
+            # transaction PostgreSQL aborts as a deadlock is written again (it left nothing).
+            for attempt in range(WRITE_ATTEMPTS):
+                try:
+                    self._write(db)
+                    return
+                except DBAPIError as exc:
+                    if attempt + 1 == WRITE_ATTEMPTS or "deadlock" not in str(exc.orig).lower():
+                        raise
+                    logger.warning("inspect: %s; writing again", str(exc.orig).splitlines()[0])
+                    time.sleep(0.1 * (attempt + 1) + random.random() * 0.2)
         finally:
             db.dispose()
 
@@ -166,8 +184,8 @@ def _seen(site: _SiteScan) -> list[SeenLink]:
     checked already: the link check leaves it out)."""
     return [
         SeenLink(url, target.host, target.scope, target.kind, tuple(pages), site.fetched_ok.get(url))
-        for url, (target, pages) in site.links.items()
-    ]
+        for url, (target, pages) in sorted(site.links.items(), key=lambda pair: pair[0])
+    ]  # in URL order: concurrent writers lock the rows in the same order
 
 
 def _is_trap(url: str) -> bool:

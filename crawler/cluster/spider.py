@@ -17,6 +17,7 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from crawler import settings as defaults
+from crawler.cluster.heartbeat import Heartbeat
 from crawler.cluster.keys import BUSY_TTL_MS, RUN_TTL, Keys
 from crawler.cluster.leases import LEASE_META, OWNER_META, drop, leases_held, reclaim
 from crawler.cluster.runs import profile_from_json
@@ -42,7 +43,7 @@ class WorkerSpider(PortalSpider):
     name = "portal_worker"
 
     def __init__(self, *, client: redis.Redis, keys: Keys, mode: str, revalidate_fraction: float,
-                 idle_exit: float, worker_id: str, **kwargs: Any) -> None:  # fmt: skip
+                 idle_exit: float, worker_id: str, db_url: str = "", **kwargs: Any) -> None:  # fmt: skip
         walk = RedisWalkState(client, keys)
         super().__init__(
             mode=mode,
@@ -57,6 +58,8 @@ class WorkerSpider(PortalSpider):
         self.worker_id = worker_id
         self.idle_since: float | None = None
         self._heartbeat: task.LoopingCall | None = None
+        self._pulse: Heartbeat | None = None  # the thread renewing the leases (heartbeat.py)
+        self.db_url = db_url
         self.lease_ttl = defaults.ZWGK_LEASE_TTL
         self._finished: list[str] = []  # leases whose callbacks are done, dropped at the next commit
         self._store: Any = None
@@ -187,12 +190,19 @@ class WorkerSpider(PortalSpider):
 
     def on_opened(self, spider: Any) -> None:
         self._hook_store()
+        engine = getattr(getattr(self._store, "db", None), "engine", None)
+        self._pulse = Heartbeat(self.client, self.keys, self.worker_id, self.lease_ttl, engine, self.db_url)
+        self._pulse.beat()  # alive before the first lease is taken
+        self._pulse.start()
         self._heartbeat = task.LoopingCall(self.beat)
         self._heartbeat.start(0.5, now=True)
 
     def on_closed(self, spider: Any, reason: str = "finished") -> None:
         if self._heartbeat is not None and self._heartbeat.running:
             self._heartbeat.stop()
+        if self._pulse is not None:
+            self._pulse.stop()
+            self._pulse.join(timeout=5)
         pipe = self.client.pipeline()
         pipe.delete(self.keys.busy(self.worker_id))
         if reason == "finished":
@@ -202,12 +212,14 @@ class WorkerSpider(PortalSpider):
         pipe.execute()
 
     def beat(self) -> None:
-        """Say in Redis whether this worker has work in flight; keep the run's keys alive."""
+        """Say in Redis whether this worker has work in flight; keep the run's keys alive; tell the
+        lease thread that the reactor turns (it renews the alive key only while it does)."""
+        if self._pulse is not None:
+            self._pulse.tick()
         engine = self.crawler.engine
         busy = engine is not None and not engine.spider_is_idle()
         try:
             pipe = self.client.pipeline()
-            pipe.set(self.keys.alive(self.worker_id), str(os.getpid()), px=int(self.lease_ttl * 1000))
             if busy:
                 pipe.set(self.keys.busy(self.worker_id), str(os.getpid()), px=BUSY_TTL_MS)
             else:

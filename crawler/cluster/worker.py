@@ -11,6 +11,7 @@ from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy.engine import make_url
 
+from crawler.cluster.heartbeat import named_sessions
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys, connect, current_run
 from crawler.cluster.spider import SITES_STARTED, WorkerSpider
 from crawler.known import KnownItems
@@ -57,9 +58,10 @@ def worker_settings_overrides(redis_url: str, keys: Keys) -> dict[str, Any]:
 
 
 # A frozen worker's open transaction would hold its row locks for ever and block the workers that
-# redo its reclaimed requests: PostgreSQL ends a worker's session idle in a transaction this long.
-# A live worker commits when idle (WorkerSpider._settle), so only a frozen one is ever ended.
-IDLE_IN_TRANSACTION_S = 60
+# redo its reclaimed requests. The live workers end it once its leases expire (heartbeat.py); in
+# case they cannot (a role not allowed to), PostgreSQL ends a worker's session idle in a transaction
+# this long. Long, since a live worker may sit in a read-only transaction between two batches.
+IDLE_IN_TRANSACTION_S = 300
 
 
 def with_session_timeout(db_url: str, seconds: float = IDLE_IN_TRANSACTION_S) -> str:
@@ -94,7 +96,9 @@ def run_worker(
     if run is None:
         return {"run": None, "sites": [], "pages": 0, "note": "nothing queued"}
     keys = Keys(prefix, run)
-    db_url = with_session_timeout(db_url)
+    wid = worker_id()
+    given_url = db_url
+    db_url = named_sessions(wid, with_session_timeout(db_url))
     settings = crawl_settings(
         [], db_url, None, log_level, {**worker_settings_overrides(redis_url, keys), **(overrides or {})}
     )
@@ -104,7 +108,6 @@ def run_worker(
     ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = 0.5  # type: ignore[attr-defined]
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(WorkerSpider)
-    wid = worker_id()
     failures = SiteFailures(crawler)
     meta: dict[str, str] = client.hgetall(keys.meta)  # type: ignore[assignment]
     mode = crawl_mode(meta.get("mode", "full"), meta.get("revalidate_fraction", 1.0))
@@ -117,6 +120,7 @@ def run_worker(
         known=KnownItems(mode, db_url),  # each site's, read when the worker starts it or first meets it
         idle_exit=idle_exit,
         worker_id=wid,
+        db_url=given_url,
     )
     started = time.monotonic()
     process.start()

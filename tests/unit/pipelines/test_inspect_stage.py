@@ -75,3 +75,39 @@ def test_the_stage_is_off_without_inspection(db_url):
     crawler = get_crawler(settings_dict={"ZWGK_DB_URL": db_url, "ZWGK_INSPECT": False})
     with pytest.raises(NotConfigured):
         InspectPipeline.from_crawler(crawler)
+
+
+def test_a_closing_write_aborted_as_a_deadlock_is_written_again(db_url, monkeypatch):
+    """Workers of a distributed crawl end together and write the same links: PostgreSQL may abort
+    one transaction as a deadlock; it left nothing, so the stage writes it all again."""
+    from sqlalchemy.exc import OperationalError
+
+    import pipelines.inspect as inspect_stage
+
+    stage = InspectPipeline.from_crawler(get_crawler(settings_dict={"ZWGK_DB_URL": db_url}))
+    stage.process_item(CrawlTarget("s", "S", "http://h/", "trs", "full", "http://h/", ["h"]))
+    stage.process_item(_fetched(PAGE, HTML))
+    write, tries = stage._write, []
+
+    def aborted_once(db):
+        tries.append(1)
+        if len(tries) == 1:  # aborted by PostgreSQL: nothing of it stays
+            raise OperationalError("INSERT", {}, Exception("deadlock detected"))
+        write(db)
+
+    monkeypatch.setattr(stage, "_write", aborted_once)
+    monkeypatch.setattr(inspect_stage.time, "sleep", lambda seconds: None)
+    stage.close_spider()
+    db = open_database(db_url)
+    with db.session() as session:
+        links = sorted(row.url for row in session.query(LinkCheck))
+    db.dispose()
+    assert len(tries) == 2
+    assert links == ["http://h/inspection/gone.html", "http://h/zfwj/2.html"]
+
+    def aborted_always(db):
+        raise OperationalError("COMMIT", {}, Exception("deadlock detected"))
+
+    monkeypatch.setattr(stage, "_write", aborted_always)
+    with pytest.raises(OperationalError):
+        stage.close_spider()
