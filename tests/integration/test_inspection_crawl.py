@@ -206,3 +206,12 @@ def test_budgets_from_the_profile_are_kept_and_said(inspection_server, inspectio
         inspection["counts"]["attachments_fetched"] + inspection["counts"].get("attachments_failed", 0) == 1
     )
     assert inspection["links"]["requests"] <= 2
+
+
+def test_a_clean_replica_raises_no_cloaking(tiny_server, tmp_path):
+    result = run_zwgk("crawl", tiny_server.base_url, "--site", "tiny", "--data", str(tmp_path), "--json")
+    assert result.returncode == 0, result.stderr[-3000:]
+    cloaking = summary_json(result)["inspection"]["cloaking"]
+    assert cloaking["probed"] == cloaking["planned"] > 1 and cloaking["cloaked"] == []
+    findings = _findings(tmp_path)
+    assert _probed(findings) == [] and not [f for f in findings if f["kind"] == "new_script_host"]
