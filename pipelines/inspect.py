@@ -52,6 +52,9 @@ class _SiteScan:
     """One site's scan results waiting to be written."""
 
     hosts: set[str]
+    # whether an earlier crawl looked at the site's pages (as the crawl began): a script host is
+    # new only against what such a crawl saw
+    looked_before: bool = False
     findings: list[dict[str, Any]] = field(default_factory=list)
     clean: list[str] = field(default_factory=list)
     attachments: list[AttachmentRow] = field(default_factory=list)
@@ -79,13 +82,24 @@ class InspectPipeline:
         return cls(crawler, crawler.settings.get("ZWGK_DB_URL") or database_url())
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, CrawlTarget):
-            self.sites.setdefault(item.site, _SiteScan(set(item.allowed_hosts)))
+        if isinstance(item, CrawlTarget) and item.site not in self.sites:
+            self.sites[item.site] = _SiteScan(set(item.allowed_hosts), self._looked_before(item.site))
         elif isinstance(item, Fetched) and item.site in self.sites:
             self._page(self.sites[item.site], item)
         elif isinstance(item, AttachmentFile) and item.site in self.sites:
             self._attachment(self.sites[item.site], item)
         return item
+
+    def _looked_before(self, slug: str) -> bool:
+        """Whether the archive holds an earlier inspected crawl of ``slug`` (read once, as its
+        crawl begins: in a distributed crawl the other workers write this run's links meanwhile)."""
+        db = open_database(self.db_url)
+        try:
+            with db.session() as session:
+                site_id = site_id_of(session, slug)
+                return site_id is not None and known_script_hosts(session, site_id) is not None
+        finally:
+            db.dispose()
 
     def _page(self, site: _SiteScan, item: Fetched) -> None:
         if 200 <= item.status < 400:
@@ -176,11 +190,11 @@ class InspectPipeline:
             session.commit()
 
     def _script_hosts(self, session: Any, site_id: int, site: _SiteScan, now: datetime) -> None:
-        """Keep the outside hosts scripts were loaded from; a host no earlier crawl saw is a
-        finding (none on the site's first inspected crawl: there is nothing to compare with)."""
+        """Keep the outside hosts scripts were loaded from; a host no crawl before saw is a finding
+        (none on the site's first inspected crawl: there is nothing to compare with)."""
         current = {host: list(pages) for host, pages in site.scripts.items()}
         known = known_script_hosts(session, site_id)
-        if known is not None:
+        if site.looked_before and known is not None:
             for finding in new_script_hosts(known, current, site.hosts):
                 page = finding.url
                 site.findings.append({**finding.as_record(), "capture": site.records.get(page)})
