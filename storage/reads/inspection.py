@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Attachment, Capture, Column, Item, LinkCheck, Site
+from storage.models import PROBE_PAGE_KIND, Attachment, Capture, Column, Item, LinkCheck, Site
 from storage.reads.filters import of_site
 
 
@@ -38,17 +38,25 @@ def dead_links(session: Session, site: str | None = None) -> list[LinkCheck]:
 def probe_pages(session: Session, site_id: int, since: datetime, sample: int) -> list[str]:
     """The pages a crawl's cloaking probes fetch, in order: the home page (as the crawl since
     ``since`` fetched it, else the site's base URL), every column page that crawl saw (blocked ones
-    aside), then the ``sample`` newest detail pages served (by published date)."""
+    aside; those never probed first, then the longest ago, so a budget that stops short reaches the
+    rest in the next runs), then the ``sample`` newest detail pages served (by published date)."""
     home = session.scalar(
         select(Capture.url)
         .where(Capture.site_id == site_id, Capture.page_kind == "home", Capture.fetched_at >= since)
         .order_by(Capture.fetched_at)
         .limit(1)
     ) or session.scalar(select(Site.base_url).where(Site.id == site_id))
+    probed = (
+        select(Capture.url, func.max(Capture.fetched_at).label("at"))
+        .where(Capture.site_id == site_id, Capture.page_kind == PROBE_PAGE_KIND)
+        .group_by(Capture.url)
+        .subquery()
+    )
     columns = session.scalars(
         select(Column.url)
+        .outerjoin(probed, probed.c.url == Column.url)
         .where(Column.site_id == site_id, Column.last_seen >= since, Column.status != "blocked")
-        .order_by(Column.path, Column.url)
+        .order_by(probed.c.at.asc().nulls_first(), Column.path, Column.url)
     )
     details = session.scalars(
         select(Item.url)

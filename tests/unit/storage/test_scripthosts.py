@@ -95,3 +95,10 @@ def test_the_probes_look_at_the_home_page_the_columns_and_the_newest_items(sessi
         "http://h/i2.html",
     ]
     assert probe_pages(session, site, T0 + timedelta(days=1), 0) == ["http://h/"]  # nothing crawled since
+    # a column probed before waits behind those never probed, and those probed longer ago
+    session.add(
+        Column(site_id=site, path="c", name="c", url="http://h/c/", status="ok", first_seen=T0, last_seen=T0)
+    )
+    record_captures(session, site, None, [_capture("http://h/a/", "probe", T0, 300)])
+    session.flush()
+    assert probe_pages(session, site, T0, 0) == ["http://h/index.html", "http://h/c/", "http://h/a/"]
