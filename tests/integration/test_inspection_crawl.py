@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
 import pytest
 import yaml
 from helpers import run_zwgk, summary_json
 
 import replica
+from audit.health import inspect_health
 from audit.web.app import create_app
 from replica import cloaking_cases
 from replica.inspection_cases import expected
@@ -103,6 +105,10 @@ def test_one_crawl_reports_exactly_the_planted_cases(inspection_server, inspecti
 
     db = open_database(database_url(tmp_path))
     with db.session() as session:
+        # 被挂马、篡改: the hijacked item, the page cloaked for crawlers and the one for visitors
+        health = inspect_health(session, datetime.now(UTC).date(), "inspection")
+        hijacked_pages = next(i for i in health.indicators if i.key == "hijacked_pages")
+        assert hijacked_pages.count == len(hijacked) + len(_probed(findings))
         files = {row.url.rsplit("/", 1)[1]: row for row in session.query(Attachment)}
         assert "公民身份号码" in (files["leak.docx"].text or "")
         assert files["missing.pdf"].reason == "HTTP 404" and files["missing.pdf"].text is None
