@@ -160,7 +160,8 @@ def _check_cloaking(probed: list[dict], site, base_url: str, data) -> None:
         home["evidence"]["versions"][0]["capture_id"],
     ):
         assert f'href="/capture/{capture_id}"' in page
-        assert client.get(f"/capture/{capture_id}").status_code == 200
+        opened = client.get(f"/capture/{capture_id}")
+        assert opened.status_code == 200 and "搜索引擎劫持检测" in opened.get_data(as_text=True)
 
 
 def test_an_incremental_run_rechecks_the_dead_links_and_counts_the_runs(inspection_server, tmp_path):
