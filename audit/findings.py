@@ -37,6 +37,12 @@ def evidence_text(kind: str, evidence: dict[str, Any]) -> str:
     if kind == "wording_error":
         match = (evidence.get("matches") or [{}])[0]
         return f"{match.get('wrong')} → {match.get('correct')}: {match.get('sentence', '')}"[:200]
+    if kind == "cloaking" and evidence.get("reasons"):
+        reasons = evidence["reasons"]
+        more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
+        return f"{reasons[0]}{more}"[:200]
+    if kind == "new_script_host":
+        return f"{evidence.get('host')} ({evidence.get('scope')}), loaded by {evidence.get('page_count')} page(s)"
     shown = {"url", "target", "where"}
     return json.dumps({k: v for k, v in evidence.items() if k not in shown}, ensure_ascii=False, default=str)[
         :200

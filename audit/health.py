@@ -275,10 +275,12 @@ def wording_errors(inputs: Inputs) -> Indicator:
 def hijacked_pages(inputs: Inputs) -> Indicator:
     """页面被挂马、篡改（未处置）: hijack findings first seen by the as-of date, unresolved by it."""
     findings = _open_findings(inputs, "hijack_kinds")
+    # the page a finding is about (the cloaking probes key theirs apart, with a fragment)
+    page = {id(f): str((f.evidence or {}).get("url") or f.subject) for f in findings}
     evidence = [
         {
             "site": f.site,
-            "url": f.subject,
+            "url": page[id(f)],
             "kind": f.kind,
             "severity": f.severity,
             "title": f.title,
@@ -287,7 +289,7 @@ def hijacked_pages(inputs: Inputs) -> Indicator:
         }
         for f in findings
     ]
-    return _indicator("hijacked_pages", inputs, evidence, len({(f.site, f.subject) for f in findings}))
+    return _indicator("hijacked_pages", inputs, evidence, len({(f.site, page[id(f)]) for f in findings}))
 
 
 INDICATORS: dict[str, Callable[[Inputs], Indicator]] = {

@@ -36,7 +36,7 @@ from storage.reads.sites import site_id as site_id_of
 
 # The Scrapy middlewares of the portal crawl that the link check does without: it follows redirects
 # and decides scope itself (linkverdict.follow_redirect), and a retry would hide the answer it judges.
-_WITHOUT = {
+CHECK_MIDDLEWARES = {
     "crawler.middlewares.ScopeMiddleware": None,
     "crawler.middlewares.ListPageCapMiddleware": None,
     "crawler.middlewares.FollowRedirectMiddleware": None,
@@ -114,7 +114,7 @@ def _check(plan: CheckPlan, hosts: Sequence[str], delay: float, rules: dict[str,
         return None
     settings = crawl_settings(list(hosts), db_url, profile.politeness, log_level, overrides)
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
-    settings.set("DOWNLOADER_MIDDLEWARES", _WITHOUT, priority="cmdline")
+    settings.set("DOWNLOADER_MIDDLEWARES", CHECK_MIDDLEWARES, priority="cmdline")
     settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
     slots = {
         host: {"delay": pace.delay_seconds, "concurrency": pace.concurrency, "randomize_delay": False}

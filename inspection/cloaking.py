@@ -58,6 +58,9 @@ class Rules:
     text_compared_chars: int
     excerpt_chars: int
     common_script_hosts: frozenset[str]
+    detail_sample: int = 5
+    max_requests: int = 600
+    max_redirects: int = 3
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ def load_cloaking_rules(path: Path = RULES_FILE) -> Rules:
     browser = require(data, "browser", dict, path)
     referers = require(data, "referers", list, path)
     crawlers = require(data, "crawlers", list, path)
+    crawl = require(data, "crawl", dict, path)
     try:
         others = [Probe(str(c["role"]), str(c["user_agent"])) for c in crawlers]
         others += [Probe(str(r["role"]), str(browser["user_agent"]), str(r["referer"])) for r in referers]
@@ -126,6 +130,9 @@ def load_cloaking_rules(path: Path = RULES_FILE) -> Rules:
         common_script_hosts=frozenset(
             str(h).lower() for h in require(data, "common_script_hosts", list, path)
         ),
+        detail_sample=int(require(crawl, "detail_sample", int, path)),
+        max_requests=int(require(crawl, "max_requests", int, path)),
+        max_redirects=int(require(crawl, "max_redirects", int, path)),
     )
 
 
@@ -210,13 +217,19 @@ def page_view(version: Version, site_hosts: Iterable[str]) -> PageView:
 
 
 def compare_versions(
-    versions: Sequence[Version], site_hosts: Iterable[str], rules: Rules | None = None
+    versions: Sequence[Version],
+    site_hosts: Iterable[str],
+    rules: Rules | None = None,
+    *,
+    baseline_scripts: bool = True,
 ) -> Finding | None:
     """The ``cloaking`` finding of one page's versions, or None when they agree.
 
     The browser's version (the role of the rules' browser probe, else the first version) is the
     baseline. Severity is veto when a version brings in spam vocabulary or an off-site redirect,
     or a script cloaks by referrer or user agent; warning when a version only adds outside links.
+    Without ``baseline_scripts`` a cloaking script the browser's version carries too is left out
+    (the crawl's own integrity scan reports it from the page as crawled): only differences count.
     """
     rules = rules or load_cloaking_rules()
     if not versions:
@@ -230,6 +243,8 @@ def compare_versions(
     strong = False
     differences: list[dict[str, Any]] = []
     for version in versions:
+        if version is baseline_version and not baseline_scripts:
+            continue
         view = baseline if version is baseline_version else page_view(version, hosts)
         difference, why, grave = _difference(baseline, view, base_terms, base_redirects, rules)
         if why:

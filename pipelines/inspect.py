@@ -1,7 +1,9 @@
 """The inspector's checks on what the crawl fetched: detail pages and attachments scanned for
 personal data (个人信息泄露) and serious wording errors (严重表述错误), attachments' text extracted
-and kept, and the links seen on archived pages gathered for the link check that follows the crawl
-(``crawler/linkcheck_spider.py``).
+and kept, the links seen on archived pages gathered for the link check that follows the crawl
+(``crawler/linkcheck_spider.py``), and the outside hosts pages load scripts from kept, a host no
+earlier crawl saw being a ``new_script_host`` finding. Every finding names the capture (WARC
+record) of the page or attachment it was seen in.
 
 The detectors are ``inspection``'s and the readers ``documents``'; this stage only decides what to
 scan and keeps the results through ``storage``, in a session of its own once the crawl is over:
@@ -32,14 +34,16 @@ from crawler.extract import decode_body
 from crawler.items import AttachmentFile, CrawlTarget, Fetched
 from documents import extract_text
 from inspection import personal_data, wording
+from inspection.cloaking import new_script_hosts, script_hosts
 from inspection.finding import Finding
-from inspection.links import LinkTarget, page_links
+from inspection.links import LinkTarget, host_scope, page_links
 from storage.attachments import AttachmentRow, record_attachments
 from storage.db import Database, database_url, open_database
 from storage.evidence import resolve_cleared
 from storage.findings import record_detector_findings
 from storage.linkchecks import MAX_PAGES, SeenLink, record_seen_links
 from storage.reads.sites import site_id as site_id_of
+from storage.scripthosts import known_script_hosts, record_script_hosts
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +60,18 @@ class _SiteScan:
     """One site's scan results waiting to be written."""
 
     hosts: set[str]
+    # whether an earlier crawl looked at the site's pages (as the crawl began): a script host is
+    # new only against what such a crawl saw
+    looked_before: bool = False
     findings: list[dict[str, Any]] = field(default_factory=list)
     clean: list[str] = field(default_factory=list)
     attachments: list[AttachmentRow] = field(default_factory=list)
     links: dict[str, tuple[LinkTarget, dict[str, None]]] = field(default_factory=dict)
     fetched_ok: dict[str, int] = field(default_factory=dict)
+    # outside host → the pages loading scripts from it (in the order seen)
+    scripts: dict[str, dict[str, None]] = field(default_factory=dict)
+    # URL → where its WARC record of this crawl lies (file, offset): the findings' evidence
+    records: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 class InspectPipeline:
@@ -79,17 +90,30 @@ class InspectPipeline:
         return cls(crawler, crawler.settings.get("ZWGK_DB_URL") or database_url())
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, CrawlTarget):
-            self.sites.setdefault(item.site, _SiteScan(set(item.allowed_hosts)))
+        if isinstance(item, CrawlTarget) and item.site not in self.sites:
+            self.sites[item.site] = _SiteScan(set(item.allowed_hosts), self._looked_before(item.site))
         elif isinstance(item, Fetched) and item.site in self.sites:
             self._page(self.sites[item.site], item)
         elif isinstance(item, AttachmentFile) and item.site in self.sites:
             self._attachment(self.sites[item.site], item)
         return item
 
+    def _looked_before(self, slug: str) -> bool:
+        """Whether the archive holds an earlier inspected crawl of ``slug`` (read once, as its
+        crawl begins: in a distributed crawl the other workers write this run's links meanwhile)."""
+        db = open_database(self.db_url)
+        try:
+            with db.session() as session:
+                site_id = site_id_of(session, slug)
+                return site_id is not None and known_script_hosts(session, site_id) is not None
+        finally:
+            db.dispose()
+
     def _page(self, site: _SiteScan, item: Fetched) -> None:
         if 200 <= item.status < 400:
             site.fetched_ok[item.url] = item.status
+        if item.warc_file is not None and item.warc_offset is not None:
+            site.records[item.url] = (item.warc_file, item.warc_offset)
         if item.status != 200 or item.page_kind not in LINKED_PAGE_KINDS:
             return
         content_type = next((v for k, v in item.response_headers if k.lower() == "content-type"), None)
@@ -105,6 +129,10 @@ class InspectPipeline:
             pages = site.links.setdefault(target.url, (target, {}))[1]
             if len(pages) < MAX_PAGES:  # the evidence keeps as many; a menu link is on every page
                 pages.setdefault(item.url, None)
+        for host in script_hosts(root, item.url, site.hosts):
+            loading = site.scripts.setdefault(host, {})
+            if len(loading) < MAX_PAGES:
+                loading.setdefault(item.url, None)
         if item.page_kind == "detail":
             found = [personal_data.scan_tree(root, item.url), wording.scan_tree(root, item.url)]
             self._keep(site, item.url, item.url, found)
@@ -133,7 +161,7 @@ class InspectPipeline:
         for finding in findings:
             record = finding.as_record()
             record["evidence"]["page"] = page
-            site.findings.append({**record, "page": page})
+            site.findings.append({**record, "page": page, "capture": site.records.get(url)})
             self._stat(f"findings/{finding.kind}")
         if not findings:
             site.clean.append(url)
@@ -168,6 +196,7 @@ class InspectPipeline:
                 if site_id is None:
                     continue  # the store has not begun the site (it failed before any record)
                 record_attachments(session, site_id, site.attachments)
+                self._script_hosts(session, site_id, site, now)  # before the links: they tell a first look
                 record_detector_findings(session, site_id, site.findings, now)
                 # a page or attachment scanned again and found clean closes its open findings
                 resolve_cleared(session, site_id, SCANNED_KINDS, site.clean, now)
@@ -177,6 +206,19 @@ class InspectPipeline:
                 alive = [link.url for link in seen if link.fetched_status is not None]
                 resolve_cleared(session, site_id, ["broken_link"], alive, now)
             session.commit()
+
+    def _script_hosts(self, session: Any, site_id: int, site: _SiteScan, now: datetime) -> None:
+        """Keep the outside hosts scripts were loaded from; a host no crawl before saw is a finding
+        (none on the site's first inspected crawl: there is nothing to compare with)."""
+        current = {host: list(pages) for host, pages in site.scripts.items()}
+        known = known_script_hosts(session, site_id)
+        if site.looked_before and known is not None:
+            for finding in new_script_hosts(known, current, site.hosts):
+                page = finding.url
+                site.findings.append({**finding.as_record(), "capture": site.records.get(page)})
+                self._stat(f"findings/{finding.kind}")
+        hosts = {host: (host_scope(host, site.hosts), pages) for host, pages in current.items()}
+        record_script_hosts(session, site_id, hosts, now)
 
 
 def _seen(site: _SiteScan) -> list[SeenLink]:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from replica import titles
+from replica.inspection_cases import FOLDER as CASES_FOLDER
 from replica.items import assets_of, folder, make_item
 from replica.model import HIJACKED, OK, Column, Item, ReplicaSite
 from replica.spec import STATE_DAYS, Fault, SpecError
@@ -132,7 +133,8 @@ def apply_changes(site: ReplicaSite, state: int) -> ReplicaSite:
         spec=spec,
         columns=columns,
         items=items,
-        assets=assets_of(items),
+        # the planted inspection cases' files are served by their own routes (or, dead, not at all)
+        assets={p: ext for p, ext in assets_of(items).items() if not p.startswith(CASES_FOLDER)},
         state=state,
         changes={kind: tuple(urls) for kind, urls in changed.items()},
     )

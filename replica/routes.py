@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any
 
+from replica.cloaking_cases import cloak
 from replica.faults import FaultPlan
 from replica.inspection_cases import case_files
 from replica.items import ASSET_TYPES
@@ -65,7 +66,8 @@ class Router:
         self, path: str, params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None
     ) -> Reply:
         """The reply for ``path``; ``params`` are the merged query and form fields, ``headers`` the
-        request headers (only the conditional ones matter). A spec's planted faults answer first."""
+        request headers (the conditional ones, and the user agent and Referer a planted cloaking
+        case answers by). A spec's planted faults answer first."""
         params = params or {}
         if self.faults:
             return self.faults.apply(path, params, partial(self._serve, path, params, headers))
@@ -89,7 +91,7 @@ class Router:
             return self._not_found
         if path in self._details:
             return self._detail(path, reply, headers or {})
-        return reply
+        return cloak(self.site, path, headers or {}, reply)
 
     def _cached(self, path: str) -> Reply | None:
         cached = self._cache.get(path)

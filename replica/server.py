@@ -20,8 +20,9 @@ logger = logging.getLogger(__name__)
 
 # Dataproxy forms are tiny; refuse anything bigger rather than read it.
 MAX_FORM_BYTES = 64 * 1024
-# The request headers the router looks at (lower case).
-CONDITIONAL_HEADERS = ("if-none-match", "if-modified-since")
+# The request headers the router looks at (lower case): the conditional ones, and those a planted
+# cloaking case answers by.
+ROUTED_HEADERS = ("if-none-match", "if-modified-since", "user-agent", "referer")
 
 
 class _Server(ThreadingHTTPServer):
@@ -68,8 +69,8 @@ class _Handler(BaseHTTPRequestHandler):
         owner.count_request()
         # One read of the router: a concurrent set_state() swaps it whole, never mid-request.
         router = owner.router
-        conditional = {k: v for k, v in self.headers.items() if k.lower() in CONDITIONAL_HEADERS}
-        reply: Reply = router.get(urlsplit(self.path).path, params, conditional)
+        routed = {k: v for k, v in self.headers.items() if k.lower() in ROUTED_HEADERS}
+        reply: Reply = router.get(urlsplit(self.path).path, params, routed)
         if isinstance(reply, FaultReply):
             send(self, reply, head)
             return

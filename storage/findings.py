@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Finding, Item
+from storage.models import PROBE_PAGE_KIND, Capture, Finding, Item
 from storage.upsert import insert_for
 
 FINDING_KINDS = (
@@ -104,12 +104,19 @@ def record_detector_findings(
     session: Session, site_id: int, records: Sequence[Mapping[str, Any]], seen_at: datetime
 ) -> None:
     """Record the findings of the inspector's detectors (``inspection.Finding.as_record()`` each,
-    with ``page``: the item page it concerns), tied to the item of that page when it is archived."""
+    with ``page``: the item page it concerns), tied to the item of that page when it is archived,
+    and to the capture of their evidence: ``capture`` (the WARC file and offset of the record the
+    finding was seen in) when given, else the newest capture of the page or attachment where it
+    was seen (``url`` of the evidence)."""
     for record in records:
         page = record.get("page")
         item_id = None
         if page:
             item_id = session.scalar(select(Item.id).where(Item.site_id == site_id, Item.url == page))
+        evidence = record.get("evidence") or {}
+        capture_id = capture_of(
+            session, site_id, str(evidence.get("url") or page or ""), record.get("capture")
+        )
         record_finding(
             session,
             site_id,
@@ -119,4 +126,28 @@ def record_detector_findings(
             evidence=record.get("evidence"),
             severity=record.get("severity", "warning"),
             item_id=item_id,
+            capture_id=capture_id,
         )
+
+
+def capture_of(session: Session, site_id: int, url: str, record: Sequence[Any] | None = None) -> int | None:
+    """The capture of ``url`` whose WARC record lies at ``record`` (file, offset), else the newest
+    capture of ``url`` made by a crawl (the cloaking probes' captures aside); None when none is."""
+    if record:
+        warc_file, offset = record
+        found = session.scalar(
+            select(Capture.id).where(
+                Capture.site_id == site_id, Capture.warc_file == warc_file, Capture.warc_offset == offset
+            )
+        )
+        if found is not None:
+            return int(found)
+    if not url:
+        return None
+    newest = session.scalar(
+        select(Capture.id)
+        .where(Capture.site_id == site_id, Capture.url == url, Capture.page_kind != PROBE_PAGE_KIND)
+        .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+        .limit(1)
+    )
+    return int(newest) if newest is not None else None

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Capture, Column, Item, ItemColumn, Site
+from storage.models import PROBE_PAGE_KIND, Capture, Column, Item, ItemColumn, Site
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ def last_payloads(session: Session, slug: str) -> dict[str, tuple[str, datetime]
     latest = (
         select(Capture.url, func.max(Capture.fetched_at).label("at"))
         .where(Capture.site_id == site_id, Capture.record_type == "response")
+        .where(Capture.page_kind != PROBE_PAGE_KIND)  # a probe's version is not the page as crawled
         .group_by(Capture.url)
         .subquery()
     )

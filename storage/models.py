@@ -3,8 +3,9 @@
 Evidence and time: ``capture`` (one fetched copy of a page, its WARC file and offset),
 ``item_version`` (a copy whose content differs from the last) and ``finding`` (spam, hidden links,
 removals, edits, empty or stale columns, count mismatches, with evidence). The inspector's checks:
-``attachment`` (a detail page's document file and the text read from it) and ``link_check`` (a
-link target seen on the archived pages and what its last check found).
+``attachment`` (a detail page's document file and the text read from it), ``link_check`` (a
+link target seen on the archived pages and what its last check found) and ``script_host`` (an
+outside host the pages load scripts from).
 
 Derived, for speed: ``count_rollup`` and ``rollup_state`` (counts precomputed after a crawl, see
 ``storage.rollup``); on SQLite also the search index of ``storage.search`` (a copy of the searchable
@@ -49,6 +50,10 @@ FETCH_STATUSES = ("pending", "ok", "not_found", "blocked", "error", "foreign", "
 ITEM_KINDS = ("article", "picture", "video", "document")
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")
 COUNTED_ON_BASES = ("published", "list")
+# The page kind of the captures the cloaking probes make: each a version of a page as one visitor
+# (a browser, a search-engine crawler, a visitor from a search results page) saw it, not the page
+# as crawled; the revisit baseline and the findings' fallback evidence leave them out.
+PROBE_PAGE_KIND = "probe"
 
 
 def utcnow() -> datetime:
@@ -371,6 +376,23 @@ class LinkCheck(Base):
     error: Mapped[str | None]
     dead: Mapped[bool] = mapped_column(default=False)
     consecutive_dead: Mapped[int] = mapped_column(default=0)
+
+
+class ScriptHost(Base):
+    """A host other than the site's own that its archived pages load scripts from, with the pages
+    that do (the first seen) and when it was first and last seen: a host new since the crawls before
+    is a ``new_script_host`` finding."""
+
+    __tablename__ = "script_host"
+    __table_args__ = (UniqueConstraint("site_id", "host"),)
+
+    id: Mapped[intpk]
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    host: Mapped[Name]
+    scope: Mapped[Code]
+    pages: Mapped[list[str] | None] = mapped_column(JSON())
+    first_seen: Mapped[Timestamp]
+    last_seen: Mapped[Timestamp]
 
 
 class CountRollup(Base):

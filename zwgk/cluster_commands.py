@@ -1,5 +1,11 @@
 """The commands that crawl past one process: queue sites in Redis, run workers over the queue,
-and start local workers for one machine's cores (``zwgk crawl --redis --workers N``, ``zwgk worker``)."""
+and start local workers for one machine's cores (``zwgk crawl --redis --workers N``, ``zwgk worker``).
+
+The inspector's checks that follow a walk (the link check, the cloaking probes) run once per site
+when ``zwgk crawl --redis`` has waited for its local workers: then the run is over. With
+``--workers 0`` the command only queues, and nothing knows when workers elsewhere finish: those
+checks wait for a crawl that waits (the checks during the walk run in every worker).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +15,20 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
 
 from crawler.runner import EXIT_OK, EXIT_PARTIAL
 from storage.db import data_folder, database_url, open_database, sqlite_path
-from zwgk.commands import EXIT_ALREADY_RUNNING, settings_overrides, tally_counts
+from zwgk.commands import (
+    EXIT_ALREADY_RUNNING,
+    check_cloaking,
+    check_links,
+    settings_overrides,
+    tally_counts,
+)
 
 
 def _enqueue(args: argparse.Namespace) -> tuple[str, list[str], bool]:
@@ -69,6 +82,7 @@ def crawl_with_workers(args: argparse.Namespace) -> int:
     workers = available_cores() if args.workers is None else args.workers
     if workers <= 0:
         return enqueue_crawl(args)
+    since = datetime.now(UTC)
     run, slugs, sqlite = _enqueue(args)
     console = Console(stderr=True, soft_wrap=True)
     if sqlite and workers > 1:
@@ -81,6 +95,9 @@ def crawl_with_workers(args: argparse.Namespace) -> int:
             command += [flag, value]
     for pair in args.set:
         command += ["-s", pair]
+    inspect = getattr(args, "inspect", True)
+    if not inspect:
+        command += ["-s", "ZWGK_INSPECT=False"]
     if args.verbose:
         command.append("-v")
     started = time.monotonic()
@@ -108,6 +125,7 @@ def crawl_with_workers(args: argparse.Namespace) -> int:
     }
     code = max(codes, default=EXIT_OK)
     report["exit_code"] = code
+    report["inspection"] = _checks_after(args, slugs, since) if inspect else None
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
@@ -118,6 +136,26 @@ def crawl_with_workers(args: argparse.Namespace) -> int:
             highlight=False,
         )
     return code
+
+
+def _checks_after(args: argparse.Namespace, slugs: list[str], since: datetime) -> dict[str, Any]:
+    """The link check and the cloaking probes of every site the run crawled, once it is over:
+    slug → their summaries (or the reason one failed) and the checks that ran out of budget."""
+    url = database_url(args.data, args.db)
+    warc = str(data_folder(args.data) / "warc")
+    level = "INFO" if args.verbose else "WARNING"
+    overrides = settings_overrides(args.set)
+    checked: dict[str, Any] = {}
+    for target, slug in zip(args.target, slugs, strict=True):
+        links = check_links(target, url, slug, since, args.mode, level, overrides)
+        cloaking = check_cloaking(target, url, slug, since, warc, level, overrides)
+        over = [
+            name
+            for name, summary in (("links", links), ("cloaking", cloaking))
+            if summary.get("out_of_budget")
+        ]
+        checked[slug] = {"links": links, "cloaking": cloaking, "out_of_budget": over}
+    return checked
 
 
 class SqliteTaken(RuntimeError):

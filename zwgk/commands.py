@@ -100,6 +100,10 @@ def crawl_site(
             # nothing archived to check on a failed site, no time for it on an interrupted one
             checked = inspect and not outcome.fatal and not outcome.interrupted
             links = check_links(target, url, site, since, mode, log_level, overrides) if checked else None
+            warc = str(folder / "warc")
+            cloaking = (
+                check_cloaking(target, url, site, since, warc, log_level, overrides) if checked else None
+            )
             report = _report(db, slug, outcome.stats)
             with db.session() as session:
                 report["pending"] = pending_work(session, slug).total
@@ -107,7 +111,7 @@ def crawl_site(
     finally:
         db.dispose()
     report.update(outcome.summary())
-    report["inspection"] = inspection_summary(outcome.stats, links) if inspect else None
+    report["inspection"] = inspection_summary(outcome.stats, links, cloaking) if inspect else None
     return outcome, report
 
 
@@ -142,11 +146,35 @@ def check_links(
 ) -> dict[str, Any]:
     """The link check of the crawl just ended (``crawler.linkcheck_run``, in a process of its own:
     the reactor runs once per process); its summary, or the reason it failed."""
-    command = [sys.executable, "-m", "crawler.linkcheck_run", target, "--db", db_url]
+    extra = ["--incremental"] if mode == "incremental" else []
+    return _after_walk("crawler.linkcheck_run", "link check", target, db_url, site, since, extra,
+                       log_level, overrides)  # fmt: skip
+
+
+def check_cloaking(
+    target: str,
+    db_url: str,
+    site: str | None,
+    since: datetime,
+    warc_dir: str,
+    log_level: str,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The cloaking probes of the crawl just ended (``crawler.cloaking_run``, in a process of its
+    own), their answers archived in ``warc_dir``; their summary, or the reason they failed."""
+    return _after_walk("crawler.cloaking_run", "cloaking probes", target, db_url, site, since,
+                       ["--warc", warc_dir], log_level, overrides)  # fmt: skip
+
+
+def _after_walk(module: str, what: str, target: str, db_url: str, site: str | None, since: datetime,
+                extra: list[str], log_level: str, overrides: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
+    """Run one check of the crawl just ended as ``python -m module``; its JSON summary, or the
+    reason it failed."""
+    command = [sys.executable, "-m", module, target, "--db", db_url]
     command += ["--since", since.isoformat(), "--log-level", log_level]
     command += ["--site", site] if site else []
-    command += ["--incremental"] if mode == "incremental" else []
-    # the crawl's -s settings (timeouts, user agent …) hold for its link check too
+    command += extra
+    # the crawl's -s settings (timeouts, user agent …) hold for its checks too
     command += [
         arg
         for name, value in (overrides or {}).items()
@@ -155,13 +183,15 @@ def check_links(
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        logger.error("the link check failed: %s", done.stderr[-2000:])
+        logger.error("the %s failed: %s", what, done.stderr[-2000:])
         return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
     summary: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return summary
 
 
-def inspection_summary(stats: dict[str, Any], links: dict[str, Any] | None) -> dict[str, Any]:
+def inspection_summary(
+    stats: dict[str, Any], links: dict[str, Any] | None, cloaking: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """What the inspector's checks did in this crawl, and which ran out of budget."""
     prefix = "zwgk/inspect/"
     counts = {
@@ -170,8 +200,9 @@ def inspection_summary(stats: dict[str, Any], links: dict[str, Any] | None) -> d
         if key.startswith(prefix) and "/attachments_requested/" not in f"/{key[len(prefix) :]}"
     }
     out_of_budget = [name for name, over in (("attachments", counts.get("attachments_over_budget")),
-                                              ("links", (links or {}).get("out_of_budget"))) if over]  # fmt: skip
-    return {"counts": counts, "links": links, "out_of_budget": out_of_budget}
+                                              ("links", (links or {}).get("out_of_budget")),
+                                              ("cloaking", (cloaking or {}).get("out_of_budget"))) if over]  # fmt: skip
+    return {"counts": counts, "links": links, "cloaking": cloaking, "out_of_budget": out_of_budget}
 
 
 def crawl(args: argparse.Namespace) -> int:
@@ -258,6 +289,18 @@ def _print_inspection(console: Console, inspection: dict[str, Any] | None) -> No
         )
     if links.get("error"):
         console.print(f"[yellow]inspection: the link check failed:[/] {links['error']}", highlight=False)
+    cloaking = inspection.get("cloaking") or {}
+    if cloaking.get("error"):
+        console.print(
+            f"[yellow]inspection: the cloaking probes failed:[/] {cloaking['error']}", highlight=False
+        )
+    elif cloaking:
+        console.print(
+            f"inspection: cloaking probes: {cloaking.get('probed', 0)} of {cloaking.get('planned', 0)} pages "
+            f"({cloaking.get('requests', 0)} requests, {cloaking.get('probes_per_page', 0)} versions a page), "
+            f"cloaked {len(cloaking.get('cloaked') or [])}",
+            highlight=False,
+        )
 
 
 def tally_counts(db: Database, console: Console) -> None:

@@ -52,7 +52,7 @@ from storage.reads.findings import (
     findings_page,
     list_findings,
 )
-from storage.reads.inspection import attachments_of, dead_links, search_attachments
+from storage.reads.inspection import attachments_of, dead_links, probe_pages, search_attachments
 from storage.reads.items import ItemRow, claim_items, column_items, list_items
 from storage.reads.paging import PAGE_SIZE, Page
 from storage.reads.search import search_items
@@ -107,6 +107,7 @@ __all__ = [
     "dead_links",
     "SEARCH_FIELDS",
     "search_attachments",
+    "probe_pages",
     "ListedFinding",
     "first_year",
     "is_under",

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Capture, Finding, Item, Site
+from storage.models import PROBE_PAGE_KIND, Capture, Finding, Item, Site
 from storage.reads.filters import of_site
 from storage.reads.paging import PAGE_SIZE, Page, paged
 
@@ -122,7 +122,7 @@ def _newest_captures(session: Session, urls: set[str]) -> dict[str, int]:
     for start in range(0, len(listed), 500):
         stmt = (
             select(Capture.url, Capture.id)
-            .where(Capture.url.in_(listed[start : start + 500]))
+            .where(Capture.url.in_(listed[start : start + 500]), Capture.page_kind != PROBE_PAGE_KIND)
             .order_by(Capture.fetched_at.desc(), Capture.id.desc())
         )
         for url, capture_id in session.execute(stmt):
@@ -133,7 +133,9 @@ def _newest_captures(session: Session, urls: set[str]) -> dict[str, int]:
 def _listed(finding: Finding, slug: str) -> ListedFinding:
     evidence = dict(finding.evidence or {})
     url = str(evidence.get("url") or finding.subject)
-    target = evidence.get("target") or (finding.subject if finding.subject != url else None)
+    # a subject that is the page with a fragment (the cloaking probes' key) points at nothing else
+    keyed_apart = finding.subject == url or finding.subject.startswith(url + "#")
+    target = evidence.get("target") or (None if keyed_apart else finding.subject)
     return ListedFinding(
         finding.id,
         slug,

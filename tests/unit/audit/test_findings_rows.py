@@ -35,3 +35,23 @@ def test_a_row_and_its_record_carry_every_column():
     assert view.headers[:4] == ("site", "kind", "url", "target") and view.rows[0][3] == "http://h/gone.html"
     record = finding_record(row)
     assert record["resolved"] is None and record["capture_id"] == 7 and record["evidence"] == {"status": 404}
+
+
+def test_cloaking_and_script_hosts_in_one_line_and_the_versions_to_open():
+    from audit.web.inspection import version_links
+
+    cloaked = {
+        "reasons": ["crawler:baiduspider version brings in spam vocabulary: 百家乐", "another"],
+        "baseline": {"role": "browser", "capture_id": 3},
+        "versions": [
+            {"role": "crawler:baiduspider", "capture_id": 4},
+            {"role": "referer:baidu", "capture_id": None},
+        ],
+    }
+    assert evidence_text("cloaking", cloaked) == (
+        "crawler:baiduspider version brings in spam vocabulary: 百家乐 (+1 more)"
+    )
+    assert version_links(cloaked) == [("浏览器", 3), ("搜索引擎爬虫（baiduspider）", 4)]
+    assert version_links({"matches": []}) == []  # the integrity scan's cloaking names no versions
+    host = {"host": "js.example", "scope": "outside", "page_count": 2}
+    assert evidence_text("new_script_host", host) == "js.example (outside), loaded by 2 page(s)"

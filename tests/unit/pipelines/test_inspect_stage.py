@@ -4,19 +4,23 @@ text kept, the links seen gathered for the link check; off with ZWGK_INSPECT = F
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import docx
 import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
+from sqlalchemy import select
 
 from crawler.items import AttachmentFile, CrawlTarget, Fetched
 from pipelines.inspect import InspectPipeline
 from storage import reads, repository
 from storage.db import open_database
-from storage.models import LinkCheck
+from storage.evidence import CaptureRow, record_captures
+from storage.models import LinkCheck, Site
 
 PAGE = "http://h/zfwj/1.html"
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 HTML = (
     "<html><body><p>依照《中华人民共合国政府信息公开条例》公开。</p>"
     '<a href="/inspection/gone.html">相关链接</a><a href="http://h/zfwj/2.html">下一篇</a></body></html>'
@@ -111,3 +115,39 @@ def test_a_closing_write_aborted_as_a_deadlock_is_written_again(db_url, monkeypa
     monkeypatch.setattr(stage, "_write", aborted_always)
     with pytest.raises(OperationalError):
         stage.close_spider()
+
+
+def _crawl_home(db_url: str, scripts: str, **record: object) -> None:
+    """One crawl through the stage: the home page loading ``scripts``, archived where ``record`` says."""
+    stage = InspectPipeline.from_crawler(get_crawler(settings_dict={"ZWGK_DB_URL": db_url}))
+    stage.process_item(CrawlTarget("s", "S", "http://h/", "trs", "full", "http://h/", ["h"]))
+    page = _fetched(
+        "http://h/", f"<html><head>{scripts}</head><body><a href='/a.html'>a</a></body></html>", "home"
+    )
+    for name, value in record.items():
+        setattr(page, name, value)
+    stage.process_item(page)
+    stage.close_spider()
+
+
+def test_a_script_host_no_earlier_crawl_saw_is_a_finding_with_its_page_s_capture(db_url):
+    common = '<script src="https://hm.baidu.com/hm.js"></script><script src="/local.js"></script>'
+    _crawl_home(db_url, common)  # the first look: nothing to compare with
+    db = open_database(db_url)
+    with db.session() as session:
+        assert reads.all_findings(session) == []
+        site_id = session.scalar(select(Site.id))
+        (capture_id,) = record_captures(
+            session, site_id, None,
+            [CaptureRow("http://h/", "home", T0, 200, None, "sha1:X", 1, "response", "w.warc.gz", 42, 9, True)],
+        )  # fmt: skip
+        session.commit()
+    db.dispose()
+    new = '<script src="http://js.cdn.example/t.js"></script>'
+    _crawl_home(db_url, common + new, warc_file="w.warc.gz", warc_offset=42)
+    _crawl_home(db_url, common + new)  # known now: not reported again
+    db = open_database(db_url)
+    with db.session() as session:
+        found = [(f.kind, f.target, f.url, f.where, f.capture_id) for f in reads.all_findings(session)]
+    db.dispose()
+    assert found == [("new_script_host", "js.cdn.example", "http://h/", "site", capture_id)]
