@@ -14,8 +14,8 @@ from pipelines.normalise import canonical_url
 from storage import reads
 from storage.db import data_folder
 from storage.warc import read_response
-from zwgk.reading import open_archive
 from zwgk.options import add_store_options
+from zwgk.reading import open_archive
 
 
 def show(args: argparse.Namespace) -> int:

@@ -30,8 +30,8 @@ from storage import reads
 from storage.db import data_folder
 from storage.reads.runs import pending_work
 from zwgk import findings_cli
-from zwgk.reading import check_years, note_live_counts, open_archive
 from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option, year
+from zwgk.reading import check_years, note_live_counts, open_archive
 
 EXIT_BAD_INPUT = 2
 

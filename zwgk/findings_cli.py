@@ -13,8 +13,8 @@ from audit.export import FORMATS, rich_tables, to_csv, to_json, write_xlsx
 from audit.findings import finding_record, findings_view
 from storage import reads
 from storage.findings import FINDING_KINDS
-from zwgk.reading import open_archive
 from zwgk.options import add_output_options, add_site_option, add_store_options
+from zwgk.reading import open_archive
 
 
 def findings(args: argparse.Namespace) -> int:

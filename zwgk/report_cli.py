@@ -21,8 +21,8 @@ from documents import DocumentError
 from reports import Check, Report, ReportError, check_reports, read_report
 from reports.model import MARKS
 from storage.db import data_folder
-from zwgk.reading import open_archive
 from zwgk.options import add_store_options
+from zwgk.reading import open_archive
 
 EXIT_BAD_INPUT = 2
 FORMATS = ("table", "json", "xlsx")

@@ -10,9 +10,9 @@ user, the folder's mode bits alone refuse writes.
 from __future__ import annotations
 
 import hashlib
-import re
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -276,7 +276,9 @@ def test_a_read_only_data_folder_serves_every_reading_command_and_the_dashboard(
     assert _state(sqlite_archive.data) == before  # not a byte, not a lock file, not an index
 
 
-def test_a_stale_rollup_is_counted_live_with_one_note(sqlite_archive: Archive, tiny_truth: dict[str, Any]) -> None:
+def test_a_stale_rollup_is_counted_live_with_one_note(
+    sqlite_archive: Archive, tiny_truth: dict[str, Any]
+) -> None:
     _set_writable(sqlite_archive.data, True)
     db = open_database(database_url(sqlite_archive.data))
     with db.session() as session:

@@ -41,4 +41,3 @@ def test_an_archive_behind_is_upgraded_before_reading_and_one_up_to_date_is_left
     assert "fetch_note" in _item_columns(url)
     open_archive(str(tmp_path), None).dispose()  # up to date: nothing said, nothing done
     assert capsys.readouterr().err == ""
-
