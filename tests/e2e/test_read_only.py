@@ -37,6 +37,7 @@ import replica
 from storage import rollup
 from storage.db import database_url, open_database
 from storage.testing import postgres_schema
+from zwgk.cli import main
 
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 LIVE_NOTE = "counting live"
@@ -141,8 +142,11 @@ def postgres_archive(tiny_site: Any) -> Iterator[Archive]:
             admin.dispose()
 
 
-def _read_everything(archive: Archive, out: Path) -> dict[str, subprocess.CompletedProcess[str]]:
-    """Every reading command once, as the reader; each must succeed."""
+def _read_everything(
+    archive: Archive, out: Path, capsys: pytest.CaptureFixture[str] | None = None
+) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Every reading command once, as the reader (``nobody``; or in this process, through the
+    role, with ``capsys``); each must succeed."""
     store = archive.store()
     raw = out / "report.html"
     commands = {
@@ -158,14 +162,23 @@ def _read_everything(archive: Archive, out: Path) -> dict[str, subprocess.Comple
         "diff": ["diff", archive.report],
         "report read": ["report", "read", archive.report, "--format", "json"],
     }
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        done = {name: pool.submit(_as_reader, *argv, *store) for name, argv in commands.items()}
-    results = {name: future.result() for name, future in done.items()}
+    if capsys is not None:
+        results = {name: _in_process([*argv, *store], capsys) for name, argv in commands.items()}
+    else:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            done = {name: pool.submit(_as_reader, *argv, *store) for name, argv in commands.items()}
+        results = {name: future.result() for name, future in done.items()}
     for name, result in results.items():
         assert result.returncode == 0, f"{name}: {result.stderr[-2000:]}"
     # the page as the replica served it, but for its visit counter (another number on each visit)
     assert _uncounted(raw.read_bytes()) == _uncounted(archive.report_bytes)
     return results
+
+
+def _in_process(argv: list[str], capsys: pytest.CaptureFixture[str]) -> subprocess.CompletedProcess[str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(argv, code, captured.out, captured.err)
 
 
 def _uncounted(page: bytes) -> bytes:
@@ -325,7 +338,7 @@ def _postgres_state(url: str) -> tuple[Any, ...]:
 
 
 def test_a_role_that_may_only_select_serves_every_reading_command_and_the_dashboard(
-    postgres_archive: Archive, tiny_truth: dict[str, Any]
+    postgres_archive: Archive, tiny_truth: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert postgres_archive.db is not None
     engine = create_engine(make_url(postgres_archive.db))
@@ -336,7 +349,7 @@ def test_a_role_that_may_only_select_serves_every_reading_command_and_the_dashbo
     folder_before = _state(postgres_archive.data)
     out = _writable_out()
     try:
-        results = _read_everything(postgres_archive, out)
+        results = _read_everything(postgres_archive, out, capsys)
     finally:
         shutil.rmtree(out)
     _check_answers(results, tiny_truth)
