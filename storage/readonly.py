@@ -114,9 +114,10 @@ def _connect_sqlite(path: Path) -> sqlite3.Connection:
         log = path.with_name(path.name + "-wal")
         if log.exists() and log.stat().st_size > 0:
             raise DatabaseError(
-                f"the archive {path} has a write-ahead log ({log.name}) this reader cannot open beside "
-                "it in a read-only folder: let zwgk on the writable side finish (any zwgk command there "
-                "folds it in), or copy the folder with both files"
+                f"the archive {path} has a write-ahead log ({log.name}) not yet folded into it, which "
+                "a reader cannot open in a folder it may not write: let the crawl writing it finish, "
+                f"or fold it in where it can be written (sqlite3 {path.name} "
+                "'PRAGMA wal_checkpoint(TRUNCATE)'), then read"
             ) from exc
     return sqlite3.connect(uri + "&immutable=1", uri=True, check_same_thread=False)
 

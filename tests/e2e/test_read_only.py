@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -357,3 +358,29 @@ def test_a_role_that_may_only_select_serves_every_reading_command_and_the_dashbo
     assert _serve_and_read(postgres_archive) == dict.fromkeys(PAGES, 200)
     assert _postgres_state(postgres_archive.db) == before
     assert _state(postgres_archive.data) == folder_before
+
+
+def test_a_write_ahead_log_a_reader_cannot_open_is_an_error_naming_it(sqlite_archive: Archive) -> None:
+    """A folder copied while a crawl wrote holds commits only in ``zwgk.sqlite-wal``: reading the
+    file alone would miss them, so a reader that cannot open the log refuses, naming it."""
+    folder = _readable_folder()
+    try:
+        live, copy = folder / "live", folder / "copy"
+        live.mkdir()
+        copy.mkdir()
+        shutil.copy(sqlite_archive.data / "zwgk.sqlite", live)
+        writer = sqlite3.connect(live / "zwgk.sqlite", isolation_level=None)
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.execute("UPDATE site SET name = name || '（新）'")
+        for name in ("zwgk.sqlite", "zwgk.sqlite-wal"):
+            shutil.copy(live / name, copy)
+        writer.close()
+        assert (copy / "zwgk.sqlite-wal").stat().st_size > 0
+        _set_writable(copy, False)
+        result = _as_reader("audit", "findings", "--data", str(copy))
+        assert result.returncode == 2, result.stderr
+        assert "write-ahead log (zwgk.sqlite-wal) not yet folded" in result.stderr
+        assert str(copy / "zwgk.sqlite") in result.stderr
+    finally:
+        _set_writable(folder, True)
+        shutil.rmtree(folder)
