@@ -12,13 +12,14 @@ from audit.versions import version_lines
 from crawler.extract import decode_body
 from pipelines.normalise import canonical_url
 from storage import reads
-from storage.db import data_folder, database_url, open_database
+from storage.db import data_folder
 from storage.warc import read_response
 from zwgk.options import add_store_options
+from zwgk.reading import open_archive
 
 
 def show(args: argparse.Namespace) -> int:
-    db = open_database(database_url(args.data, args.db))
+    db = open_archive(args.data, args.db)
     url = canonical_url(args.url)
     try:
         with db.session() as session:
@@ -56,7 +57,10 @@ def show(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if args.raw:
-        Path(args.raw).write_bytes(archived.body)
+        try:
+            Path(args.raw).write_bytes(archived.body)
+        except OSError as exc:
+            raise ValueError(f"cannot write {args.raw}: {exc.strerror or exc}") from exc
         print(
             f"wrote {len(archived.body)} bytes of {archived.url} captured {archived.date.isoformat()} to {args.raw}"
         )
@@ -73,7 +77,7 @@ def show(args: argparse.Namespace) -> int:
 
 
 def diff(args: argparse.Namespace) -> int:
-    db = open_database(database_url(args.data, args.db))
+    db = open_archive(args.data, args.db)
     url = canonical_url(args.url)
     with db.session() as session:
         versions = reads.versions_of(session, {url, args.url})

@@ -31,20 +31,25 @@ from audit.reconcile import Reconciliation, reconcile_records, reconcile_reports
 from documents import detect_kind
 from reports import Report, ReportError, read_report_file, year_mismatch
 from storage import reads
-from storage.db import data_folder, database_url, open_database, require_archive
+from storage.db import data_folder
 from storage.reads.runs import pending_work
 from zwgk import findings_cli
 from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option, year
+from zwgk.reading import check_years, note_live_counts, open_archive
 
 EXIT_BAD_INPUT = 2
 
 
 def counts(args: argparse.Namespace) -> int:
-    db = open_database(require_archive(database_url(args.data, args.db)))
+    db = open_archive(args.data, args.db)
     with db.session() as session:
+        site = _known_site(session, args.site)
+        if args.year is not None:
+            check_years(session, [args.year], site)
+        note_live_counts(session)
         rows = reads.count_items(
             session,
-            site=_known_site(session, args.site),
+            site=site,
             year=args.year,
             by=args.by,
             online_only=args.online_only,
@@ -111,9 +116,12 @@ def _single_site(session: Any, site: str | None) -> str:
 
 
 def compare(args: argparse.Namespace) -> int:
-    db = open_database(require_archive(database_url(args.data, args.db)))
+    db = open_archive(args.data, args.db)
     with db.session() as session:
-        rows = compare_years(session, args.years, site=_known_site(session, args.site), by=args.by)
+        site = _known_site(session, args.site)
+        check_years(session, args.years, site)
+        note_live_counts(session)
+        rows = compare_years(session, args.years, site=site, by=args.by)
     db.dispose()
     return _emit(args, [compare_view(rows, args.years, args.by)], compare_records(rows, args.years))
 
@@ -129,10 +137,12 @@ def reconcile(args: argparse.Namespace) -> int:
             sources = [_report_file(path, args.year) for path in args.report]
         except ReportError as exc:
             return _refuse(str(exc))
-    db = open_database(require_archive(database_url(args.data, args.db)))
+    db = open_archive(args.data, args.db)
     try:
         with db.session() as session:
             site = _single_site(session, args.site)
+            check_years(session, [args.year], site)
+            note_live_counts(session)
             statement: tuple[FoundReport, list[Reconciliation]] | None = None
             missing: str | None = None
             if args.report:
@@ -233,9 +243,11 @@ def _refuse(message: str) -> int:
 
 
 def health(args: argparse.Namespace) -> int:
-    db = open_database(require_archive(database_url(args.data, args.db)))
+    db = open_archive(args.data, args.db)
     with db.session() as session:
-        result = inspect_health(session, args.as_of, site=_known_site(session, args.site))
+        site = _known_site(session, args.site)
+        note_live_counts(session)
+        result = inspect_health(session, args.as_of, site=site)
     db.dispose()
     return _emit(args, health_views(result), health_record(result))
 

@@ -12,13 +12,13 @@ from rich.console import Console
 from audit.export import FORMATS, rich_tables, to_csv, to_json, write_xlsx
 from audit.findings import finding_record, findings_view
 from storage import reads
-from storage.db import database_url, open_database
 from storage.findings import FINDING_KINDS
 from zwgk.options import add_output_options, add_site_option, add_store_options
+from zwgk.reading import open_archive
 
 
 def findings(args: argparse.Namespace) -> int:
-    db = open_database(database_url(args.data, args.db))
+    db = open_archive(args.data, args.db)
     with db.session() as session:
         rows = reads.all_findings(session, site=args.site, kind=args.kind, open_only=args.open)
     db.dispose()

@@ -20,8 +20,9 @@ from audit.export import View, rich_tables, to_json, write_xlsx
 from documents import DocumentError
 from reports import Check, Report, ReportError, check_reports, read_report
 from reports.model import MARKS
-from storage.db import data_folder, database_url, open_database
+from storage.db import data_folder
 from zwgk.options import add_store_options
+from zwgk.reading import open_archive
 
 EXIT_BAD_INPUT = 2
 # ``report check``: a check failed (the report contradicts itself); 0 when every check passes or cannot
@@ -63,7 +64,7 @@ def _sources(args: argparse.Namespace) -> list[str]:
 def _read(source: str, args: argparse.Namespace) -> Report:
     if not _URL.match(source):
         return _read_file(Path(source))
-    db = open_database(database_url(args.data, args.db))
+    db = open_archive(args.data, args.db)
     try:
         with db.session() as session:
             archived = warc_reader(session, data_folder(args.data) / "warc")(source)

@@ -9,8 +9,9 @@ import sys
 import threading
 from typing import Any
 
-from storage.db import DatabaseError, data_folder, database_url, open_database, schema_behind
+from storage.db import DatabaseError, data_folder, database_url
 from zwgk.options import add_store_options
+from zwgk.reading import open_archive
 
 logger = logging.getLogger(__name__)
 
@@ -36,21 +37,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def bring_schema_up(engine: Any, url: str) -> None:
-    """An archive written by an older zwgk lacks newer columns: migrate it (migrations only add)
-    before serving, rather than answer 500 on every page that reads one. Said on stderr."""
-    behind = schema_behind(engine)
-    if behind is None:
-        return
-    print(
-        f"zwgk: the archive's schema is at {behind[0] or '(none)'}, this zwgk reads {behind[1]}: "
-        "upgrading it first (migrations only add columns and tables)",
-        file=sys.stderr,
-    )
-    open_database(url).dispose()
-    engine.dispose()  # connections opened before the upgrade may cache the old schema
-
-
 def run(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
@@ -59,8 +45,10 @@ def run(args: argparse.Namespace) -> int:
 
     warc = args.warc or str(data_folder(args.data) / "warc")
     url = database_url(args.data, args.db)
+    # No archive there is an error naming it; one written by an older zwgk is upgraded where it
+    # can be written (migrations only add), else served as it is, said on stderr.
+    open_archive(args.data, args.db).dispose()
     app = create_app(url, warc)
-    bring_schema_up(app.config["ZWGK_ARCHIVE"].engine, url)
     if args.host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get(TOKEN_ENV):
         print(
             f"zwgk: warning: serving on {args.host} without {TOKEN_ENV}: anyone who can reach it can read it",

@@ -59,6 +59,7 @@ from storage.reads.search import search_items
 from storage.reads.sites import SiteInfo, SiteSummary, list_sites, site_id, site_summaries
 from storage.reads.tallies import TALLIES, tally_for, tally_name
 from storage.reads.tally import Tally
+from storage.reads.years import item_years
 from storage.search import SEARCH_FIELDS
 
 __all__ = [
@@ -101,6 +102,7 @@ __all__ = [
     "count_taxonomy_by_year",
     "count_under_by_year",
     "finding_kinds",
+    "item_years",
     "findings_page",
     "all_findings",
     "attachments_of",
