@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from crawler.monitors import check_run
 from crawler.profile import load_profile
@@ -27,6 +26,7 @@ from storage.rollup import RollupError, refresh
 from storage.runs import latest_run_id, mark_interrupted, previous_runs, record_interrupted, run_summary
 from taxonomy import default_taxonomy
 from zwgk.runlock import AlreadyRunning, RunLock
+from zwgk.summary import run_lines
 
 logger = logging.getLogger(__name__)
 
@@ -212,18 +212,8 @@ def crawl(args: argparse.Namespace) -> int:
                 "of any mode completes them first",
                 highlight=False,
             )
-        console.print(
-            f"{report['mode']} run {report['run_id']}: pages {report['pages']}, new {report['new']}, "
-            f"changed {report['changed']}, removed {report['removed']}, not found "
-            f"{report['details_not_found']}, blocked columns {report['blocked_columns']}, errors "
-            f"{report['errors']}, traps not followed {report['traps_not_followed'] or 0}, {report['duration_s']} s",
-            highlight=False,
-        )
-        for column in report.get("columns_not_complete") or []:
-            console.print(
-                f"[yellow]column {column['status']}[/]: {escape(column['column'])}: {escape(column['reason'] or 'no reason given')}",
-                highlight=False,
-            )
+        for line in run_lines(report):
+            console.print(line, highlight=False)
         logged = int(outcome.stats.get("log_count/ERROR", 0))
         if logged:
             console.print(
