@@ -138,8 +138,13 @@ def run_crawl(
     log_level: str = "WARNING",
     overrides: dict[str, Any] | None = None,
     on_record: Callable[[Any], None] | None = None,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    progress_interval: float | None = None,
 ) -> CrawlOutcome:
-    """Crawl one portal (a profile, a profile file or a URL) into the database at ``db_url``."""
+    """Crawl one portal (a profile, a profile file or a URL) into the database at ``db_url``.
+
+    ``on_progress`` is called every ``progress_interval`` seconds (default: the setting
+    ``ZWGK_PROGRESS_INTERVAL``) with the counts so far (:func:`progress_snapshot`)."""
     crawl_kind = crawl_mode(mode, revalidate_fraction)  # refused before anything starts
     if isinstance(target, SiteProfile):
         profile, home_url, label = target, None, None
@@ -167,6 +172,9 @@ def run_crawl(
             on_record(item)
 
     crawler.signals.connect(scraped, signal=signals.item_scraped)
+    if on_progress is not None:
+        every = progress_interval or settings.getfloat("ZWGK_PROGRESS_INTERVAL")
+        _report_progress(crawler, lambda: progress_snapshot(crawler, columns, profile), on_progress, every)
     process.crawl(
         crawler,
         target=label,
@@ -193,6 +201,40 @@ def run_crawl(
     else:
         code = EXIT_OK
     return CrawlOutcome(code, fatal, dict(stats), columns, profile, process.signals_received, not_complete)
+
+
+def progress_snapshot(crawler: Crawler, columns: dict[str, int], profile: SiteProfile) -> dict[str, Any]:
+    """The crawl so far: pages fetched, items (detail pages) done, columns walked of the profile's."""
+    get = (crawler.stats.get_stats() if crawler.stats else {}).get
+    items = sum(get(f"zwgk/details_{k}", 0) for k in ("ok", "not_found", "blocked", "error", "too_large"))
+    return {
+        "pages": get("response_received_count", 0),
+        "items": items,
+        "columns": sum(columns.values()),
+        "columns_total": len(profile.columns),
+    }
+
+
+def _report_progress(
+    crawler: Crawler,
+    snapshot: Callable[[], dict[str, Any]],
+    report: Callable[[dict[str, Any]], None],
+    every: float,
+) -> None:
+    """Call ``report(snapshot())`` every ``every`` seconds while the spider runs."""
+    from twisted.internet import task
+
+    loop = task.LoopingCall(lambda: report(snapshot()))
+
+    def opened(**_: Any) -> None:
+        loop.start(every, now=False)
+
+    def closed(**_: Any) -> None:
+        if loop.running:
+            loop.stop()
+
+    crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
+    crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
 
 
 def _let_go(crawler: Crawler) -> None:

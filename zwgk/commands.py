@@ -25,6 +25,7 @@ from storage.rebase import origin, rebase_site, same_address, stored_origin
 from storage.rollup import RollupError, refresh
 from storage.runs import latest_run_id, mark_interrupted, previous_runs, record_interrupted, run_summary
 from taxonomy import default_taxonomy
+from zwgk.progress import CrawlProgress
 from zwgk.runlock import AlreadyRunning, RunLock
 from zwgk.summary import run_lines
 
@@ -67,6 +68,7 @@ def crawl_site(
     on_record: Callable[[Any], None] | None = None,
     inspect: bool = True,
     site_moved: bool = False,
+    progress: CrawlProgress | None = None,
 ) -> tuple[CrawlOutcome, dict[str, Any]]:
     """One crawl of one site as ``zwgk crawl`` and ``zwgk demo`` run it: the site's run lock, the
     WARC folder, the run record, the inspector's checks (unless ``inspect`` is off: then also no
@@ -93,6 +95,8 @@ def crawl_site(
                 log_level=log_level,
                 overrides=overrides,
                 on_record=on_record,
+                on_progress=progress.update if progress else None,
+                progress_interval=progress.interval if progress else None,
             )
             if outcome.interrupted:
                 with db.session() as session:  # never left ``running``, never ``ok``
@@ -176,20 +180,24 @@ def inspection_summary(stats: dict[str, Any], links: dict[str, Any] | None) -> d
 
 def crawl(args: argparse.Namespace) -> int:
     console = Console(stderr=True, soft_wrap=True)
+    # a live line on a terminal (not beside Scrapy's log with -v), else a log line per interval
+    progress = CrawlProgress(console, live=console.is_terminal and not args.verbose)
     try:
-        outcome, report = crawl_site(
-            args.target,
-            data=args.data,
-            db_url=args.db,
-            site=args.site,
-            console=console,
-            mode=args.mode,
-            revalidate_fraction=args.revalidate_fraction,
-            log_level="INFO" if args.verbose else "WARNING",
-            overrides=settings_overrides(args.set),
-            inspect=getattr(args, "inspect", True),
-            site_moved=getattr(args, "site_moved", False),
-        )
+        with progress:
+            outcome, report = crawl_site(
+                args.target,
+                data=args.data,
+                db_url=args.db,
+                site=args.site,
+                console=console,
+                mode=args.mode,
+                revalidate_fraction=args.revalidate_fraction,
+                log_level="INFO" if args.verbose else "WARNING",
+                overrides=settings_overrides(args.set),
+                inspect=getattr(args, "inspect", True),
+                site_moved=getattr(args, "site_moved", False),
+                progress=progress,
+            )
     except AlreadyRunning as exc:
         console.print(f"zwgk: {exc}")
         return EXIT_ALREADY_RUNNING
