@@ -20,7 +20,7 @@ from audit.web import charts
 from audit.web import table_views as tables
 from audit.web.context import session, today
 from audit.web.params import default_years, parse, site_slug
-from audit.web.table_views import FINDING_ZH, KIND_ZH, SEARCH_FIELDS, STATUS_ZH, Params
+from audit.web.table_views import FINDING_ZH, KIND_ZH, SEARCH_FIELDS, STATUS_ZH, Params, zh
 from storage import reads
 from storage.warc import WarcError, read_response
 
@@ -44,6 +44,7 @@ def _globals(state: Any) -> None:
         FINDING_ZH=FINDING_ZH,
         KIND_ZH=KIND_ZH,
         STATUS_ZH=STATUS_ZH,
+        zh=zh,
         heat=charts.heat_level,
         export_url=export_url,
     )

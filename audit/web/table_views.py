@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from audit.compare import compare_view, compare_years
 from audit.definitions import rules_text
@@ -18,36 +21,24 @@ from storage.reads import Session
 
 MAX_YEARS = 12
 UNCLASSIFIED = "（未分类）"
-RUN_STATUS = {"ok": "完成", "failed": "失败", "running": "进行中", "interrupted": "中断"}
-STATUS_ZH = {
-    "ok": "正常",
-    "pending": "未抓取",
-    "not_found": "404",
-    "blocked": "被拦截",
-    "error": "出错",
-    "foreign": "外站",
-    "unwalked": "未遍历",
-    "incomplete": "未遍历完整",
-    "capped": "达到页数上限",
+LABELS_FILE = Path(__file__).with_name("labels.yaml")
+# The Chinese words for internal English values, read once from labels.yaml (the one place).
+LABELS: dict[str, dict[str, str]] = {
+    section: {str(k): str(v) for k, v in (words or {}).items()}
+    for section, words in yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8")).items()
 }
-FINDING_ZH = {
-    "hijacked": "被篡改",
-    "hidden_link": "暗链",
-    "spam": "垃圾词",
-    "cloaking": "搜索引擎劫持",
-    "broken_link": "错链断链",
-    "empty_column": "空白栏目",
-    "stale_column": "栏目不更新",
-    "blocked": "被拦截",
-    "removed": "已删除",
-    "edited": "已修改",
-    "redated": "日期被改",
-    "count_mismatch": "数量不符",
-    "privacy_leak": "个人信息泄露",
-    "wording_error": "严重表述错误",
-    "new_script_host": "新的外部脚本来源",
-}
-KIND_ZH = {"article": "文章", "picture": "图片", "video": "视频", "document": "文件"}
+RUN_STATUS = LABELS["run"]
+STATUS_ZH = LABELS["status"]
+FINDING_ZH = LABELS["finding"]
+KIND_ZH = LABELS["kind"]
+VALUE_ZH = LABELS["value"]
+
+
+def zh(value: Any) -> Any:
+    """A table cell in Chinese: an internal English value (dynamic, veto, incomplete …) as its word."""
+    return VALUE_ZH.get(value, value) if isinstance(value, str) else value
+
+
 SEARCH_FIELDS = {"title": "标题", "index_no": "索引号", "doc_no": "文号"}  # storage.search.SEARCH_FIELDS
 
 
