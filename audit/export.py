@@ -18,6 +18,7 @@ from typing import Any
 
 from rich.table import Table
 
+from audit.labels import zh
 from audit.terminal import fit_rows
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -55,7 +56,7 @@ def rich_tables(views: Sequence[View], width: int | None = None) -> list[Table]:
         table = Table(title=view.name, caption=view.caption or None, caption_justify="left")
         for n, header in enumerate(view.headers):
             table.add_column(header, justify="right" if n in view.numeric else "left", overflow="fold")
-        rows = [tuple(str(_cell(v)) for v in row) for row in view.rows]
+        rows = [tuple(str(zh(_cell(v))) for v in row) for row in view.rows]  # Chinese words for values
         for row in fit_rows(view.headers, rows, view.paths, width):
             table.add_row(*row)
         tables.append(table)

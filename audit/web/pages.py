@@ -14,13 +14,14 @@ from werkzeug.exceptions import HTTPException
 from audit.claim_items import claim_filters, count_claim_items
 from audit.definitions import rules_text
 from audit.export import View, to_csv, to_json, write_xlsx
+from audit.labels import zh
 from audit.reconcile import Reconciliation, reconcile_reports, reconcile_views
 from audit.versions import version_diff
 from audit.web import charts
 from audit.web import table_views as tables
 from audit.web.context import session, today
 from audit.web.params import default_years, parse, site_slug
-from audit.web.table_views import FINDING_ZH, KIND_ZH, SEARCH_FIELDS, STATUS_ZH, Params, zh
+from audit.web.table_views import FINDING_ZH, KIND_ZH, SEARCH_FIELDS, STATUS_ZH, Params
 from storage import reads
 from storage.warc import WarcError, read_response
 

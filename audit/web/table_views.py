@@ -6,39 +6,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from audit.compare import compare_view, compare_years
 from audit.definitions import rules_text
 from audit.export import View
 from audit.health import Health, health_views, inspect_health
+from audit.labels import LABELS
 from audit.web.cache import memo
 from storage import reads
 from storage.reads import Session
 
 MAX_YEARS = 12
 UNCLASSIFIED = "（未分类）"
-LABELS_FILE = Path(__file__).with_name("labels.yaml")
-# The Chinese words for internal English values, read once from labels.yaml (the one place).
-LABELS: dict[str, dict[str, str]] = {
-    section: {str(k): str(v) for k, v in (words or {}).items()}
-    for section, words in yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8")).items()
-}
 RUN_STATUS = LABELS["run"]
 STATUS_ZH = LABELS["status"]
 FINDING_ZH = LABELS["finding"]
 KIND_ZH = LABELS["kind"]
-VALUE_ZH = LABELS["value"]
-
-
-def zh(value: Any) -> Any:
-    """A table cell in Chinese: an internal English value (dynamic, veto, incomplete …) as its word."""
-    return VALUE_ZH.get(value, value) if isinstance(value, str) else value
-
-
 SEARCH_FIELDS = {"title": "标题", "index_no": "索引号", "doc_no": "文号"}  # storage.search.SEARCH_FIELDS
 
 

@@ -91,3 +91,12 @@ def test_the_reconcile_summary_is_one_row_per_claim():
         ("项目b", "141", "—", "—", "不可核对：不在栏目中标注"),
     ]
     assert "--evidence" in view.caption
+
+
+def test_terminal_tables_show_chinese_words_and_csv_keeps_the_values():
+    from audit.export import to_csv
+
+    view = View("证据", ("栏目", "更新类别", "严重程度"), [("今日关注", "dynamic", "veto")])
+    text = "\n".join(_render(rich_tables([view])[0], 120))
+    assert "动态要闻类" in text and "单项否决" in text and "veto" not in text
+    assert "dynamic" in to_csv([view]) and "veto" in to_csv([view])

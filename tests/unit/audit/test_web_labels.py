@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from audit.export import View
+from audit.labels import LABELS, VALUE_ZH, zh
 from audit.web import create_app
-from audit.web.table_views import LABELS, VALUE_ZH, zh
 from inspection.finding import SEVERITIES
 from inspection.links import KINDS, SCOPES
 from storage import repository as repo
