@@ -99,3 +99,17 @@ def test_compare_names_blocked_and_failed_columns(data: Path) -> None:
     )
     walks = {r["label"]: r.get("walk") for r in records}
     assert walks[BLOCKED] == "blocked" and walks[FAILED] == "error" and walks[f"{FEATURE}/政府采购"] is None
+
+
+def test_reconcile_table_summarises_and_evidence_lists_the_items(data: Path) -> None:
+    report = Path(__file__).parents[1] / "fixtures" / "reports" / "seed_2018.txt"
+    argv = ("audit", "reconcile", "--data", str(data), "--year", "2018", "--report", str(report))
+    claims = json.loads(run_zwgk(*argv, "--format", "json").stdout)["claims"]
+    behind = [item["url"] for claim in claims for item in claim.get("items") or []]
+    assert behind  # the items are always in the JSON
+    summary = run_zwgk(*argv, env=NARROW)
+    assert summary.returncode == 0, summary.stderr
+    assert "http://hs/" not in summary.stdout and "--evidence" in summary.stdout
+    assert all(claim["label"][:4] in summary.stdout for claim in claims)  # one row per claim
+    evidence = run_zwgk(*argv, "--evidence", "--wide", env=NARROW).stdout
+    assert all(url in evidence for url in behind)
