@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.completeness import NOT_COMPLETE
-from crawler.items import ColumnWalk, SiteFailed
+from crawler.items import ColumnWalk, Detail, SiteFailed
 from crawler.known import KnownItems
 from crawler.modes import crawl_mode
 from crawler.profile import SiteProfile
@@ -161,9 +161,12 @@ def run_crawl(
     crawler = process.create_crawler(PortalSpider)
     columns: dict[str, int] = {}
     not_complete: list[dict[str, str]] = []
+    details_done = [0]  # detail pages done, for the progress report
     failures = SiteFailures(crawler)
 
     def scraped(item: Any, **_: Any) -> None:
+        if isinstance(item, Detail):
+            details_done[0] += 1
         if isinstance(item, ColumnWalk):
             columns[item.status] = columns.get(item.status, 0) + 1
             if item.status in NOT_COMPLETE:
@@ -174,7 +177,9 @@ def run_crawl(
     crawler.signals.connect(scraped, signal=signals.item_scraped)
     if on_progress is not None:
         every = progress_interval or settings.getfloat("ZWGK_PROGRESS_INTERVAL")
-        _report_progress(crawler, lambda: progress_snapshot(crawler, columns, profile), on_progress, every)
+        _report_progress(
+            crawler, lambda: progress_snapshot(crawler, columns, profile, details_done[0]), on_progress, every
+        )
     process.crawl(
         crawler,
         target=label,
@@ -203,10 +208,11 @@ def run_crawl(
     return CrawlOutcome(code, fatal, dict(stats), columns, profile, process.signals_received, not_complete)
 
 
-def progress_snapshot(crawler: Crawler, columns: dict[str, int], profile: SiteProfile) -> dict[str, Any]:
-    """The crawl so far: pages fetched, items (detail pages) done, columns walked of the profile's."""
+def progress_snapshot(
+    crawler: Crawler, columns: dict[str, int], profile: SiteProfile, items: int
+) -> dict[str, Any]:
+    """The crawl so far: pages fetched, items (detail records) done, columns walked of the profile's."""
     get = (crawler.stats.get_stats() if crawler.stats else {}).get
-    items = sum(get(f"zwgk/details_{k}", 0) for k in ("ok", "not_found", "blocked", "error", "too_large"))
     return {
         "pages": get("response_received_count", 0),
         "items": items,
