@@ -39,6 +39,9 @@ class CompareRow:
     kind: str = "column"  # column | total | group | taxonomy | kind
     definition: str = ""
     members: tuple[str, ...] = field(default=())
+    # a column whose last walk was blocked or failed: its status and reason (its counts are not its whole)
+    walk: str = ""
+    walk_note: str = ""
 
     def changes(self, years: list[int]) -> list[int]:
         """Year-on-year differences: counts[y(i+1)] − counts[y(i)]."""
@@ -76,7 +79,11 @@ def _totals(session: Session, years: list[int], site: str | None, sites: set[str
 def _by_column(session: Session, years: list[int], site: str | None) -> list[CompareRow]:
     found = reads.count_columns_by_year(session, years, site)
     rule = definition(YEAR, EVERY_COLUMN)
-    rows = [CompareRow(s, path, counts, "column", rule) for (s, path), counts in sorted(found.items())]
+    troubled = {(s, c.path): (c.status, c.note or "") for s, c in reads.blocked_columns(session, site)}
+    rows = [
+        CompareRow(s, path, counts, "column", rule, (), *troubled.get((s, path), ("", "")))
+        for (s, path), counts in sorted(found.items())
+    ]
     return rows + _totals(session, years, site, {s for s, _ in found})
 
 
@@ -152,6 +159,9 @@ def _by_kind(session: Session, years: list[int], site: str | None) -> list[Compa
 
 
 VIEW_NAMES = {"column": "按栏目对比", "taxonomy": "按分类对比", "kind": "按体裁对比"}
+# How a blocked or failed column is marked beside its counts.
+WALK_ZH = {"blocked": "被拦截", "error": "抓取失败"}
+STATUS_HEADER = "状态"
 ROW_KINDS = {"column": "栏目", "total": "合计", "group": "分组", "taxonomy": "分类", "kind": "体裁"}
 
 
@@ -178,7 +188,18 @@ def compare_view(rows: list[CompareRow], years: list[int], by: str = "column") -
     ]
     numeric = frozenset(range(3, len(headers)))
     caption = rules_text("zh") + "\n" + "变化 = 后一年 − 前一年。分组与合计按不重复条目计数。"
-    return View(VIEW_NAMES.get(by, by), headers, body, caption, numeric)
+    if any(r.walk for r in rows):  # blocked or failed columns: a status, never a bare 0
+        headers = (*headers, STATUS_HEADER)
+        body = [(*line, _walk_text(r)) for line, r in zip(body, rows, strict=True)]
+        caption += "\n状态栏标出最近一次遍历被拦截或抓取失败的栏目：其数字不是栏目全部。"
+    return View(VIEW_NAMES.get(by, by), headers, body, caption, numeric, frozenset({2}))
+
+
+def _walk_text(row: CompareRow) -> str:
+    if not row.walk:
+        return ""
+    word = WALK_ZH.get(row.walk, row.walk)
+    return f"{word}：{row.walk_note}" if row.walk_note else word
 
 
 def compare_records(rows: list[CompareRow], years: list[int]) -> list[dict[str, object]]:
@@ -196,6 +217,7 @@ def compare_records(rows: list[CompareRow], years: list[int]) -> list[dict[str, 
             },
             "definition": r.definition,
             **({"members": list(r.members)} if r.members else {}),
+            **({"walk": r.walk, "walk_note": r.walk_note or None} if r.walk else {}),
         }
         for r in rows
     ]

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from rich.table import Table
 
 from audit.definitions import rules_text
+from audit.terminal import fit_rows
 from storage.reads import CountRow
 
 FORMATS = ("table", "json", "csv")
@@ -24,13 +25,18 @@ WALKS = {
     "capped": "达到页数上限",
 }
 MARK = "*"
+STATUS_HEADER = "状态"
+NO_YEAR = "—"  # a column with no item at all: no year to show
+PATHS = (1, 2)  # the cells holding paths (栏目, 分类), abbreviated from the left to fit
 # Excel opens UTF-8 CSV as the local code page unless the file starts with a byte-order mark.
 BOM = "\ufeff"
 UNCLASSIFIED = "（未分类）"
 
 
-def counts_table(rows: Sequence[CountRow], title: str | None = None) -> Table:
-    """A rich table with Chinese headers, the counting rules as its caption."""
+def counts_table(rows: Sequence[CountRow], title: str | None = None, width: int | None = None) -> Table:
+    """A rich table with Chinese headers, the counting rules as its caption. With ``width`` (the
+    terminal's), column paths are abbreviated from the left to fit it; a column whose last walk was
+    not complete (blocked, failed …) says so in a 状态 column, never as a bare 0."""
     marked = [row for row in rows if row.walk in WALKS and row.column is not None]
     caption = rules_text("zh")
     if marked:
@@ -40,18 +46,25 @@ def counts_table(rows: Sequence[CountRow], title: str | None = None) -> Table:
             + "；".join(f"{column}（{word}{'：' + note if note else ''}）" for column, word, note in notes)
         ]
         caption = "\n".join([*lines, caption])
-    table = Table(title=title, caption=caption, caption_justify="left")
-    for name in FIELDS[:5]:
-        table.add_column(HEADERS[name], justify="right" if name in ("year", "items") else "left")
+    headers = [HEADERS[name] for name in FIELDS[:5]] + ([STATUS_HEADER] if marked else [])
+    body = []
     for row in rows:
         flagged = row.walk in WALKS and row.column is not None
-        table.add_row(
+        cells: list[str] = [
             row.site,
             row.column or "",
             row.taxonomy or UNCLASSIFIED,
-            "" if row.year is None else str(row.year),
+            NO_YEAR if row.year is None else str(row.year),
             f"{row.items}{MARK}" if flagged else str(row.items),
-        )
+        ]
+        if marked:
+            cells.append(WALKS[row.walk] if flagged else "")
+        body.append(cells)
+    table = Table(title=title, caption=caption, caption_justify="left")
+    for n, header in enumerate(headers):
+        table.add_column(header, justify="right" if n in (3, 4) else "left", overflow="fold")
+    for fitted in fit_rows(headers, body, PATHS, width):
+        table.add_row(*fitted)
     return table
 
 
@@ -72,10 +85,10 @@ def counts_csv(rows: Sequence[CountRow]) -> str:
     return buffer.getvalue()
 
 
-def format_counts(rows: Sequence[CountRow], fmt: str = "table") -> Table | str:
-    """The rows in one of :data:`FORMATS`."""
+def format_counts(rows: Sequence[CountRow], fmt: str = "table", width: int | None = None) -> Table | str:
+    """The rows in one of :data:`FORMATS` (a table fitted to ``width`` cells, None: full paths)."""
     if fmt == "table":
-        return counts_table(rows)
+        return counts_table(rows, width=width)
     if fmt == "json":
         return counts_json(rows)
     if fmt == "csv":

@@ -18,6 +18,9 @@ from typing import Any
 
 from rich.table import Table
 
+from audit.labels import zh
+from audit.terminal import fit_rows
+
 FORMATS = ("table", "json", "csv", "xlsx")
 BOM = "\ufeff"
 _SHEET_NAME_MAX = 31
@@ -33,6 +36,8 @@ class View:
     rows: list[tuple[Any, ...]]
     caption: str = ""
     numeric: frozenset[int] = field(default_factory=frozenset)
+    # columns holding paths: on a narrow terminal abbreviated from the left (``audit.terminal``)
+    paths: frozenset[int] = field(default_factory=frozenset)
 
 
 def _cell(value: Any) -> Any:
@@ -43,15 +48,17 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def rich_tables(views: Sequence[View]) -> list[Table]:
-    """One rich table per view, its caption below it."""
+def rich_tables(views: Sequence[View], width: int | None = None) -> list[Table]:
+    """One rich table per view, its caption below it; with ``width`` (the terminal's), the views'
+    path columns abbreviated from the left to fit it."""
     tables = []
     for view in views:
         table = Table(title=view.name, caption=view.caption or None, caption_justify="left")
         for n, header in enumerate(view.headers):
             table.add_column(header, justify="right" if n in view.numeric else "left", overflow="fold")
-        for row in view.rows:
-            table.add_row(*(str(_cell(v)) for v in row))
+        rows = [tuple(str(zh(_cell(v))) for v in row) for row in view.rows]  # Chinese words for values
+        for row in fit_rows(view.headers, rows, view.paths, width):
+            table.add_row(*row)
         tables.append(table)
     return tables
 

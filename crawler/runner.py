@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.completeness import NOT_COMPLETE
-from crawler.items import ColumnWalk, SiteFailed
+from crawler.items import ColumnWalk, Detail, SiteFailed
 from crawler.known import KnownItems
 from crawler.modes import crawl_mode
 from crawler.profile import SiteProfile
@@ -138,8 +138,13 @@ def run_crawl(
     log_level: str = "WARNING",
     overrides: dict[str, Any] | None = None,
     on_record: Callable[[Any], None] | None = None,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    progress_interval: float | None = None,
 ) -> CrawlOutcome:
-    """Crawl one portal (a profile, a profile file or a URL) into the database at ``db_url``."""
+    """Crawl one portal (a profile, a profile file or a URL) into the database at ``db_url``.
+
+    ``on_progress`` is called every ``progress_interval`` seconds (default: the setting
+    ``ZWGK_PROGRESS_INTERVAL``) with the counts so far (:func:`progress_snapshot`)."""
     crawl_kind = crawl_mode(mode, revalidate_fraction)  # refused before anything starts
     if isinstance(target, SiteProfile):
         profile, home_url, label = target, None, None
@@ -156,9 +161,12 @@ def run_crawl(
     crawler = process.create_crawler(PortalSpider)
     columns: dict[str, int] = {}
     not_complete: list[dict[str, str]] = []
+    details_done = [0]  # detail pages done, for the progress report
     failures = SiteFailures(crawler)
 
     def scraped(item: Any, **_: Any) -> None:
+        if isinstance(item, Detail):
+            details_done[0] += 1
         if isinstance(item, ColumnWalk):
             columns[item.status] = columns.get(item.status, 0) + 1
             if item.status in NOT_COMPLETE:
@@ -167,6 +175,11 @@ def run_crawl(
             on_record(item)
 
     crawler.signals.connect(scraped, signal=signals.item_scraped)
+    if on_progress is not None:
+        every = progress_interval or settings.getfloat("ZWGK_PROGRESS_INTERVAL")
+        _report_progress(
+            crawler, lambda: progress_snapshot(crawler, columns, profile, details_done[0]), on_progress, every
+        )
     process.crawl(
         crawler,
         target=label,
@@ -193,6 +206,41 @@ def run_crawl(
     else:
         code = EXIT_OK
     return CrawlOutcome(code, fatal, dict(stats), columns, profile, process.signals_received, not_complete)
+
+
+def progress_snapshot(
+    crawler: Crawler, columns: dict[str, int], profile: SiteProfile, items: int
+) -> dict[str, Any]:
+    """The crawl so far: pages fetched, items (detail records) done, columns walked of the profile's."""
+    get = (crawler.stats.get_stats() if crawler.stats else {}).get
+    return {
+        "pages": get("response_received_count", 0),
+        "items": items,
+        "columns": sum(columns.values()),
+        "columns_total": len(profile.columns),
+    }
+
+
+def _report_progress(
+    crawler: Crawler,
+    snapshot: Callable[[], dict[str, Any]],
+    report: Callable[[dict[str, Any]], None],
+    every: float,
+) -> None:
+    """Call ``report(snapshot())`` every ``every`` seconds while the spider runs."""
+    from twisted.internet import task
+
+    loop = task.LoopingCall(lambda: report(snapshot()))
+
+    def opened(**_: Any) -> None:
+        loop.start(every, now=False)
+
+    def closed(**_: Any) -> None:
+        if loop.running:
+            loop.stop()
+
+    crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
+    crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
 
 
 def _let_go(crawler: Crawler) -> None:

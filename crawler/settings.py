@@ -137,3 +137,6 @@ ZWGK_HOST_DELAY = 0.5
 ZWGK_HOST_CONCURRENCY = 2
 ZWGK_LOOPBACK_DELAY = 0.0
 ZWGK_LOOPBACK_CONCURRENCY = 32
+# Seconds between progress reports of a crawl when the console is not a terminal (one log line
+# each); a terminal shows a live line instead. A test sets it short: -s ZWGK_PROGRESS_INTERVAL=0.5.
+ZWGK_PROGRESS_INTERVAL = 60.0

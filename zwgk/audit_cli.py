@@ -28,16 +28,25 @@ from audit.counts import format_counts
 from audit.export import FORMATS, View, rich_tables, to_csv, to_json, write_xlsx
 from audit.health import health_record, health_views, inspect_health
 from audit.reconcile import Reconciliation, reconcile_records, reconcile_reports, reconcile_views
+from audit.reconcile_summary import reconcile_summary_view
 from documents import detect_kind
 from reports import Report, ReportError, read_report_file, year_mismatch
 from storage import reads
 from storage.db import data_folder
 from storage.reads.runs import pending_work
 from zwgk import findings_cli
-from zwgk.options import add_output_options, add_site_option, add_store_options, add_year_option, year
+from zwgk.options import (
+    add_output_options,
+    add_site_option,
+    add_store_options,
+    add_wide_option,
+    add_year_option,
+    year,
+)
 from zwgk.reading import check_years, note_live_counts, open_archive
 
 EXIT_BAD_INPUT = 2
+WIDE = 10_000  # --wide: no terminal is this wide; a table takes the width its full paths need
 
 
 def counts(args: argparse.Namespace) -> int:
@@ -56,11 +65,12 @@ def counts(args: argparse.Namespace) -> int:
         )
         pending = pending_work(session, args.site)
     db.dispose()
-    output = format_counts(rows, args.format)
+    console = table_console(args.wide)
+    output = format_counts(rows, args.format, width=None if args.wide else console.width)
     if isinstance(output, str):
         sys.stdout.write(output)
     else:
-        Console().print(output)
+        console.print(output)
     if pending.total:
         sys.stderr.write(
             f"warning: the archive is incomplete: {pending.items} detail pages and {pending.columns} "
@@ -77,8 +87,8 @@ def _emit(args: argparse.Namespace, views: list[View], record: Any) -> int:
         write_xlsx(views, args.output)
         return 0
     if args.format == "table" and not args.output:
-        console = Console()
-        for table in rich_tables(views):
+        console = table_console(getattr(args, "wide", False))
+        for table in rich_tables(views, width=None if getattr(args, "wide", False) else console.width):
             console.print(table)
         return 0
     if args.format == "table":
@@ -93,6 +103,12 @@ def _emit(args: argparse.Namespace, views: list[View], record: Any) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def table_console(wide: bool) -> Console:
+    """The console a table is printed on: the terminal's width (80 when piped, or $COLUMNS), or
+    unbounded for ``--wide``."""
+    return Console(width=WIDE) if wide else Console()
 
 
 def _known_site(session: Any, site: str | None) -> str | None:
@@ -176,7 +192,8 @@ def reconcile(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     record: dict[str, Any] = {"site": site, "year": args.year, "claims": reconcile_records(results)}
-    views = reconcile_views(results) if found is not None or args.report else []
+    summary = args.format == "table" and not args.evidence  # one row per claim; the items: --evidence
+    views = _claim_views(results, summary) if found is not None or args.report else []
     if found is not None:
         record["report"] = found_record(found)
     elif missing is not None:
@@ -184,7 +201,7 @@ def reconcile(args: argparse.Namespace) -> int:
         record["report_not_found"] = missing
     if statement is not None:
         record["statement"] = {**found_record(statement[0]), "claims": reconcile_records(statement[1])}
-        views += _statement_views(statement[1])
+        views += _statement_views(statement[1], summary)
     return _emit(args, views, record)
 
 
@@ -198,14 +215,19 @@ def _say_read(found: FoundReport) -> None:
     )
 
 
-def _statement_views(results: list[Reconciliation]) -> list[View]:
+def _claim_views(results: list[Reconciliation], summary: bool) -> list[View]:
+    """The claims' views: in full (claims and the items behind them), or one summary row per claim."""
+    return [reconcile_summary_view(results)] if summary else reconcile_views(results)
+
+
+def _statement_views(results: list[Reconciliation], summary: bool) -> list[View]:
     """The statement's views, named apart from the report's (sheet names are unique in a workbook)."""
     names = {"报告核对": "网站报表核对", "依据条目": "网站报表依据条目"}
     return [
         dataclasses.replace(
             v, name=names.get(v.name, "网站报表" + v.name), caption=f"政府网站工作年度报表。{v.caption}"
         )
-        for v in reconcile_views(results)
+        for v in _claim_views(results, summary)
     ]
 
 
@@ -269,6 +291,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="output: table, json or csv (default table)",
     )
     parser.add_argument("--online-only", action="store_true", help="leave out removed and unreachable items")
+    add_wide_option(parser)
     parser.set_defaults(handler=counts)
 
     parser = asub.add_parser("compare", help="counts of several years side by side, with the change")
@@ -281,6 +304,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--by", choices=COMPARE_BY, default="column", help=f"{', '.join(COMPARE_BY)} (default column)"
     )
     add_output_options(parser, FORMATS)
+    add_wide_option(parser)
     parser.set_defaults(handler=compare)
 
     parser = asub.add_parser("reconcile", help="an annual report's claims against the archive")
@@ -303,6 +327,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_year_option(parser, required=True, help="the year the report covers")
     add_site_option(parser, help="the site the report is about (default: the archive's only site)")
     add_output_options(parser, FORMATS)
+    parser.add_argument(
+        "--evidence",
+        action="store_true",
+        help="table: also list every item behind each number (default: one row per claim; the JSON, "
+        "CSV and XLSX outputs always hold the items)",
+    )
+    add_wide_option(parser)
     parser.set_defaults(handler=reconcile)
 
     parser = asub.add_parser("health", help="the inspection indicators (单项否决) as of a date")
@@ -316,6 +347,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="the day of the inspection: indicators look back from it",
     )
     add_output_options(parser, FORMATS)
+    add_wide_option(parser)
     parser.set_defaults(handler=health)
 
     findings_cli.add_parser(asub)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -33,7 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def quiet_third_party_warnings() -> None:
+    """No deprecation warnings of Scrapy, Twisted or other libraries on the operator's console:
+    they are news for zwgk's developers (the test suite shows them), not for who runs a crawl."""
+    for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+        warnings.filterwarnings("ignore", category=category)
+    # Scrapy's own ScrapyDeprecationWarning derives from Warning, not DeprecationWarning
+    warnings.filterwarnings("ignore", message=".*(deprecated|Deprecated|deprecation).*")
+    warnings.filterwarnings("ignore", module=r"(scrapy|twisted)(\.|$)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    quiet_third_party_warnings()
     args = build_parser().parse_args(argv)
     console = Console(stderr=True)
     try:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from crawler.monitors import check_run
 from crawler.profile import load_profile
@@ -26,7 +25,9 @@ from storage.rebase import origin, rebase_site, same_address, stored_origin
 from storage.rollup import RollupError, refresh
 from storage.runs import latest_run_id, mark_interrupted, previous_runs, record_interrupted, run_summary
 from taxonomy import default_taxonomy
+from zwgk.progress import CrawlProgress
 from zwgk.runlock import AlreadyRunning, RunLock
+from zwgk.summary import run_lines
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ def crawl_site(
     on_record: Callable[[Any], None] | None = None,
     inspect: bool = True,
     site_moved: bool = False,
+    progress: CrawlProgress | None = None,
 ) -> tuple[CrawlOutcome, dict[str, Any]]:
     """One crawl of one site as ``zwgk crawl`` and ``zwgk demo`` run it: the site's run lock, the
     WARC folder, the run record, the inspector's checks (unless ``inspect`` is off: then also no
@@ -93,6 +95,8 @@ def crawl_site(
                 log_level=log_level,
                 overrides=overrides,
                 on_record=on_record,
+                on_progress=progress.update if progress else None,
+                progress_interval=progress.interval if progress else None,
             )
             if outcome.interrupted:
                 with db.session() as session:  # never left ``running``, never ``ok``
@@ -207,20 +211,24 @@ def inspection_summary(
 
 def crawl(args: argparse.Namespace) -> int:
     console = Console(stderr=True, soft_wrap=True)
+    # a live line on a terminal (not beside Scrapy's log with -v), else a log line per interval
+    progress = CrawlProgress(console, live=console.is_terminal and not args.verbose)
     try:
-        outcome, report = crawl_site(
-            args.target,
-            data=args.data,
-            db_url=args.db,
-            site=args.site,
-            console=console,
-            mode=args.mode,
-            revalidate_fraction=args.revalidate_fraction,
-            log_level="INFO" if args.verbose else "WARNING",
-            overrides=settings_overrides(args.set),
-            inspect=getattr(args, "inspect", True),
-            site_moved=getattr(args, "site_moved", False),
-        )
+        with progress:
+            outcome, report = crawl_site(
+                args.target,
+                data=args.data,
+                db_url=args.db,
+                site=args.site,
+                console=console,
+                mode=args.mode,
+                revalidate_fraction=args.revalidate_fraction,
+                log_level="INFO" if args.verbose else "WARNING",
+                overrides=settings_overrides(args.set),
+                inspect=getattr(args, "inspect", True),
+                site_moved=getattr(args, "site_moved", False),
+                progress=progress,
+            )
     except AlreadyRunning as exc:
         console.print(f"zwgk: {exc}")
         return EXIT_ALREADY_RUNNING
@@ -243,18 +251,8 @@ def crawl(args: argparse.Namespace) -> int:
                 "of any mode completes them first",
                 highlight=False,
             )
-        console.print(
-            f"{report['mode']} run {report['run_id']}: pages {report['pages']}, new {report['new']}, "
-            f"changed {report['changed']}, removed {report['removed']}, not found "
-            f"{report['details_not_found']}, blocked columns {report['blocked_columns']}, errors "
-            f"{report['errors']}, traps not followed {report['traps_not_followed'] or 0}, {report['duration_s']} s",
-            highlight=False,
-        )
-        for column in report.get("columns_not_complete") or []:
-            console.print(
-                f"[yellow]column {column['status']}[/]: {escape(column['column'])}: {escape(column['reason'] or 'no reason given')}",
-                highlight=False,
-            )
+        for line in run_lines(report):
+            console.print(line, highlight=False)
         logged = int(outcome.stats.get("log_count/ERROR", 0))
         if logged:
             console.print(

@@ -16,6 +16,7 @@ from crawler.items import Detail
 from storage.db import database_url, open_database
 from zwgk.commands import EXIT_ALREADY_RUNNING, crawl_site
 from zwgk.runlock import AlreadyRunning
+from zwgk.summary import columns_text, not_complete_lines
 
 REPORT_YEAR = 2018
 # What each figure counts, in one line; the rules every count follows are printed after them.
@@ -78,8 +79,11 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
     summary = outcome.summary()
     console.print(
         f"Crawl finished: {summary['pages']} pages, {summary['details_ok']} items fetched, "
-        f"{summary['details_not_found']} not found, columns {summary['columns']}"
+        f"{summary['details_not_found']} not found, {columns_text(summary['columns'])}",
+        highlight=False,
     )
+    for line in not_complete_lines(summary["columns_not_complete"]):
+        console.print(line, highlight=False)
     if outcome.fatal or outcome.interrupted:
         if outcome.fatal:
             console.print(f"[bold red]crawl failed:[/] {outcome.fatal}")

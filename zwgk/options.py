@@ -86,3 +86,13 @@ def add_scrapy_options(parser: argparse.ArgumentParser, *, settings: bool = True
 def add_redis_prefix_option(parser: argparse.ArgumentParser) -> None:
     """``--redis-prefix P``: the key prefix crawl queues and workers agree on."""
     parser.add_argument("--redis-prefix", default="zwgk", metavar="P", help="Redis key prefix (default zwgk)")
+
+
+def add_wide_option(parser: argparse.ArgumentParser) -> None:
+    """``--wide``: a table with full column paths, however wide the terminal."""
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="table: print full column paths, wider than the terminal if need be (default: paths "
+        "abbreviated from the left, …/公共资源配置/保障性住房, to fit; JSON and CSV always hold them in full)",
+    )

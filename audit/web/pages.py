@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from audit.claim_items import claim_filters, count_claim_items
 from audit.definitions import rules_text
 from audit.export import View, to_csv, to_json, write_xlsx
+from audit.labels import zh
 from audit.reconcile import Reconciliation, reconcile_reports, reconcile_views
 from audit.versions import version_diff
 from audit.web import charts
@@ -44,6 +45,7 @@ def _globals(state: Any) -> None:
         FINDING_ZH=FINDING_ZH,
         KIND_ZH=KIND_ZH,
         STATUS_ZH=STATUS_ZH,
+        zh=zh,
         heat=charts.heat_level,
         export_url=export_url,
     )

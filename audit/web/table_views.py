@@ -12,42 +12,17 @@ from audit.compare import compare_view, compare_years
 from audit.definitions import rules_text
 from audit.export import View
 from audit.health import Health, health_views, inspect_health
+from audit.labels import LABELS
 from audit.web.cache import memo
 from storage import reads
 from storage.reads import Session
 
 MAX_YEARS = 12
 UNCLASSIFIED = "（未分类）"
-RUN_STATUS = {"ok": "完成", "failed": "失败", "running": "进行中", "interrupted": "中断"}
-STATUS_ZH = {
-    "ok": "正常",
-    "pending": "未抓取",
-    "not_found": "404",
-    "blocked": "被拦截",
-    "error": "出错",
-    "foreign": "外站",
-    "unwalked": "未遍历",
-    "incomplete": "未遍历完整",
-    "capped": "达到页数上限",
-}
-FINDING_ZH = {
-    "hijacked": "被篡改",
-    "hidden_link": "暗链",
-    "spam": "垃圾词",
-    "cloaking": "搜索引擎劫持",
-    "broken_link": "错链断链",
-    "empty_column": "空白栏目",
-    "stale_column": "栏目不更新",
-    "blocked": "被拦截",
-    "removed": "已删除",
-    "edited": "已修改",
-    "redated": "日期被改",
-    "count_mismatch": "数量不符",
-    "privacy_leak": "个人信息泄露",
-    "wording_error": "严重表述错误",
-    "new_script_host": "新的外部脚本来源",
-}
-KIND_ZH = {"article": "文章", "picture": "图片", "video": "视频", "document": "文件"}
+RUN_STATUS = LABELS["run"]
+STATUS_ZH = LABELS["status"]
+FINDING_ZH = LABELS["finding"]
+KIND_ZH = LABELS["kind"]
 _SEARCH_LABELS = {"title": "标题", "index_no": "索引号", "doc_no": "文号"}
 # The fields storage can search, each with its label (a field storage adds without a label fails here).
 SEARCH_FIELDS = {name: _SEARCH_LABELS[name] for name in reads.SEARCH_FIELDS}

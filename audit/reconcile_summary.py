@@ -1,0 +1,33 @@
+"""The reconciliation as the terminal shows it: one row per claim, the items behind it left out.
+
+``zwgk audit reconcile`` prints this table; the items behind every number follow only with
+``--evidence`` (the full :func:`audit.reconcile.reconcile_views`), and are always in the JSON.
+"""
+
+from __future__ import annotations
+
+from audit.export import View
+from audit.reconcile import SCOPES_ZH, Reconciliation
+
+SUMMARY_HEADERS = ("项目", "报告数", "存档数", "差额", "口径")
+NOT_CHECKED = "—"
+
+
+def reconcile_summary_view(results: list[Reconciliation]) -> View:
+    """项目 | 报告数 | 存档数 | 差额 | 口径, one row per claim; a claim the archive cannot check says why."""
+    rows = []
+    for r in results:
+        label = r.label if r.scope in ("year", "") else f"{r.label}（{SCOPES_ZH.get(r.scope, r.scope)}）"
+        claimed = (
+            NOT_CHECKED if r.claimed is None else (f"{r.claimed}余" if r.approximate else str(r.claimed))
+        )
+        archived = NOT_CHECKED if r.archived is None else str(r.archived)
+        difference = NOT_CHECKED if r.difference is None else f"{r.difference:+d}"
+        definition = r.definition if r.checkable else f"不可核对：{r.reason or '存档无法计数'}"
+        rows.append((label, claimed, archived, difference, definition))
+    behind = sum(r.item_count for r in results)
+    caption = (
+        "差额 = 存档数 − 报告数。存档数按“口径”列所述规则计数。"
+        f"\n每个数字背后的条目（共 {behind} 条）：加 --evidence 列出，或用 --format json / csv / xlsx。"
+    )
+    return View("报告核对", SUMMARY_HEADERS, rows, caption, frozenset({1, 2, 3}))
