@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from audit import walks as walked
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, YEAR, definition, rules_text
 from audit.export import View
 from storage import reads
-from storage.reads import Session
+from storage.reads import ColumnWalk, Session
 from taxonomy import Taxonomy, default_taxonomy
 
 COMPARE_BY = ("column", "taxonomy", "kind")
@@ -39,6 +40,8 @@ class CompareRow:
     kind: str = "column"  # column | total | group | taxonomy | kind
     definition: str = ""
     members: tuple[str, ...] = field(default=())
+    # the columns not walked whole this row's numbers rest on (empty: all walked whole)
+    walks: tuple[ColumnWalk, ...] = field(default=(), compare=False)
 
     def changes(self, years: list[int]) -> list[int]:
         """Year-on-year differences: counts[y(i+1)] − counts[y(i)]."""
@@ -65,19 +68,35 @@ def compare_years(
     raise ValueError(f"unknown view {by!r}; expected one of {', '.join(COMPARE_BY)}")
 
 
-def _totals(session: Session, years: list[int], site: str | None, sites: set[str]) -> list[CompareRow]:
+def _totals(
+    session: Session, years: list[int], site: str | None, sites: set[str], short: list[ColumnWalk]
+) -> list[CompareRow]:
     found = reads.count_sites_by_year(session, years, site)
+    rule = definition(YEAR, DISTINCT_TOTAL)
     return [
-        CompareRow(s, TOTAL, found.get(s, dict.fromkeys(years, 0)), "total", definition(YEAR, DISTINCT_TOTAL))
+        CompareRow(
+            s,
+            TOTAL,
+            found.get(s, dict.fromkeys(years, 0)),
+            "total",
+            rule,
+            walks=tuple(walked.of_site(short, s)),
+        )
         for s in sorted(sites | set(found))
     ]
 
 
 def _by_column(session: Session, years: list[int], site: str | None) -> list[CompareRow]:
     found = reads.count_columns_by_year(session, years, site)
+    short = walked.not_walked_whole(session, site)
     rule = definition(YEAR, EVERY_COLUMN)
-    rows = [CompareRow(s, path, counts, "column", rule) for (s, path), counts in sorted(found.items())]
-    return rows + _totals(session, years, site, {s for s, _ in found})
+    rows = [
+        CompareRow(
+            s, path, counts, "column", rule, walks=tuple(w for w in short if (w.site, w.path) == (s, path))
+        )
+        for (s, path), counts in sorted(found.items())
+    ]
+    return rows + _totals(session, years, site, {s for s, _ in found}, short)
 
 
 def group_prefixes(taxonomy: Taxonomy, group: str) -> list[str]:
@@ -98,6 +117,7 @@ def _by_taxonomy(
     session: Session, years: list[int], site: str | None, taxonomy: Taxonomy
 ) -> list[CompareRow]:
     sites = {s for s, *_ in reads.column_paths(session, site)}
+    short = walked.not_walked_whole(session, site)
     rule = definition(YEAR, DISTINCT_TOTAL)
     by_path = reads.count_taxonomy_by_year(session, years, site)
     # Every group total in one pass over the memberships, matched to groups by the paths just found.
@@ -111,12 +131,27 @@ def _by_taxonomy(
         members = tuple(group_members(taxonomy, group))
         title = f"{label}（{len(members)}个子栏目）"
         rows.extend(
-            CompareRow(s, title, found[group].get(s, dict.fromkeys(years, 0)), "group", rule, members)
+            CompareRow(
+                s,
+                title,
+                found[group].get(s, dict.fromkeys(years, 0)),
+                "group",
+                rule,
+                members,
+                tuple(walked.under(short, s, groups[group])),
+            )
             for s in sorted(sites)
         )
     feature = found[FEATURE_COLUMN]
     rows.extend(
-        CompareRow(s, f"{FEATURE_COLUMN}（专栏合计）", feature.get(s, dict.fromkeys(years, 0)), "group", rule)
+        CompareRow(
+            s,
+            f"{FEATURE_COLUMN}（专栏合计）",
+            feature.get(s, dict.fromkeys(years, 0)),
+            "group",
+            rule,
+            walks=tuple(walked.under(short, s, [FEATURE_COLUMN])),
+        )
         for s in sorted(sites)
     )
     # Every leaf node gets a row (0 when nothing was listed there), then any path the archive holds.
@@ -129,13 +164,23 @@ def _by_taxonomy(
             if counts is None and path is None:
                 continue
             label = path if path is not None else UNCLASSIFIED
-            rows.append(CompareRow(s, label, counts or dict.fromkeys(years, 0), "taxonomy", rule))
-    return rows + _totals(session, years, site, sites)
+            short_here = (
+                walked.under(short, s, [path])
+                if path is not None
+                else [w for w in walked.of_site(short, s) if w.taxonomy_path is None]
+            )
+            rows.append(
+                CompareRow(
+                    s, label, counts or dict.fromkeys(years, 0), "taxonomy", rule, walks=tuple(short_here)
+                )
+            )
+    return rows + _totals(session, years, site, sites, short)
 
 
 def _by_kind(session: Session, years: list[int], site: str | None) -> list[CompareRow]:
     found = reads.count_kinds_by_year(session, years, site)
     sites = {s for s, *_ in reads.column_paths(session, site)} | {s for s, _ in found}
+    short = walked.not_walked_whole(session, site)
     rule = definition(YEAR, DISTINCT_TOTAL)
     rows = [
         CompareRow(
@@ -144,11 +189,12 @@ def _by_kind(session: Session, years: list[int], site: str | None) -> list[Compa
             found.get((s, kind), dict.fromkeys(years, 0)),
             "kind",
             rule,
+            walks=tuple(walked.of_site(short, s)),
         )
         for s in sorted(sites)
         for kind in KIND_LABELS
     ]
-    return rows + _totals(session, years, site, sites)
+    return rows + _totals(session, years, site, sites, short)
 
 
 VIEW_NAMES = {"column": "按栏目对比", "taxonomy": "按分类对比", "kind": "按体裁对比"}
@@ -178,7 +224,9 @@ def compare_view(rows: list[CompareRow], years: list[int], by: str = "column") -
     ]
     numeric = frozenset(range(3, len(headers)))
     caption = rules_text("zh") + "\n" + "变化 = 后一年 − 前一年。分组与合计按不重复条目计数。"
-    return View(VIEW_NAMES.get(by, by), headers, body, caption, numeric)
+    caption = walked.with_footnote(caption, [w for r in rows for w in r.walks])
+    notes = tuple(walked.note(r.walks) for r in rows)
+    return View(VIEW_NAMES.get(by, by), headers, body, caption, numeric, notes)
 
 
 def compare_records(rows: list[CompareRow], years: list[int]) -> list[dict[str, object]]:
@@ -196,6 +244,7 @@ def compare_records(rows: list[CompareRow], years: list[int]) -> list[dict[str, 
             },
             "definition": r.definition,
             **({"members": list(r.members)} if r.members else {}),
+            "walk_columns": walked.records(r.walks),
         }
         for r in rows
     ]

@@ -11,19 +11,12 @@ from dataclasses import asdict
 from rich.table import Table
 
 from audit.definitions import rules_text
+from audit.walks import MARK, WALKS
 from storage.reads import CountRow
 
 FORMATS = ("table", "json", "csv")
 FIELDS = ("site", "column", "taxonomy", "year", "items", "walk", "walk_note")
 HEADERS = {"site": "站点", "column": "栏目", "taxonomy": "分类", "year": "年份", "items": "条数"}
-# How a column's last walk ended, as the table's footnote says it; "ok" needs no word.
-WALKS = {
-    "incomplete": "未遍历完整",
-    "blocked": "被拦截",
-    "error": "抓取失败",
-    "capped": "达到页数上限",
-}
-MARK = "*"
 # Excel opens UTF-8 CSV as the local code page unless the file starts with a byte-order mark.
 BOM = "\ufeff"
 UNCLASSIFIED = "（未分类）"

@@ -22,10 +22,12 @@ from storage.reads.by_year import (
 from storage.reads.captures import capture, capture_location, captures_of, payload_capture
 from storage.reads.columns import (
     ColumnState,
+    ColumnWalk,
     blocked_columns,
     column,
     column_paths,
     column_states,
+    column_walks,
     memberships_follow_columns,
     site_columns,
 )
@@ -65,6 +67,7 @@ __all__ = [
     "PAGE_SIZE",
     "TALLIES",
     "ColumnState",
+    "ColumnWalk",
     "CountRow",
     "FindingRow",
     "ItemDetail",
@@ -85,6 +88,7 @@ __all__ = [
     "column_items",
     "column_paths",
     "column_states",
+    "column_walks",
     "count_columns_by_year",
     "count_distinct_items",
     "count_documents",
