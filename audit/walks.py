@@ -9,7 +9,7 @@ column with its reason, and in JSON the columns themselves (``walk_columns``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from storage import reads
@@ -81,16 +81,6 @@ def records(walks: Sequence[ColumnWalk]) -> list[dict[str, Any]]:
     return [
         {"site": w.site, "column": w.path, "walk": w.walk, "walk_note": w.walk_note} for w in _distinct(walks)
     ]
-
-
-def marked(value: Any, walks: Sequence[ColumnWalk]) -> Any:
-    """``value`` with the mark when it rests on a column not walked whole (for text output)."""
-    return f"{value}{MARK}" if walks and value is not None and value != "" else value
-
-
-def notes_of(rows: Sequence[Any], walks_of: Callable[[Any], Sequence[ColumnWalk]]) -> tuple[str, ...]:
-    """Per row, the note on the columns its numbers rest on ("" for a row resting on none)."""
-    return tuple(note(walks_of(row)) for row in rows)
 
 
 def _distinct(walks: Iterable[ColumnWalk]) -> list[ColumnWalk]:
