@@ -112,7 +112,8 @@ def pager(style: str, count: int, index: int, total: int) -> str:
             f"<div style='display:none'>{hidden}</div>"
         )
     if style == "script_total":
-        links = [f'<a href="{_name(index + 1)}">下一页</a>'] if index + 1 < count else []
+        links = [f'<a href="{_name(index - 1)}">上一页</a>'] if index > 0 else []
+        links += [f'<a href="{_name(index + 1)}">下一页</a>'] if index + 1 < count else []
         script = f"<script>var pageConf = {{recordCount:'{total * 2}', pageSize: 4}}; maxPageNum = {count * 2};</script>"
         return f'<div class="page">{" ".join(links)}{script}</div>'
     if style == "script_only":

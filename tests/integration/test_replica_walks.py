@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 # the reason each short shape must be named by (read from the shape, not from zwgk's output)
 REASONS = {
     "overstated": "pages not found",
-    "script_total": "declared 18 records",  # recordCount '18': twice the 9 items
+    "script_total": "pager links end before the declared pages; declared 18 records",  # twice its 9
     "script_only": "pager only in script",
     "post_api": "POST API",
 }
