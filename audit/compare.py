@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from audit import walks as walked
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, YEAR, definition, rules_text
 from audit.export import View
 from storage import reads
-from storage.reads import Session
+from storage.reads import ColumnWalk, Session
 from taxonomy import Taxonomy, default_taxonomy
 
 COMPARE_BY = ("column", "taxonomy", "kind")
@@ -42,6 +43,8 @@ class CompareRow:
     # a column whose last walk was blocked or failed: its status and reason (its counts are not its whole)
     walk: str = ""
     walk_note: str = ""
+    # the columns not walked whole this row's numbers rest on (empty: all walked whole)
+    walks: tuple[ColumnWalk, ...] = field(default=(), compare=False)
 
     def changes(self, years: list[int]) -> list[int]:
         """Year-on-year differences: counts[y(i+1)] − counts[y(i)]."""
@@ -68,23 +71,43 @@ def compare_years(
     raise ValueError(f"unknown view {by!r}; expected one of {', '.join(COMPARE_BY)}")
 
 
-def _totals(session: Session, years: list[int], site: str | None, sites: set[str]) -> list[CompareRow]:
+def _totals(
+    session: Session, years: list[int], site: str | None, sites: set[str], short: list[ColumnWalk]
+) -> list[CompareRow]:
     found = reads.count_sites_by_year(session, years, site)
+    rule = definition(YEAR, DISTINCT_TOTAL)
     return [
-        CompareRow(s, TOTAL, found.get(s, dict.fromkeys(years, 0)), "total", definition(YEAR, DISTINCT_TOTAL))
+        CompareRow(
+            s,
+            TOTAL,
+            found.get(s, dict.fromkeys(years, 0)),
+            "total",
+            rule,
+            walks=tuple(walked.of_site(short, s)),
+        )
         for s in sorted(sites | set(found))
     ]
 
 
 def _by_column(session: Session, years: list[int], site: str | None) -> list[CompareRow]:
     found = reads.count_columns_by_year(session, years, site)
+    short = walked.not_walked_whole(session, site)
     rule = definition(YEAR, EVERY_COLUMN)
     troubled = {(s, c.path): (c.status, c.note or "") for s, c in reads.blocked_columns(session, site)}
     rows = [
-        CompareRow(s, path, counts, "column", rule, (), *troubled.get((s, path), ("", "")))
+        CompareRow(
+            s,
+            path,
+            counts,
+            "column",
+            rule,
+            (),
+            *troubled.get((s, path), ("", "")),
+            walks=tuple(w for w in short if (w.site, w.path) == (s, path)),
+        )
         for (s, path), counts in sorted(found.items())
     ]
-    return rows + _totals(session, years, site, {s for s, _ in found})
+    return rows + _totals(session, years, site, {s for s, _ in found}, short)
 
 
 def group_prefixes(taxonomy: Taxonomy, group: str) -> list[str]:
@@ -105,6 +128,7 @@ def _by_taxonomy(
     session: Session, years: list[int], site: str | None, taxonomy: Taxonomy
 ) -> list[CompareRow]:
     sites = {s for s, *_ in reads.column_paths(session, site)}
+    short = walked.not_walked_whole(session, site)
     rule = definition(YEAR, DISTINCT_TOTAL)
     by_path = reads.count_taxonomy_by_year(session, years, site)
     # Every group total in one pass over the memberships, matched to groups by the paths just found.
@@ -118,12 +142,27 @@ def _by_taxonomy(
         members = tuple(group_members(taxonomy, group))
         title = f"{label}（{len(members)}个子栏目）"
         rows.extend(
-            CompareRow(s, title, found[group].get(s, dict.fromkeys(years, 0)), "group", rule, members)
+            CompareRow(
+                s,
+                title,
+                found[group].get(s, dict.fromkeys(years, 0)),
+                "group",
+                rule,
+                members,
+                walks=tuple(walked.under(short, s, groups[group])),
+            )
             for s in sorted(sites)
         )
     feature = found[FEATURE_COLUMN]
     rows.extend(
-        CompareRow(s, f"{FEATURE_COLUMN}（专栏合计）", feature.get(s, dict.fromkeys(years, 0)), "group", rule)
+        CompareRow(
+            s,
+            f"{FEATURE_COLUMN}（专栏合计）",
+            feature.get(s, dict.fromkeys(years, 0)),
+            "group",
+            rule,
+            walks=tuple(walked.under(short, s, [FEATURE_COLUMN])),
+        )
         for s in sorted(sites)
     )
     # Every leaf node gets a row (0 when nothing was listed there), then any path the archive holds.
@@ -136,13 +175,23 @@ def _by_taxonomy(
             if counts is None and path is None:
                 continue
             label = path if path is not None else UNCLASSIFIED
-            rows.append(CompareRow(s, label, counts or dict.fromkeys(years, 0), "taxonomy", rule))
-    return rows + _totals(session, years, site, sites)
+            short_here = (
+                walked.under(short, s, [path])
+                if path is not None
+                else [w for w in walked.of_site(short, s) if w.taxonomy_path is None]
+            )
+            rows.append(
+                CompareRow(
+                    s, label, counts or dict.fromkeys(years, 0), "taxonomy", rule, walks=tuple(short_here)
+                )
+            )
+    return rows + _totals(session, years, site, sites, short)
 
 
 def _by_kind(session: Session, years: list[int], site: str | None) -> list[CompareRow]:
     found = reads.count_kinds_by_year(session, years, site)
     sites = {s for s, *_ in reads.column_paths(session, site)} | {s for s, _ in found}
+    short = walked.not_walked_whole(session, site)
     rule = definition(YEAR, DISTINCT_TOTAL)
     rows = [
         CompareRow(
@@ -151,11 +200,12 @@ def _by_kind(session: Session, years: list[int], site: str | None) -> list[Compa
             found.get((s, kind), dict.fromkeys(years, 0)),
             "kind",
             rule,
+            walks=tuple(walked.of_site(short, s)),
         )
         for s in sorted(sites)
         for kind in KIND_LABELS
     ]
-    return rows + _totals(session, years, site, sites)
+    return rows + _totals(session, years, site, sites, short)
 
 
 VIEW_NAMES = {"column": "按栏目对比", "taxonomy": "按分类对比", "kind": "按体裁对比"}
@@ -192,7 +242,11 @@ def compare_view(rows: list[CompareRow], years: list[int], by: str = "column") -
         headers = (*headers, STATUS_HEADER)
         body = [(*line, _walk_text(r)) for line, r in zip(body, rows, strict=True)]
         caption += "\n状态栏标出最近一次遍历被拦截或抓取失败的栏目：其数字不是栏目全部。"
-    return View(VIEW_NAMES.get(by, by), headers, body, caption, numeric, frozenset({2}))
+    caption = walked.with_footnote(caption, [w for r in rows for w in r.walks])
+    notes = tuple(walked.note(r.walks) for r in rows)
+    return View(
+        VIEW_NAMES.get(by, by), headers, body, caption, numeric, paths=frozenset({2}), walk_notes=notes
+    )
 
 
 def _walk_text(row: CompareRow) -> str:
@@ -218,6 +272,7 @@ def compare_records(rows: list[CompareRow], years: list[int]) -> list[dict[str, 
             "definition": r.definition,
             **({"members": list(r.members)} if r.members else {}),
             **({"walk": r.walk, "walk_note": r.walk_note or None} if r.walk else {}),
+            "walk_columns": walked.records(r.walks),
         }
         for r in rows
     ]

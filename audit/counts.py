@@ -12,19 +12,12 @@ from rich.table import Table
 
 from audit.definitions import rules_text
 from audit.terminal import fit_rows
+from audit.walks import MARK, WALKS
 from storage.reads import CountRow
 
 FORMATS = ("table", "json", "csv")
 FIELDS = ("site", "column", "taxonomy", "year", "items", "walk", "walk_note")
 HEADERS = {"site": "站点", "column": "栏目", "taxonomy": "分类", "year": "年份", "items": "条数"}
-# How a column's last walk ended, as the table's footnote says it; "ok" needs no word.
-WALKS = {
-    "incomplete": "未遍历完整",
-    "blocked": "被拦截",
-    "error": "抓取失败",
-    "capped": "达到页数上限",
-}
-MARK = "*"
 STATUS_HEADER = "状态"
 NO_YEAR = "—"  # a column with no item at all: no year to show
 PATHS = (1, 2)  # the cells holding paths (栏目, 分类), abbreviated from the left to fit

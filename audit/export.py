@@ -23,6 +23,8 @@ from audit.terminal import fit_rows
 
 FORMATS = ("table", "json", "csv", "xlsx")
 BOM = "\ufeff"
+WALK_HEADER = "遍历说明"
+MARK = "*"
 _SHEET_NAME_MAX = 31
 _WIDTH_MIN, _WIDTH_MAX = 6, 60
 
@@ -38,6 +40,20 @@ class View:
     numeric: frozenset[int] = field(default_factory=frozenset)
     # columns holding paths: on a narrow terminal abbreviated from the left (``audit.terminal``)
     paths: frozenset[int] = field(default_factory=frozenset)
+    # per row: the columns not walked whole that its numbers rest on ("" for none); such a row's
+    # numbers are marked in text and a 遍历说明 column carries the note in CSV and XLSX
+    walk_notes: tuple[str, ...] = ()
+
+    def walk_note(self, index: int) -> str:
+        """The note of row ``index`` ("" when its numbers rest on columns walked whole)."""
+        return self.walk_notes[index] if index < len(self.walk_notes) else ""
+
+    def with_walk_notes(self) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+        """Headers and rows with the 遍历说明 column added when some row rests on a column not walked whole."""
+        if not any(self.walk_notes):
+            return self.headers, self.rows
+        rows = [(*row, self.walk_note(n)) for n, row in enumerate(self.rows)]
+        return (*self.headers, WALK_HEADER), rows
 
 
 def _cell(value: Any) -> Any:
@@ -56,7 +72,14 @@ def rich_tables(views: Sequence[View], width: int | None = None) -> list[Table]:
         table = Table(title=view.name, caption=view.caption or None, caption_justify="left")
         for n, header in enumerate(view.headers):
             table.add_column(header, justify="right" if n in view.numeric else "left", overflow="fold")
-        rows = [tuple(str(zh(_cell(v))) for v in row) for row in view.rows]  # Chinese words for values
+        rows = [
+            tuple(
+                str(zh(_cell(v)))
+                + (MARK if n in view.numeric and v not in (None, "") and view.walk_note(i) else "")
+                for n, v in enumerate(row)
+            )
+            for i, row in enumerate(view.rows)
+        ]  # Chinese words for values; a number resting on a column not walked whole marked
         for row in fit_rows(view.headers, rows, view.paths, width):
             table.add_row(*row)
         tables.append(table)
@@ -74,8 +97,9 @@ def to_csv(views: Sequence[View]) -> str:
             if n:
                 writer.writerow([])
             writer.writerow([view.name])
-        writer.writerow(view.headers)
-        writer.writerows([_cell(v) for v in row] for row in view.rows)
+        headers, rows = view.with_walk_notes()
+        writer.writerow(headers)
+        writer.writerows([_cell(v) for v in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -94,15 +118,16 @@ def write_xlsx(views: Sequence[View], path: Path | str) -> None:
     used: set[str] = set()
     for view in views:
         sheet = book.create_sheet(_sheet_name(view.name, used))
-        sheet.append(list(view.headers))
+        headers, rows = view.with_walk_notes()
+        sheet.append(list(headers))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(vertical="center", wrap_text=True)
-        for row in view.rows:
+        for row in rows:
             sheet.append([_cell(v) for v in row])
         sheet.freeze_panes = "A2"
-        for n, header in enumerate(view.headers, start=1):
-            values = [header, *(str(_cell(row[n - 1])) for row in view.rows[:500])]
+        for n, header in enumerate(headers, start=1):
+            values = [header, *(str(_cell(row[n - 1])) for row in rows[:500])]
             width = max(_display_width(v) for v in values) + 2
             sheet.column_dimensions[get_column_letter(n)].width = max(_WIDTH_MIN, min(_WIDTH_MAX, width))
         if view.caption:

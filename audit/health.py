@@ -20,9 +20,10 @@ from typing import Any
 
 import yaml
 
+from audit import walks as walked
 from audit.export import View
 from storage import reads
-from storage.reads import ColumnState, Session
+from storage.reads import ColumnState, ColumnWalk, Session
 from taxonomy import Taxonomy, default_taxonomy
 
 INDICATORS_FILE = Path(__file__).with_name("indicators.yaml")
@@ -40,6 +41,8 @@ class Indicator:
     fails: bool
     rule: str
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    # the site's columns not walked whole, when the count rests on the walk (``walk_bound``)
+    walks: tuple[ColumnWalk, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,7 @@ class Inputs:
     columns: list[ColumnState]
     taxonomy: Taxonomy
     settings: dict[str, Any]
+    short: tuple[ColumnWalk, ...] = ()
 
     def walked(self) -> list[ColumnState]:
         return [c for c in self.columns if c.status == WALKED]
@@ -139,6 +143,7 @@ def _indicator(
     """An indicator of ``count`` cases (default: one per evidence), failing at its YAML threshold."""
     threshold = inputs.settings["thresholds"].get(key)
     found = len(evidence) if count is None else count
+    bound = key in inputs.settings.get("walk_bound", INDICATORS)
     return Indicator(
         key,
         inputs.settings["indicators"][key]["label"],
@@ -147,6 +152,7 @@ def _indicator(
         threshold is not None and found >= threshold,
         rule_wording(key, inputs.settings),
         evidence,
+        inputs.short if bound else (),
     )
 
 
@@ -312,7 +318,8 @@ def inspect_health(
     """The indicators for ``site`` (or every site) as of ``as_of``, in the YAML's order."""
     settings = load_settings()
     columns = reads.column_states(session, as_of, site)
-    inputs = Inputs(session, site, as_of, columns, taxonomy or default_taxonomy(), settings)
+    short = tuple(walked.not_walked_whole(session, site))
+    inputs = Inputs(session, site, as_of, columns, taxonomy or default_taxonomy(), settings, short)
     return Health(site, as_of, [INDICATORS[key](inputs) for key in settings["indicators"]])
 
 
@@ -332,8 +339,12 @@ def health_views(health: Health) -> list[View]:
             )
             for i in health.indicators
         ],
-        f"截至 {health.as_of.isoformat()}：{verdict}。该日期之后的条目不计。",
+        walked.with_footnote(
+            f"截至 {health.as_of.isoformat()}：{verdict}。该日期之后的条目不计。",
+            [w for i in health.indicators for w in i.walks],
+        ),
         frozenset({1}),
+        walk_notes=tuple(walked.note(i.walks) for i in health.indicators),
     )
     views = [summary]
     for indicator in health.indicators:
@@ -375,5 +386,12 @@ def health_record(health: Health) -> dict[str, Any]:
         "site": health.site,
         "as_of": health.as_of,
         "fails": health.fails,
-        "indicators": [i.__dict__ for i in health.indicators],
+        "indicators": [_indicator_record(i) for i in health.indicators],
     }
+
+
+def _indicator_record(indicator: Indicator) -> dict[str, Any]:
+    """The indicator's fields, ``walk_columns`` naming the columns not walked whole its count rests on."""
+    record = {k: v for k, v in indicator.__dict__.items() if k != "walks"}
+    record["walk_columns"] = walked.records(indicator.walks)
+    return record

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from audit import walks as walked
 from audit.claim_items import TABLE_ISSUED, claim_filters, count_claim_items, list_claim_items
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, YEAR, definition
 from audit.export import View
@@ -20,7 +21,7 @@ from audit.structure_claims import GROUP_OF_CLAIM, check_group, check_named_colu
 from reports.claims import Claim, extract_claims
 from reports.table_two import TableReport, is_table_report, page_text, parse_table_two
 from reports.website import statement_claims, statement_in_text
-from storage.reads import ItemRow, Session
+from storage.reads import ColumnWalk, ItemRow, Session
 from taxonomy import Taxonomy, default_taxonomy
 
 DOCUMENTS_RULE = (
@@ -120,7 +121,12 @@ def _not_checkable(claim: Claim) -> Reconciliation:
 
 
 def _counted(
-    claim: Claim, archived: int, rule: str, items: list[ItemRow], filters: dict[str, Any]
+    claim: Claim,
+    archived: int,
+    rule: str,
+    items: list[ItemRow],
+    filters: dict[str, Any],
+    walks: tuple[ColumnWalk, ...],
 ) -> Reconciliation:
     return Reconciliation(
         claim.key,
@@ -136,6 +142,7 @@ def _counted(
         tuple(items),
         approximate=claim.approximate,
         filters=filters,
+        walks=walks,
     )
 
 
@@ -160,10 +167,10 @@ def _check_claim(
     if claim.key in ITEM_CLAIMS:
         filters = claim_filters(claim.key, claim.scope, year)
         assert filters is not None
-        if with_items:
-            items = list_claim_items(session, site, filters)
-            return _counted(claim, len(items), ITEM_CLAIMS[claim.key], items, filters)
-        return _counted(claim, count_claim_items(session, site, filters), ITEM_CLAIMS[claim.key], [], filters)
+        items = list_claim_items(session, site, filters) if with_items else []
+        archived = len(items) if with_items else count_claim_items(session, site, filters)
+        short = walked.behind(session, site, filters)
+        return _counted(claim, archived, ITEM_CLAIMS[claim.key], items, filters, short)
     if claim.key == "column_items":
         return check_named_column(session, site, year, claim, taxonomy)
     if claim.key == "top_columns":
@@ -198,6 +205,7 @@ def _check_table(
             DOCUMENTS_RULE,
             tuple(items),
             filters=filters,
+            walks=walked.behind(session, site, filters),
         )
     )
     for row in report.rows:
@@ -307,8 +315,10 @@ def reconcile_views(results: list[Reconciliation], preview: int = 3) -> list[Vie
         for i in r.items
     ]
     caption = "差额 = 存档数 − 报告数。存档数按“口径”列所述规则计数。"
+    caption = walked.with_footnote(caption, [w for r in results for w in r.walks])
+    notes = tuple(walked.note(r.walks) for r in results)
     return [
-        View("报告核对", RECONCILE_HEADERS, rows, caption, frozenset({5, 6, 7, 11})),
+        View("报告核对", RECONCILE_HEADERS, rows, caption, frozenset({5, 6, 7, 11}), walk_notes=notes),
         View("依据条目", ITEM_HEADERS, items),
     ]
 
@@ -350,6 +360,7 @@ def reconcile_records(results: list[Reconciliation], items: bool = True) -> list
             **({"items": [claim_item_record(i) for i in r.items]} if items else {}),
             "item_count": r.item_count,
             "evidence": r.evidence,
+            "walk_columns": walked.records(r.walks),
         }
         for r in results
     ]

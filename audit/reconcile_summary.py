@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from audit import walks as walked
 from audit.export import View
 from audit.reconcile import SCOPES_ZH, Reconciliation
 
@@ -30,4 +31,6 @@ def reconcile_summary_view(results: list[Reconciliation]) -> View:
         "差额 = 存档数 − 报告数。存档数按“口径”列所述规则计数。"
         f"\n每个数字背后的条目（共 {behind} 条）：加 --evidence 列出，或用 --format json / csv / xlsx。"
     )
-    return View("报告核对", SUMMARY_HEADERS, rows, caption, frozenset({1, 2, 3}))
+    caption = walked.with_footnote(caption, [w for r in results for w in r.walks])
+    notes = tuple(walked.note(r.walks) for r in results)
+    return View("报告核对", SUMMARY_HEADERS, rows, caption, frozenset({1, 2, 3}), walk_notes=notes)

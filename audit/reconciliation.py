@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage.reads import ItemRow
+from storage.reads import ColumnWalk, ItemRow
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Reconciliation:
     # What the items behind ``archived`` are (``claim_filters``), when the number counts items; with
     # ``items`` left empty (``with_items=False``) the number is a count and the items a paged list.
     filters: dict[str, Any] | None = None
+    walks: tuple[ColumnWalk, ...] = ()  # the columns not walked whole the items may be listed in
 
     @property
     def item_count(self) -> int:

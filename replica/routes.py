@@ -157,7 +157,7 @@ class Router:
             paths = {column.url: partial(_html, charset, hanweb.render_column, site, column, charset)}
         elif column.cms == "trs":
             paths = {
-                folder + trs.page_name(index): partial(
+                folder + trs.page_name(index, column): partial(
                     _html, charset, trs.render_list, site, column, index, charset
                 )
                 for index in range(trs.page_count(column))

@@ -31,7 +31,19 @@ BLOCK_STATUSES = (412, 521)
 STATE_DAYS = 7
 KINDS = ("article", "picture", "video")
 # How a TRS list page holds its items and pages on (replica/render/trs_shapes.py).
-LIST_STYLES = ("plain", "blocks", "static", "onclick", "select")
+LIST_STYLES = (
+    "plain",
+    "blocks",
+    "static",
+    "onclick",
+    "select",
+    "reversed",
+    "jhtml",
+    "overstated",
+    "script_total",
+    "script_only",
+    "post_api",
+)
 
 
 @dataclass(frozen=True)

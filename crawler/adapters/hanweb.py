@@ -75,12 +75,12 @@ class HanwebAdapter(Adapter):
                 page.next_request = None  # a group's own <nextgroup> names no further group
             if total is not None:
                 page.declared_total = total
-                page.declared_pages = -(-total // per_page)
+                page.declared_pages = _groups(total, per_page)
             return page
         return ListPage(
             entries=entries,
             declared_total=total,
-            declared_pages=-(-total // per_page) if total is not None else None,
+            declared_pages=_groups(total, per_page) if total is not None else None,
             next_request=self._next_request(response, page_index, state, meta),
             paging="cms",
             walk_note=SCRIPT_NOTE,
@@ -96,6 +96,12 @@ class HanwebAdapter(Adapter):
         next_meta.setdefault("column_url", response.url)
         next_meta.update(page_index=page_index + 1, hanweb=state)
         return Request(url, meta=next_meta)
+
+
+def _groups(total: int, per_page: int) -> int:
+    """The requests a walk makes for ``total`` records: jpage declares pages of ``per_page`` records
+    but fetches them in groups of :data:`GROUP_PAGES` pages, one request each."""
+    return -(-total // (per_page * GROUP_PAGES))
 
 
 def column_state(text: str, url: str, carried: dict[str, Any] | None = None) -> dict[str, Any]:

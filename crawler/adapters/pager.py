@@ -52,6 +52,7 @@ class PagerRules:
     post_api_patterns: tuple[re.Pattern[str], ...]
     post_api_paging: re.Pattern[str] | None
     option_labels: tuple[re.Pattern[str], ...] = ()
+    prev_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def load_rules() -> PagerRules:
         post_api_patterns=patterns("post_api_patterns"),
         post_api_paging=re.compile(data["post_api_paging"], re.I) if data.get("post_api_paging") else None,
         option_labels=patterns("option_labels"),
+        prev_words=frozenset(_word(w) for w in data.get("prev_words") or ()),
     )
 
 
@@ -187,13 +189,15 @@ def _read_links(root: etree._Element, url: str, rules: PagerRules) -> _Links:
         ):
             found.last_url = target
             kinds.setdefault("last", kind)
+        elif word in rules.prev_words:
+            kinds.setdefault("prev", kind)
         elif _NUMBER.match(word):
             found.numbered.setdefault(int(word), target)
             kinds.setdefault("numbered", kind)
             family.append(target)
         elif not word and is_hidden(element) and not element.get("title") and element.find(".//img") is None:
             family.append(target)  # an empty hidden link: a hidden list of page links
-    for key in ("next", "last", "numbered"):
+    for key in ("next", "last", "numbered", "prev"):
         if key in kinds:
             found.how = kinds[key]
             break

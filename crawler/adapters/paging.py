@@ -24,6 +24,7 @@ from crawler.extract.listing import response_meta
 CARRY_META = "zwgk_pager"
 CARRIED_META = ("column_url", "column_path")
 SCRIPT_NOTE = "pager only in script"
+LINKS_NOTE = "pager links end before the declared pages"
 _LAST_NUMBER = re.compile(r"(\d{1,7})(?!.*\d)")
 
 
@@ -89,13 +90,16 @@ def _offset(pager: Pager) -> int | None:
 
 def walk_note(pager: Pager, entries: int, next_url: str | None, page_index: int) -> str | None:
     """What the walk of this column rests on, when it is not plain links: a POST API that serves
-    the list, a pager found only in script, or declared pages with no way to reach them."""
+    the list, a pager found only in script, or declared pages with no way to reach them (by
+    script, or past the pager's last link)."""
     if pager.post_api and not entries:
         return f"POST API: {pager.post_api}"
     if pager.how == "script":
         return SCRIPT_NOTE
     if next_url is None and entries and _declares_more(pager, entries, page_index):
-        return f"POST API: {pager.post_api}" if pager.post_api else SCRIPT_NOTE
+        if pager.post_api:
+            return f"POST API: {pager.post_api}"
+        return LINKS_NOTE if pager.how in ("links", "select") else SCRIPT_NOTE
     return None
 
 

@@ -10,8 +10,11 @@ from replica.render.layout import chain, page, page_count
 from replica.render.traps import widget
 
 
-def page_name(index: int) -> str:
-    """TRS numbering is 0-based: page 0 is ``index.html``, page k is ``index_k.html``."""
+def page_name(index: int, column: Column | None = None) -> str:
+    """TRS numbering is 0-based: page 0 is ``index.html``, page k is ``index_k.html`` (or as the
+    column's list style names it: reversed, ``.jhtml``)."""
+    if column is not None:
+        return shapes.page_file(column.defn.list_style, index, page_count(column))
     return "index.html" if index == 0 else f"index_{index}.html"
 
 
@@ -22,6 +25,8 @@ def render_list(site: ReplicaSite, column: Column, index: int, charset: str = "u
     items = column.items[index * size : (index + 1) * size]
     style = column.defn.list_style
     rows = shapes.block_rows(column, items) if style == "blocks" else shapes.plain_rows(column, items)
+    if style == "post_api":
+        rows = '<ul class="list" id="list"></ul>'  # the script fills it from the search API
     body = (
         f'<div class="list-box"><h2 class="column-title">{escape(column.name, quote=False)}</h2>\n'
         f"{rows}\n"

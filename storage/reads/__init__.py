@@ -22,11 +22,13 @@ from storage.reads.by_year import (
 from storage.reads.captures import capture, capture_location, captures_of, payload_capture
 from storage.reads.columns import (
     ColumnState,
+    ColumnWalk,
     blocked_columns,
     column,
     column_id_at,
     column_paths,
     column_states,
+    column_walks,
     memberships_follow_columns,
     site_columns,
 )
@@ -68,6 +70,7 @@ __all__ = [
     "PAGE_SIZE",
     "TALLIES",
     "ColumnState",
+    "ColumnWalk",
     "CountRow",
     "FindingRow",
     "ItemDetail",
@@ -89,6 +92,7 @@ __all__ = [
     "column_items",
     "column_paths",
     "column_states",
+    "column_walks",
     "count_columns_by_year",
     "count_distinct_items",
     "count_documents",

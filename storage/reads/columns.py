@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
@@ -82,6 +83,30 @@ def column_paths(session: Session, site: str | None = None) -> list[tuple[str, s
         Column.site_id,
     )
     return [(s, p, t, st) for s, p, t, st in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class ColumnWalk:
+    """How one column's last walk ended (``Column.status``) and why (``Column.note``)."""
+
+    site: str
+    path: str
+    taxonomy_path: str | None
+    walk: str
+    walk_note: str | None
+
+
+def column_walks(session: Session, statuses: Collection[str], site: str | None = None) -> list[ColumnWalk]:
+    """Every column whose last walk ended in one of ``statuses``, with its reason."""
+    stmt: Any = of_site(
+        select(Site.slug, Column.path, Column.taxonomy_path, Column.status, Column.note)
+        .join(Site, Site.id == Column.site_id)
+        .where(Column.status.in_(tuple(statuses)))
+        .order_by(Site.slug, Column.path),
+        site,
+        Column.site_id,
+    )
+    return [ColumnWalk(*row) for row in session.execute(stmt)]
 
 
 def column(session: Session, column_id: int) -> tuple[Column, str] | None:

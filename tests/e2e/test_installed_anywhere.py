@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -115,6 +116,64 @@ def test_installed_crawl_from_an_empty_folder_with_a_bare_environment(
     assert column_counts(installed, folder, data, "tiny") == truth_counts(tiny_truth)
     assert list((data / "warc").glob("*.warc.gz")), "the crawl wrote no WARC file"
     assert list(folder.iterdir()) == [], "the command wrote into its working folder"
+
+
+README = ROOT / "README.md"
+
+
+def readme_exec_start() -> list[str]:
+    """The ``ExecStart`` of the README's nightly systemd unit, split as systemd splits it."""
+    found = re.search(r"# zwgk-county\.service.*?^ExecStart=(.+?)$", README.read_text("utf-8"), re.S | re.M)
+    assert found, "README.md has no zwgk-county.service with an ExecStart line"
+    return shlex.split(found.group(1))
+
+
+def test_the_readme_systemd_unit_and_cron_line_run_as_written(installed, tiny_server, tiny_truth, tmp_path):
+    """The README's unit (no WorkingDirectory, no Environment) and the crontab line ``zwgk schedule``
+    prints, each run by a bare ``sh`` from an empty folder with only PATH and HOME: both archive the
+    whole replica and exit with a status the unit counts as success."""
+    folder = tmp_path / "cron"
+    folder.mkdir()
+    data = tmp_path / "data"
+    unit = readme_exec_start()
+    assert (
+        unit[:2] == ["/opt/zwgk/.venv/bin/zwgk", "crawl"]
+        and "WorkingDirectory"
+        not in README.read_text("utf-8").split("# zwgk-county.service")[1].split("# zwgk-county.timer")[0]
+    )
+    success = re.search(r"^SuccessExitStatus=(.+)$", README.read_text("utf-8"), re.M)
+    allowed = {0, *(int(n) for n in success.group(1).split())} if success else {0}
+    # the unit as written, with this test's install, portal and data folder in place of the README's
+    command = [str(installed), "crawl", tiny_server.base_url, "--site", "tiny", *unit[3:]]
+    command[command.index("/var/lib/zwgk")] = str(data)
+    result = bare_shell(shlex.join(command), folder)
+    assert result.returncode in allowed, result.stdout + result.stderr
+    assert json.loads(result.stdout)["error"] is None
+    assert column_counts(installed, folder, data, "tiny") == truth_counts(tiny_truth)
+
+    printed = bare(installed, folder, "schedule", tiny_server.base_url, "--site", "tiny", "--data", str(data),
+                   "--at", "02:30")  # fmt: skip
+    assert printed.returncode == 0, printed.stderr
+    nightly = printed.stdout.splitlines()[0]
+    fields = nightly.split(" ", 5)
+    assert fields[:2] == ["30", "2"], nightly
+    cron = bare_shell(fields[5], folder)  # cron hands the rest of the line to sh, the marker a comment
+    assert cron.returncode == 0, cron.stdout + cron.stderr
+    log = data / "logs" / "tiny.log"
+    assert '"error": null' in log.read_text(encoding="utf-8"), log.read_text(encoding="utf-8")[-2000:]
+    assert column_counts(installed, folder, data, "tiny") == truth_counts(tiny_truth)
+    assert [p.name for p in folder.iterdir()] == [], "the commands wrote into their working folder"
+
+
+def bare_shell(line: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    """``line`` run by ``sh -c`` with only PATH and HOME set, from ``folder``, as cron runs it."""
+    return subprocess.run(
+        ["env", "-i", "PATH=/usr/bin:/bin", f"HOME={folder}", "/bin/sh", "-c", line],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=folder,
+    )
 
 
 def test_installed_demo_is_the_whole_product(installed, tiny_truth, tmp_path):

@@ -186,3 +186,11 @@ def test_a_posting_visit_counter_is_no_list_api() -> None:
     response = page(f"<div><p>正文</p></div>{script}")
     assert not GenericAdapter().detect(response)
     assert GenericAdapter().parse_list(response, 0).walk_note is None
+
+
+def test_links_that_end_before_a_script_declared_total_are_noted_as_such() -> None:
+    script = "<script>var pageConf = {recordCount:'18', pageSize: 4}; maxPageNum = 6;</script>"
+    last = page(listing(f"<a href='index_1.html'>上一页</a>{script}"), SITE + "/xw/index_2.html")
+    result = GenericAdapter().parse_list(last, 2)
+    assert result.next_request is None and result.declared_pages == 6
+    assert (result.paging, result.walk_note) == ("links", "pager links end before the declared pages")
