@@ -49,25 +49,7 @@ def report_items(session: Session, site: str, year: int) -> list[ReportItem]:
     in_column = or_(*(Column.name.contains(word) for word in REPORT_COLUMN_WORDS))
     title = Item.title
     named = or_(*(title.like(f"%{year}%年%{word}%年度报告%") for word in REPORT_TITLE_WORDS))
-    stmt: Any = (
-        select(
-            Item.id,
-            Site.slug,
-            Site.name,
-            Item.url,
-            title,
-            Item.counted_on,
-            Column.path,
-            Column.name,
-            Item.fetch_status,
-            Item.attachments,
-        )
-        .join(Site, Site.id == Item.site_id)
-        .join(ItemColumn, ItemColumn.item_id == Item.id)
-        .join(Column, Column.id == ItemColumn.column_id)
-        .where(Site.slug == site, or_(in_column, named))
-        .order_by(Item.counted_on, Item.id)
-    )
+    stmt = _candidates(site, or_(in_column, named))
     found: dict[int, ReportItem] = {}
     for iid, slug, name, url, text, on, path, column_name, status, files in session.execute(stmt):
         by_column = any(word in column_name for word in REPORT_COLUMN_WORDS)
@@ -91,6 +73,29 @@ def report_items(session: Session, site: str, year: int) -> list[ReportItem]:
     return sorted(found.values(), key=_likelihood)
 
 
+def _candidates(site: str, where: Any) -> Any:
+    """The items of ``site`` (one row per column they are listed in) that ``where`` selects, oldest first."""
+    return (
+        select(
+            Item.id,
+            Site.slug,
+            Site.name,
+            Item.url,
+            Item.title,
+            Item.counted_on,
+            Column.path,
+            Column.name,
+            Item.fetch_status,
+            Item.attachments,
+        )
+        .join(Site, Site.id == Item.site_id)
+        .join(ItemColumn, ItemColumn.item_id == Item.id)
+        .join(Column, Column.id == ItemColumn.column_id)
+        .where(Site.slug == site, where)
+        .order_by(Item.counted_on, Item.id)
+    )
+
+
 def _names_year(title: str | None, year: int, day: date | None, by_column: bool) -> bool:
     years = [int(y) for y in _TITLE_YEAR.findall(title or "")]
     if years:
@@ -110,25 +115,7 @@ def statement_items(session: Session, site: str, year: int) -> list[ReportItem]:
     title = Item.title
     named = or_(*(title.contains(word) for word in STATEMENT_WORDS))
     in_column = or_(*(Column.name.contains(word) for word in STATEMENT_WORDS))
-    stmt: Any = (
-        select(
-            Item.id,
-            Site.slug,
-            Site.name,
-            Item.url,
-            title,
-            Item.counted_on,
-            Column.path,
-            Column.name,
-            Item.fetch_status,
-            Item.attachments,
-        )
-        .join(Site, Site.id == Item.site_id)
-        .join(ItemColumn, ItemColumn.item_id == Item.id)
-        .join(Column, Column.id == ItemColumn.column_id)
-        .where(Site.slug == site, or_(named, in_column))
-        .order_by(Item.counted_on, Item.id)
-    )
+    stmt = _candidates(site, or_(named, in_column))
     found: dict[int, ReportItem] = {}
     for iid, slug, name, url, text, on, path, _column, status, files in session.execute(stmt):
         day = as_date(on)
