@@ -147,6 +147,8 @@ class Detail:
     videos: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     kind: str = "article"
+    # The evidence on the page for ``kind`` (a player, the pictures and the length of the text)
+    kind_reason: str = ""
     encoding: str | None = None
     content_hash: str | None = None
     fetched_at: str | None = None

@@ -41,6 +41,7 @@ from storage import evidence, reads, repository, runs
 from storage.db import Database, database_url, open_database
 from storage.models import Item
 from taxonomy import default_taxonomy
+from taxonomy.kinds import column_kind
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +200,7 @@ class StorePipeline:
             )
         elif isinstance(item, ColumnSeen):
             node = default_taxonomy().get(item.taxonomy_code) if item.taxonomy_code else None
+            says = column_kind(item.column_path.rsplit("/", 1)[-1], item.taxonomy_code)
             site.column_ids[item.column_url] = self._write(
                 lambda: repository.ensure_column(
                     self._session(),
@@ -210,6 +212,8 @@ class StorePipeline:
                     node.path if node else None,
                     item.taxonomy_rule,
                     now,
+                    says.kind if says else None,
+                    f"{says.rule} {says.evidence}" if says else None,
                 )  # fmt: skip
             )
         elif isinstance(item, Delisted):

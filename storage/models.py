@@ -131,6 +131,9 @@ class Column(Base):
     taxonomy_code: Mapped[Code | None]
     taxonomy_path: Mapped[TaxonomyPath | None]
     taxonomy_rule: Mapped[Rule | None]
+    # What its name says its items are (picture, video; taxonomy/kinds.yaml) and how that was read
+    kind: Mapped[Status | None]
+    kind_rule: Mapped[Rule | None]
     declared_total: Mapped[int | None]
     declared_pages: Mapped[int | None]
     found_total: Mapped[int | None]
@@ -177,6 +180,11 @@ class Item(Base):
     counted_on: Mapped[date | None]
     counted_on_basis: Mapped[Status | None]
     kind: Mapped[Status] = mapped_column(default="article")
+    # Why ``kind``: "column 图片新闻" (a kind column it is listed in wins) or the page's evidence
+    kind_reason: Mapped[str | None]
+    # What the page alone looked like, kept when a column overrules it (storage.repository._rekind)
+    kind_from_page: Mapped[Status | None]
+    kind_page_reason: Mapped[str | None]
     body_text: Mapped[str | None]
     images: Mapped[JsonList | None]
     videos: Mapped[JsonList | None]

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.batching import chunks as _chunks
@@ -45,6 +45,7 @@ DETAIL_FIELDS = frozenset(
         "written_on",
         "url_date",
         "kind",
+        "kind_reason",
         "body_text",
         "images",
         "videos",
@@ -67,6 +68,7 @@ _TAXONOMY = ("taxonomy_code", "taxonomy_path", "taxonomy_rule", "taxonomy_versio
 
 ITEM = cast(Table, Item.__table__)
 MEMBERSHIP = cast(Table, ItemColumn.__table__)
+COLUMN = cast(Table, Column.__table__)
 VERSION = cast(Table, ItemVersion.__table__)
 
 
@@ -100,8 +102,13 @@ def ensure_column(
     taxonomy_path: str | None,
     taxonomy_rule: str | None,
     seen_at: datetime,
+    kind: str | None = None,
+    kind_rule: str | None = None,
 ) -> int:
-    """The id of the column at ``url``, created or updated from the site profile."""
+    """The id of the column at ``url``, created or updated from the site profile; ``kind`` is what
+    its name says its items are (picture, video), ``kind_rule`` how that was read."""
+    if kind is not None:
+        _check(kind, ITEM_KINDS, "column kind")
     name = path.rsplit("/", 1)[-1]
     stmt = _insert(session)(Column).values(
         site_id=site_id,
@@ -112,6 +119,8 @@ def ensure_column(
         taxonomy_code=taxonomy_code,
         taxonomy_path=taxonomy_path,
         taxonomy_rule=taxonomy_rule,
+        kind=kind,
+        kind_rule=kind_rule,
         status="unwalked",
         first_seen=seen_at,
         last_seen=seen_at,
@@ -126,6 +135,8 @@ def ensure_column(
             "taxonomy_code": ex.taxonomy_code,
             "taxonomy_path": ex.taxonomy_path,
             "taxonomy_rule": ex.taxonomy_rule,
+            "kind": ex.kind,
+            "kind_rule": ex.kind_rule,
             "first_seen": earlier(Column.first_seen, ex.first_seen),
             "last_seen": later(Column.last_seen, ex.last_seen),
         },
@@ -239,6 +250,7 @@ def _record_listing_chunk(session: Session, site_id: int, rows: Sequence[Listing
         members = [_membership_params(found[row.url], row) for _, row in wave]
         connection.execute(_statement(session, "membership", _membership_upsert), members)
     _recount(session, ids)
+    _rekind(session, ids)
     return ids
 
 
@@ -356,6 +368,7 @@ def _record_detail_chunk(
         for (index, _), (item_id, _, _) in zip(wave, fetched, strict=True):
             ids[index] = item_id
     _recount(session, ids)
+    _rekind(session, ids)
     return ids
 
 
@@ -435,8 +448,12 @@ def _clean_detail(fields: Mapping[str, Any]) -> dict[str, Any]:
     _check(values["fetch_status"], FETCH_STATUSES, "fetch status")
     if values.get("kind") is not None:
         _check(values["kind"], ITEM_KINDS, "item kind")
+        # the page's kind, kept as such: _rekind lets a kind column overrule it
+        values["kind_from_page"] = values["kind"]
     elif "kind" in values:
         del values["kind"]
+    if "kind_reason" in values:
+        values["kind_page_reason"] = values.pop("kind_reason") or None
     return values
 
 
@@ -463,6 +480,39 @@ def _recount(session: Session, item_ids: Sequence[int]) -> None:
     connection = session.connection()
     connection.execute(_statement(session, "recount", _recount_update), params)
     connection.execute(_statement(session, "recount_members", _recount_members_update), params)
+
+
+def _rekind(session: Session, item_ids: Sequence[int]) -> None:
+    """Set each item's kind from its evidence: a kind column it is listed in (图片新闻, 视频新闻)
+    wins, else its page's kind; ``kind_reason`` says which. The page's own kind stays beside it."""
+    params = {"ids": sorted(set(item_ids))}
+    session.connection().execute(_statement(session, "rekind", _rekind_update), params)
+
+
+def _rekind_update(insert: Callable[..., Any]) -> Any:
+    c, m, col = ITEM.c, MEMBERSHIP.c, COLUMN.c
+
+    def first(value: Any) -> Any:
+        # the first kind column by id: an item listed in two takes the older column's kind
+        return (
+            select(value)
+            .select_from(MEMBERSHIP.join(COLUMN, col.id == m.column_id))
+            .where(m.item_id == c.id, col.kind.is_not(None))
+            .order_by(col.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    kind = func.coalesce(first(col.kind), c.kind_from_page, "article")
+    reason = func.coalesce(first(literal("column ") + col.name), c.kind_page_reason)
+    return (
+        update(ITEM)
+        .where(
+            c.id.in_(bindparam("ids", expanding=True)),
+            or_(c.kind.is_distinct_from(kind), c.kind_reason.is_distinct_from(reason)),
+        )
+        .values(kind=kind, kind_reason=reason)
+    )
 
 
 def _recount_update(insert: Callable[..., Any]) -> Any:

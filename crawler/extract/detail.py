@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.extract import content
+from crawler.extract import content, pagekind
 from crawler.extract.charset import decode_body
 from crawler.extract.dates import date_from_url, parse_date
 from crawler.extract.html import block_text, inline_text, parse_page, strip_hidden
@@ -24,7 +24,6 @@ from crawler.extract.metadata import info_line_date, labelled_values, meta_tags
 from crawler.extract.titles import clean_title
 from crawler.items import Detail
 
-PICTURE_MAX_TEXT = 100
 # Title elements of CMS templates, tried after the ArticleTitle meta (开普云 <UCAPTITLE>).
 _TITLE_TAGS = ("ucaptitle",)
 _EMPTY_DOC_NO = {"无", "-", "--", "—", "/", "暂无", "null", "none"}
@@ -103,9 +102,10 @@ def _extract(root: etree._Element, url: str, encoding: str, site: str, http_stat
     detail.written_on = parse_date(detail.written_raw)
     detail.body_text = block_text(container, skip=content.is_excluded)
     detail.images = content.images(container, base_url)
-    detail.videos = content.videos(container, base_url)
     detail.attachments = content.attachments([container, *content.attachment_blocks(root)], base_url)
-    detail.kind = _kind(detail)
+    looks = pagekind.page_kind(container, base_url, detail.body_text, detail.images, detail.doc_no)
+    detail.videos = _unique([*content.videos(container, base_url), *(p.url for p in looks.players)])
+    detail.kind, detail.kind_reason = looks.kind, looks.reason
     detail.content_hash = content_hash(detail)
     return detail
 
@@ -143,14 +143,8 @@ def _doc_no(value: str | None) -> str | None:
     return value
 
 
-def _kind(detail: Detail) -> str:
-    if detail.videos:
-        return "video"
-    if detail.images and len(detail.body_text) < PICTURE_MAX_TEXT:
-        return "picture"
-    if detail.doc_no:
-        return "document"
-    return "article"
+def _unique(urls: list[str]) -> list[str]:
+    return list(dict.fromkeys(url for url in urls if url))
 
 
 def _base_url(root: etree._Element, url: str) -> str:
