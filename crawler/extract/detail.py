@@ -73,10 +73,18 @@ def analyse_detail(
     if scan is not None and (not content_type or "html" in content_type.lower()):
         found = scan_tree(root, url, scan.site_name, set(scan.site_hosts)) if text.strip() else []
         signals = [asdict(signal) for signal in found]
-    return _extract(strip_hidden(root), url, encoding, site, http_status), signals
+    scripts = pagekind.script_players(root, _base_url(root, url))
+    return _extract(strip_hidden(root), url, encoding, site, http_status, scripts), signals
 
 
-def _extract(root: etree._Element, url: str, encoding: str, site: str, http_status: int) -> Detail:
+def _extract(
+    root: etree._Element,
+    url: str,
+    encoding: str,
+    site: str,
+    http_status: int,
+    scripts: list[pagekind.ScriptPlayer],
+) -> Detail:
     metas = meta_tags(root)
     container = content.find_body(root)
     labelled = labelled_values(root, body=container)
@@ -103,7 +111,7 @@ def _extract(root: etree._Element, url: str, encoding: str, site: str, http_stat
     detail.body_text = block_text(container, skip=content.is_excluded)
     detail.images = content.images(container, base_url)
     detail.attachments = content.attachments([container, *content.attachment_blocks(root)], base_url)
-    looks = pagekind.page_kind(container, base_url, detail.body_text, detail.images, detail.doc_no)
+    looks = pagekind.page_kind(container, base_url, detail.body_text, detail.images, detail.doc_no, scripts)
     detail.videos = _unique([*content.videos(container, base_url), *(p.url for p in looks.players)])
     detail.kind, detail.kind_reason = looks.kind, looks.reason
     detail.content_hash = content_hash(detail)

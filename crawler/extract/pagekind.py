@@ -24,7 +24,9 @@ from crawler.extract import content
 logger = logging.getLogger(__name__)
 
 PAGEKIND_FILE = Path(__file__).with_name("pagekind.yaml")
-_URL_IN_TEXT = re.compile(r"""(?:https?:)?[\w./:%~\-]*?\.([a-z0-9]{2,5})(?=[?#'"\s,;)\]}]|$)""", re.I)
+_URL_IN_TEXT = re.compile(
+    r"""(?:https?:)?[\w./:%~\-]*?[\w%~\-]\.([a-z0-9]{2,5})(?=[?#&'"\s,;)\]}]|$)""", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -78,11 +80,40 @@ def load_rules() -> KindRules:
     )
 
 
+@dataclass(frozen=True)
+class ScriptPlayer:
+    """A CMS player script with a video, found before scripts are stripped, and where it stood."""
+
+    player: Player
+    ancestors: tuple[etree._Element, ...]
+
+
+def script_players(root: etree._Element, base_url: str) -> list[ScriptPlayer]:
+    """The player scripts of the page as served (extraction strips scripts and hidden blocks, and a
+    player's block is often hidden until its script shows it)."""
+    found = []
+    for element in root.iter("script"):
+        player = _script(element, base_url)
+        if player is not None:
+            found.append(ScriptPlayer(player, tuple(element.iterancestors())))
+    return found
+
+
 def page_kind(
-    container: etree._Element, base_url: str, body_text: str, images: list[str], doc_no: str | None
+    container: etree._Element,
+    base_url: str,
+    body_text: str,
+    images: list[str],
+    doc_no: str | None,
+    scripts: list[ScriptPlayer] | tuple[ScriptPlayer, ...] = (),
 ) -> PageKind:
-    """The kind of the page whose body is ``container``: video, picture, document or article."""
-    players = tuple(find_players(container, base_url))
+    """The kind of the page whose body is ``container``: video, picture, document or article.
+    ``scripts`` are the page's player scripts (``script_players``); those inside the article count."""
+    scope = _scope(container)
+    players = (
+        *find_players(container, base_url),
+        *(s.player for s in scripts if any(a is scope for a in s.ancestors) and not _outside(s, scope)),
+    )
     if players:
         first = players[0]
         return PageKind("video", f"video: {first.how} {first.what}", players)
@@ -106,6 +137,16 @@ def find_players(container: etree._Element, base_url: str) -> list[Player]:
         if player is not None:
             found.setdefault((player.how, player.url or player.what), player)
     return list(found.values())
+
+
+def _outside(script: ScriptPlayer, scope: etree._Element) -> bool:
+    """Whether the script sits in a navigation, sidebar or footer block inside ``scope``."""
+    for ancestor in script.ancestors:
+        if ancestor is scope:
+            return False
+        if content.is_excluded(ancestor):
+            return True
+    return False
 
 
 def _elements(scope: etree._Element) -> Iterator[etree._Element]:
@@ -136,8 +177,6 @@ def _player(element: etree._Element, base_url: str) -> Player | None:
         return Player(f"<{tag}>", _extension(url) or "tag", url) if url else None
     if tag in ("iframe", "embed", "object", "a"):
         return _embedded(element, base_url)
-    if tag == "script":
-        return _script(element, base_url)
     return None
 
 

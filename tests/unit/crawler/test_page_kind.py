@@ -1,0 +1,183 @@
+"""A page's own kind and its evidence (crawler/extract/pagekind): players of the common embed styles,
+photo-dominant pages, and saved real pages read by hand."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from realcorpus import RealCase, detail_cases
+
+from crawler.extract import extract_detail
+
+logger = logging.getLogger(__name__)
+
+URL = "http://www.example.gov.cn/spxw/202301/t20230105_1.html"
+TEXT = "<p>" + "青石县召开全县经济工作会议，部署二〇二三年重点任务，县长作工作报告。" * 3 + "</p>"
+
+
+def _page(body: str, outside: str = "") -> str:
+    return (
+        f"<html><head><title>t</title></head><body><div class='nav'>{outside}</div>"
+        f"<div class='article'><div id='zoom'>{body}</div></div></body></html>"
+    )
+
+
+def _kind(html: str) -> tuple[str, str, list[str]]:
+    detail = extract_detail(URL, html.encode("utf-8"), "text/html; charset=utf-8", "demo")
+    return detail.kind, detail.kind_reason, detail.videos
+
+
+VIDEO_PAGES = [
+    pytest.param(
+        "<p><video controls><source src='/v/a.mp4' type='video/mp4'></video></p>" + TEXT,
+        "video: <source> mp4",
+        "http://www.example.gov.cn/v/a.mp4",
+        id="video-source",
+    ),
+    pytest.param(
+        "<iframe frameborder='0' src='https://v.qq.com/txp/iframe/player.html?vid=m13563cy49o'"
+        " allowfullscreen='true'></iframe>" + TEXT,
+        "video: <iframe> v.qq.com",
+        "https://v.qq.com/txp/iframe/player.html?vid=m13563cy49o",
+        id="iframe-qq",
+    ),
+    pytest.param(
+        "<iframe src='//player.bilibili.com/player.html?bvid=BV1xx411c7mD&page=1'></iframe>",
+        "video: <iframe> player.bilibili.com",
+        "http://player.bilibili.com/player.html?bvid=BV1xx411c7mD&page=1",
+        id="iframe-bilibili",
+    ),
+    pytest.param(
+        "<embed src='http://player.youku.com/player.php/sid/XNTkwNDUxNTQ4MA==/v.swf'"
+        " allowFullScreen='true' type='application/x-shockwave-flash'>",
+        "video: <embed> player.youku.com",
+        "http://player.youku.com/player.php/sid/XNTkwNDUxNTQ4MA==/v.swf",
+        id="embed-youku-flash",
+    ),
+    pytest.param(
+        "<p><embed src='/swf/vcastr3.swf' flashvars='vcastr_file=/upload/2013/x.flv&amp;IsAutoPlay=0'"
+        " type='application/x-shockwave-flash' width='500' height='400'></p>" + TEXT,
+        "video: flash vcastr3.swf",
+        "http://www.example.gov.cn/upload/2013/x.flv",
+        id="embed-swf-flashvars",
+    ),
+    pytest.param(
+        "<object classid='clsid:D27CDB6E-AE6D-11cf-96B8-444553540000' width='480' height='360'>"
+        "<param name='movie' value='/player/flvplayer.swf?file=/video/2012/a.flv'></object>",
+        "video: flash flvplayer.swf",
+        "http://www.example.gov.cn/video/2012/a.flv",
+        id="object-param-movie",
+    ),
+    pytest.param(
+        "<div id='a1'></div><script type='text/javascript'>var flashvars={f:'/video/2016/b.mp4',c:0};"
+        "CKobject.embed('/ckplayer/ckplayer.swf','a1','ckplayer_a1','600','400',false,flashvars);</script>",
+        "video: script ckplayer",
+        "http://www.example.gov.cn/video/2016/b.mp4",
+        id="ckplayer-script",
+    ),
+    pytest.param(
+        "<embed type='application/x-mplayer2' src='/media/c.wmv' autostart='true'>",
+        "video: <embed> wmv",
+        "http://www.example.gov.cn/media/c.wmv",
+        id="embed-wmv",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "reason", "video"), VIDEO_PAGES)
+def test_video_players(body: str, reason: str, video: str) -> None:
+    kind, why, videos = _kind(_page(body))
+    assert (kind, why) == ("video", reason)
+    assert video in videos
+
+
+NOT_VIDEO = [
+    pytest.param(
+        "<div style='display:none' id='a1'><script>var size=\"\"; var flashvars={f:size};"
+        "CKobject.embed('/ckplayer/ckplayer.swf','a1','ckplayer_a1','100%','100%',false,flashvars);</script></div>",
+        id="ckplayer-template-without-a-video",
+    ),
+    pytest.param("<div><video src='' controls='autobuffer' poster=''></video></div>", id="empty-video"),
+    pytest.param(
+        "<iframe src='//tianqi.2345.com/plugin/widget/index.htm?s=3' width='220'></iframe>",
+        id="weather-iframe",
+    ),
+    pytest.param("<embed src='/images/banner2012.swf' width='960' height='120'>", id="flash-banner"),
+    pytest.param("<embed src='https://x.example.com/badge.svg' type='image/svg+xml'>", id="svg-badge"),
+    pytest.param(
+        "<script>var videoUrl = ''; if (videoUrl && videoUrl.indexOf('.mp4') != -1) {}</script>",
+        id="script-without-a-player",
+    ),
+]
+
+
+@pytest.mark.parametrize("body", NOT_VIDEO)
+def test_no_video(body: str) -> None:
+    assert _kind(_page(body + TEXT))[0] == "article"
+
+
+def test_a_player_in_the_navigation_is_not_the_pages() -> None:
+    outside = "<video src='/v/promo.mp4'></video>"
+    assert _kind(_page(TEXT, outside=outside))[0] == "article"
+
+
+def test_photo_dominant_pages() -> None:
+    photos = "".join(f"<p><img src='/p/{n}.jpg'></p><p>图为第{n}个会场。</p>" for n in range(3))
+    kind, why, _ = _kind(_page(photos))
+    assert (kind, why) == ("picture", "3 images, 26 chars of text")
+    # one photo and several paragraphs: an article by its page (its column may still say picture)
+    kind, why, _ = _kind(_page("<p><img src='/p/1.jpg'></p>" + TEXT * 3))
+    assert kind == "article" and why.startswith("1 images, ")
+
+
+# Hand-read: case id → (page kind, what the HTML shows).
+REAL_KINDS = {
+    "sctcm-sc-gov-cn/detail-20230719.html": (
+        "video",
+        "a <video src=…f10002.mp4 controls> at the top of the article body, an old <object>/<embed> "
+        "x-mplayer2 fallback of the same mp4 below it",
+    ),
+    "jnwl-jinan-gov-cn/art_42918_3436693.html": (
+        "picture",
+        "a photo report: one intro paragraph, then ten photos each under a one-line caption "
+        "(7月8日上午，…带队…调研), then one closing paragraph",
+    ),
+    "whlyw-cq-gov-cn/t20210713_9468077.html": (
+        "article",
+        "the template's ckplayer block (div#a1 display:none, CKobject.embed of ckplayer.swf) is on the "
+        'page, but its video is empty (var size=""): six paragraphs of text, no video',
+    ),
+    "www-sjz-gov-cn/detail-20240702.html": (
+        "article",
+        'a hidden div.dnsp holds <video src="" poster=""> with no source; the body is a call for entries',
+    ),
+    "www-fjax-gov-cn/t20230328_2972863.htm": (
+        "article",
+        "a script would write a <video> into #js_video only if videoUrl were set; it is ''",
+    ),
+    "www-pingtan-gov-cn/t20250321_97999.htm": (
+        "article",
+        "the template loads /res/ckplayer/ckplayer.js for every page; this one is a text report",
+    ),
+    "jyt-zj-gov-cn/art_1543973_58942886.html": (
+        "article",
+        "four photos above one 800-character report: the text carries the news",
+    ),
+    "www-suibin-gov-cn/detail-20240705.html": (
+        "article",
+        "a meeting report, paragraphs with photos between them; the <embed> is an SVG badge in the footer",
+    ),
+    "www-gxzf-gov-cn/t19107548.shtml": ("article", "a text report; the only <iframe> is a weather widget"),
+}
+
+
+def _real(case_id: str) -> RealCase:
+    return next(case for case in detail_cases() if case.case_id == case_id)
+
+
+@pytest.mark.parametrize(("case_id", "truth"), REAL_KINDS.items(), ids=list(REAL_KINDS))
+def test_real_pages(case_id: str, truth: tuple[str, str]) -> None:
+    case = _real(case_id)
+    detail = extract_detail(case.url, case.body, None, "real")
+    assert detail.kind == truth[0], detail.kind_reason
