@@ -136,7 +136,7 @@ def item(item_id: int) -> Response:
     i = d.item
     fields = (
         "id url title list_title index_no doc_no publisher topic validity published_on written_on "
-        "list_date counted_on counted_on_basis kind fetch_status http_status foreign taxonomy_path "
+        "list_date counted_on counted_on_basis kind kind_reason kind_from_page kind_page_reason fetch_status http_status foreign taxonomy_path "
         "taxonomy_rule first_seen last_seen removed_at"
     ).split()
     return _json(
