@@ -29,6 +29,8 @@ _TOPIC_CLASSES = {
     "SPXW": "综合政务\\政务动态",
 }
 _ATTACHMENT_TYPES = ("pdf", "pdf", "pdf", "docx", "xls")
+# The video players of an ``embeds`` column, taken in turn by item id (see replica/render/detail.py)
+PLAYERS = ("video", "iframe", "flash", "ckplayer")
 ASSET_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -126,6 +128,12 @@ def make_item(
             _file(rng, directory, pub, rng.choice(_ATTACHMENT_TYPES), f"附件{i + 1}：{title[:24]}")
             for i in range(rng.randint(1, 2))
         )
+    player = "video"
+    if kind == "picture" and column.page_style == "text_heavy":
+        # as real 图片新闻 pages usually are: one photo, then the story in several paragraphs
+        caption = titles.make_caption(rng, title)
+        images = (_file(rng, directory, pub, "jpg", caption, "W"),)
+        paragraphs = (caption, *paragraphs)
     elif kind == "picture":
         caption = titles.make_caption(rng, title)
         images = tuple(_file(rng, directory, pub, "jpg", caption, "W") for _ in range(rng.randint(2, 4)))
@@ -133,6 +141,9 @@ def make_item(
     elif kind == "video":
         video = f"/video/{y}/{m:02d}/{rng.getrandbits(48):012x}.mp4"
         paragraphs = (titles.make_caption(rng, title),)
+        if column.page_style == "embeds":
+            player = PLAYERS[item_id % len(PLAYERS)]
+            paragraphs = (*paragraphs, *titles.make_paragraphs(rng, site.county, y, m, d))
     return Item(
         id=item_id,
         home=column.path,
@@ -149,6 +160,7 @@ def make_item(
         paragraphs=paragraphs,
         images=images,
         video=video,
+        player=player,
         attachments=attachments,
     )
 

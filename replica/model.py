@@ -49,6 +49,8 @@ class Item:
     paragraphs: tuple[str, ...] = ()
     images: tuple[Attachment, ...] = ()
     video: str | None = None
+    # How the video is shown: <video>, iframe (a platform's player), flash (<embed> swf), ckplayer
+    player: str = "video"
     attachments: tuple[Attachment, ...] = ()
     status: str = OK
     # When the page was last edited (Last-Modified); None when never edited since ``pub``.

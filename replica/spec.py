@@ -30,6 +30,7 @@ BLOCK_STATUSES = (412, 521)
 # Days between one state of a replica and the next.
 STATE_DAYS = 7
 KINDS = ("article", "picture", "video")
+PAGE_STYLES = ("plain", "text_heavy", "embeds")
 # How a TRS list page holds its items and pages on (replica/render/trs_shapes.py).
 LIST_STYLES = (
     "plain",
@@ -82,6 +83,9 @@ class ColumnDef:
     blocked: int | None = None
     # Shape of the list pages (TRS only): one of LIST_STYLES.
     list_style: str = "plain"
+    # How its items' pages look: plain, text_heavy (a 图片新闻 photo with several paragraphs) or
+    # embeds (video pages in turn: <video>, a platform's <iframe>, a Flash <embed>, a ckplayer script)
+    page_style: str = "plain"
 
     @property
     def is_hub(self) -> bool:
@@ -324,6 +328,11 @@ def _column(
     list_style = str(raw.get("list_style") or (parent.list_style if parent else "plain"))
     if list_style not in LIST_STYLES or (list_style != "plain" and cms != "trs"):
         raise SpecError(f"{source}: column {path}: list_style must be one of {LIST_STYLES} on a TRS column")
+    page_style = str(raw.get("page_style") or "plain")
+    if page_style not in PAGE_STYLES:
+        raise SpecError(
+            f"{source}: column {path}: page_style must be one of {PAGE_STYLES}, got {page_style!r}"
+        )
     blocked = raw.get("blocked")
     if blocked is not None and (children_raw or int(blocked) not in BLOCK_STATUSES):
         raise SpecError(
@@ -344,6 +353,7 @@ def _column(
         pool=_counts(raw["pool"], path, source) if raw.get("pool") else None,
         blocked=int(blocked) if blocked is not None else None,
         list_style=list_style,
+        page_style=page_style,
     )
     if children_raw:
         children = tuple(_column(c, column, node, defaults, source, default_cms) for c in children_raw)

@@ -78,9 +78,34 @@ def content(item: Item) -> str:
         for img in item.images
     ]
     if item.video:
-        parts.append(f'<p style="text-align:center"><video src="{item.video}" controls></video></p>')
+        parts.append(f'<p style="text-align:center">{_player(item)}</p>')
     parts.extend(f"<p>{escape(text)}</p>" for text in item.paragraphs)
     return "\n".join(parts)
+
+
+def _player(item: Item) -> str:
+    """The video as the common embed styles show it: a <video>, 腾讯视频's iframe player, a Flash
+    player given the file in flashvars, or a ckplayer script (its block shown by the script)."""
+    vid = (item.video or "").rsplit("/", 1)[-1].split(".")[0]
+    if item.player == "iframe":
+        return (
+            f'<iframe frameborder="0" width="640" height="360" allowfullscreen="true" '
+            f'src="https://v.qq.com/txp/iframe/player.html?vid={vid}&amp;autoplay=false"></iframe>'
+        )
+    if item.player == "flash":
+        return (
+            f'<embed src="/images/vcastr3.swf" flashvars="vcastr_file={item.video}&amp;IsAutoPlay=0" '
+            'type="application/x-shockwave-flash" width="640" height="360" allowfullscreen="true">'
+        )
+    if item.player == "ckplayer":
+        return (
+            '<div id="a1" style="width:640px;height:360px;display:none"></div>'
+            '<script type="text/javascript" src="/images/ckplayer/ckplayer.js"></script>'
+            f"<script type=\"text/javascript\">var flashvars={{f:'{item.video}',c:0,p:1}};"
+            "CKobject.embed('/images/ckplayer/ckplayer.swf','a1','ckplayer_a1','640','360',false,flashvars);"
+            "</script>"
+        )
+    return f'<video src="{item.video}" controls></video>'
 
 
 def attachments(item: Item) -> str:
