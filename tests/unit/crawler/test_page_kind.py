@@ -77,6 +77,13 @@ VIDEO_PAGES = [
         id="ckplayer-script",
     ),
     pytest.param(
+        # how the 北京 TRS templates embed a video (their IE script turns it into a <video>)
+        "<iframe src='/fzggzl/202407/W020240723.mp4' width='600' height='400'></iframe>" + TEXT,
+        "video: <iframe> mp4",
+        "http://www.example.gov.cn/fzggzl/202407/W020240723.mp4",
+        id="iframe-mp4",
+    ),
+    pytest.param(
         "<embed type='application/x-mplayer2' src='/media/c.wmv' autostart='true'>",
         "video: <embed> wmv",
         "http://www.example.gov.cn/media/c.wmv",
@@ -169,6 +176,14 @@ REAL_KINDS = {
         "a meeting report, paragraphs with photos between them; the <embed> is an SVG badge in the footer",
     ),
     "www-gxzf-gov-cn/t19107548.shtml": ("article", "a text report; the only <iframe> is a weather widget"),
+    "www-gz-gov-cn/post_9360641.html": (
+        "article",
+        "the template loads aliplayer (css and js) on every page; no prism player, no video in the report",
+    ),
+    "fgw-beijing-gov-cn/t20240723_3757271.htm": (
+        "article",
+        "a script would turn an <iframe src=…mp4> of the body into a <video>; the body has no iframe",
+    ),
 }
 
 
