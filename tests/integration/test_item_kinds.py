@@ -4,6 +4,7 @@ page, and the page's own kind stays beside it with its reason."""
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from scrapy.settings import Settings
 from sqlalchemy import select
 
+from audit.web import create_app
 from crawler.extract import extract_detail
 from crawler.items import ColumnSeen, CrawlTarget, Detail, Listing
 from pipelines.store import StorePipeline
@@ -122,3 +124,35 @@ def test_a_kind_column_read_later_rekinds_nothing_until_listed_again(db_url: str
         )
         row = s.execute(select(Item.kind, Item.kind_reason, Item.kind_from_page)).one()
         assert tuple(row) == ("picture", "column 图说黑山", "video")
+
+
+def test_the_item_view_shows_the_kind_and_both_reasons(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'zwgk.sqlite'}"
+    db = open_database(url)
+    now = utcnow()
+    with db.session() as s:
+        site = repository.ensure_site(s, SITE, "黑山县", "http://h/", "trs")
+        pics = repository.ensure_column(
+            s, site, "图片新闻", PICTURES, "trs", None, None, None, now, "picture", "name 图片新闻"
+        )
+        item = repository.record_listing(
+            s, site, pics, "http://h/7.html", "会议", date(2018, 5, 1), 0, False, None, None, None, None, now
+        )
+        fields = {"title": "会议", "kind": "article", "kind_reason": "1 images, 464 chars of text"}
+        repository.record_detail(s, site, "http://h/7.html", fields, now)
+    db.dispose()
+    app = create_app(url, tmp_path / "warc", token="", today=date(2019, 3, 20))
+    app.config["TESTING"] = True
+    try:
+        client = app.test_client()
+        html = client.get(f"/item/{item}").get_data(as_text=True)
+        data = client.get(f"/api/items/{item}").get_json()
+    finally:
+        app.config["ZWGK_ARCHIVE"].dispose()
+    assert "图片（依据：column 图片新闻）" in html
+    assert "页面本身看似文章（1 images, 464 chars of text），以所在栏目为准" in html
+    assert (data["kind"], data["kind_reason"], data["kind_from_page"]) == (
+        "picture",
+        "column 图片新闻",
+        "article",
+    )
