@@ -448,8 +448,9 @@ def _clean_detail(fields: Mapping[str, Any]) -> dict[str, Any]:
     _check(values["fetch_status"], FETCH_STATUSES, "fetch status")
     if values.get("kind") is not None:
         _check(values["kind"], ITEM_KINDS, "item kind")
-        # the page's kind, kept as such: _rekind lets a kind column overrule it
-        values["kind_from_page"] = values["kind"]
+        if values["fetch_status"] == "ok":
+            # the page's kind, kept as such: _rekind lets a kind column overrule it
+            values["kind_from_page"] = values["kind"]
     elif "kind" in values:
         del values["kind"]
     if "kind_reason" in values:

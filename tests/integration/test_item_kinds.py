@@ -124,6 +124,11 @@ def test_a_kind_column_read_later_rekinds_nothing_until_listed_again(db_url: str
         )
         row = s.execute(select(Item.kind, Item.kind_reason, Item.kind_from_page)).one()
         assert tuple(row) == ("picture", "column 图说黑山", "video")
+        # a page that could not be fetched says nothing of its kind
+        gone = {"kind": "article", "kind_reason": "", "fetch_status": "not_found", "http_status": 404}
+        repository.record_detail(s, site, "http://h/8.html", gone, now)
+        row = s.execute(select(Item.kind, Item.kind_from_page).where(Item.url == "http://h/8.html")).one()
+        assert tuple(row) == ("article", None)
 
 
 def test_the_item_view_shows_the_kind_and_both_reasons(tmp_path) -> None:  # type: ignore[no-untyped-def]
