@@ -187,11 +187,30 @@ REAL_KINDS = {
 }
 
 
+# Pages read by hand whose kind zwgk gets wrong for a reason outside the kind rules: case id → why.
+KNOWN_MISSES = {
+    "www-cznd-gov-cn/241753.html": (
+        "article",
+        "a text report in table cells; the body is not found (0 characters), so the site's logo and footer "
+        "badges count as its pictures",
+    ),
+}
+
+
 def _real(case_id: str) -> RealCase:
     return next(case for case in detail_cases() if case.case_id == case_id)
 
 
-@pytest.mark.parametrize(("case_id", "truth"), REAL_KINDS.items(), ids=list(REAL_KINDS))
+@pytest.mark.parametrize(
+    ("case_id", "truth"),
+    [
+        *(pytest.param(case_id, truth, id=case_id) for case_id, truth in REAL_KINDS.items()),
+        *(
+            pytest.param(case_id, truth, id=case_id, marks=pytest.mark.xfail(reason=truth[1], strict=True))
+            for case_id, truth in KNOWN_MISSES.items()
+        ),
+    ],
+)
 def test_real_pages(case_id: str, truth: tuple[str, str]) -> None:
     case = _real(case_id)
     detail = extract_detail(case.url, case.body, None, "real")
