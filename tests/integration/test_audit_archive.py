@@ -290,13 +290,15 @@ def test_reconcile_page_shows_the_cli_numbers_and_links_to_the_items(db, db_url,
             page = client.post("/reconcile", data={"site": "heishan", "year": "2018", "text": text})
             assert page.status_code == 200
             body = page.get_data(as_text=True)
+            if report.name == "seed_2018.txt":  # 图片96张: by the 2 distinct images, the 1 item beside
+                assert "按张 (distinct images)" in body and "按条 (items)：1" in body
             api = client.post(
                 "/api/reconcile", json={"site": "heishan", "year": 2018, "text": text}
             ).get_json()
             assert [c["key"] for c in api["claims"]] == [c["key"] for c in cli]
             linked = 0
             for mine, theirs in zip(api["claims"], cli, strict=True):
-                for name in ("claimed", "archived", "difference", "checkable", "evidence"):
+                for name in ("claimed", "archived", "difference", "checkable", "evidence", "measure", "unit"):
                     assert mine[name] == theirs[name], (theirs["key"], name)
                 assert mine["item_count"] == theirs["item_count"] and "items" not in mine
                 if theirs["archived"] is not None:
