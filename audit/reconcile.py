@@ -178,7 +178,7 @@ def _check_claim(
         counted = _counted(claim, archived, ITEM_CLAIMS[claim.key], items, filters, short)
         if claim.key in MEDIA_CLAIMS:
             measure, in_unit = media_measure(session, site, year, claim, archived)
-            rule = f"{measure.note}。{counted.definition} {files_definition(claim)}"
+            rule = f"{counted.definition} {files_definition(claim)}"
             return replace(counted, archived=in_unit, measure=measure, definition=rule)
         return counted
     if claim.key == "column_items":

@@ -87,8 +87,8 @@ def test_the_reconcile_summary_is_one_row_per_claim():
     view = reconcile_summary_view(results)
     assert view.headers == SUMMARY_HEADERS
     assert view.rows == [
-        ("项目a", "96", "67", "-29", "", "口径a"),
-        ("项目b", "141", "—", "—", "", "不可核对：不在栏目中标注"),
+        ("项目a", "96", "67", "-29", "口径a"),
+        ("项目b", "141", "—", "—", "不可核对：不在栏目中标注"),
     ]
     assert "--evidence" in view.caption
 
