@@ -367,8 +367,9 @@ def claim_item_record(item: ItemRow) -> dict[str, Any]:
 
 
 def reconcile_records(results: list[Reconciliation], items: bool = True) -> list[dict[str, Any]]:
-    """JSON-ready records with every item in full (with ``items`` False: without the item lists,
-    for results reconciled ``with_items=False``; ``item_count`` still says how many there are)."""
+    """JSON-ready records with every item in full (with ``items`` False: without the item lists and
+    the media file lists, for results reconciled ``with_items=False``; ``item_count`` still says how
+    many items there are, ``measure`` the figures)."""
     return [
         {
             "key": r.key,
@@ -383,7 +384,7 @@ def reconcile_records(results: list[Reconciliation], items: bool = True) -> list
             "archived": r.archived,
             "difference": r.difference,
             "definition": r.definition,
-            "measure": r.measure.as_dict() if r.measure else None,
+            "measure": r.measure.as_dict(files=items) if r.measure else None,
             **({"items": [claim_item_record(i) for i in r.items]} if items else {}),
             "item_count": r.item_count,
             "evidence": r.evidence,

@@ -32,8 +32,9 @@ class Measure:
         """``张 → 按张 (distinct images)；另按条 (items)：96`` — which unit, and the other figure."""
         return f"{self.note}；另{self.other_label}：{self.other}"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
+    def as_dict(self, files: bool = True) -> dict[str, Any]:
+        """JSON-ready; ``files`` False leaves out the file list (its length is the figure)."""
+        record = {
             "unit": self.unit,
             "used": self.used,
             "used_label": self.used_label,
@@ -42,8 +43,8 @@ class Measure:
             "other_measure": self.other_measure,
             "other_label": self.other_label,
             "other": self.other,
-            "files": list(self.files),
         }
+        return {**record, "files": list(self.files)} if files else record
 
 
 @dataclass(frozen=True)
