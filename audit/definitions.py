@@ -62,3 +62,16 @@ def rules_text(lang: str = "zh", rules: tuple[Rule, ...] = COUNTING_RULES) -> st
 def definition(*rules: Rule) -> str:
     """A bilingual definition made of the given rules: each Chinese sentence, then its English."""
     return " ".join(f"{rule.zh} {rule.en}" for rule in rules)
+
+
+IMAGES_IN_ITEMS = Rule(
+    "images_in_items",
+    "按张：这些条目页面上不重复的图片文件数（按图片网址），同一张图片出现在几个条目中也只计一次。",
+    "By the sheet (张): the distinct image files (by URL) on those items' pages; an image shown in "
+    "several items counts once.",
+)
+VIDEO_SOURCES = Rule(
+    "video_sources",
+    "另列：这些条目页面上不重复的视频文件数（按视频网址）。",
+    "Beside it: the distinct video files (by URL) on those items' pages.",
+)

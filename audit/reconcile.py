@@ -10,16 +10,19 @@ through ``reports.claims``); the structure claims are checked by ``audit.structu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from audit import walks as walked
 from audit.claim_items import TABLE_ISSUED, claim_filters, count_claim_items, list_claim_items
+from audit.claim_media import MEDIA_CLAIMS, files_definition, is_media_claim, media_measure
 from audit.definitions import DISTINCT_TOTAL, EVERY_COLUMN, FEATURE_CUMULATIVE, YEAR, definition
 from audit.export import View
 from audit.reconciliation import Reconciliation
 from audit.structure_claims import GROUP_OF_CLAIM, check_group, check_named_column, check_top_columns
 from reports.claims import Claim, extract_claims
 from reports.table_two import TableReport, is_table_report, page_text, parse_table_two
+from reports.units import DURATION, duration_reason
 from reports.website import statement_claims, statement_in_text
 from storage.reads import ColumnWalk, ItemRow, Session
 from taxonomy import Taxonomy, default_taxonomy
@@ -105,7 +108,7 @@ def reconcile_tables(
     return out + _identities(list(tables))
 
 
-def _not_checkable(claim: Claim) -> Reconciliation:
+def _not_checkable(claim: Claim, reason: str | None = None) -> Reconciliation:
     return Reconciliation(
         claim.key,
         claim.label,
@@ -113,7 +116,7 @@ def _not_checkable(claim: Claim) -> Reconciliation:
         claim.unit,
         claim.text,
         False,
-        claim.reason,
+        reason or claim.reason,
         claim.value,
         None,
         approximate=claim.approximate,
@@ -164,13 +167,20 @@ def _check_claim(
 ) -> Reconciliation:
     if not claim.checkable:
         return _not_checkable(claim)
+    if is_media_claim(claim) and claim.measure == DURATION:
+        return _not_checkable(claim, duration_reason())
     if claim.key in ITEM_CLAIMS:
         filters = claim_filters(claim.key, claim.scope, year)
         assert filters is not None
         items = list_claim_items(session, site, filters) if with_items else []
         archived = len(items) if with_items else count_claim_items(session, site, filters)
         short = walked.behind(session, site, filters)
-        return _counted(claim, archived, ITEM_CLAIMS[claim.key], items, filters, short)
+        counted = _counted(claim, archived, ITEM_CLAIMS[claim.key], items, filters, short)
+        if claim.key in MEDIA_CLAIMS:
+            measure, in_unit = media_measure(session, site, year, claim, archived)
+            rule = f"{counted.definition} {files_definition(claim)}"
+            return replace(counted, archived=in_unit, measure=measure, definition=rule)
+        return counted
     if claim.key == "column_items":
         return check_named_column(session, site, year, claim, taxonomy)
     if claim.key == "top_columns":
@@ -281,13 +291,17 @@ RECONCILE_HEADERS = (
     "口径",
     "依据条目（前几条）",
     "依据条目数",
+    "计数单位",
+    "另一口径",
 )
 SCOPES_ZH = {"year": "本年", "cumulative": "累计", "structure": "结构"}
 ITEM_HEADERS = ("项目", "站点", "网址", "标题", "计数日期", "体裁", "文号", "抓取状态", "栏目")
+FILE_HEADERS = ("项目", "文件网址", "首见条目")
 
 
 def reconcile_views(results: list[Reconciliation], preview: int = 3) -> list[View]:
-    """Two views: the claims (with the first items behind each number) and every item in full."""
+    """The claims (with the first items behind each number), every item in full, and — when a media
+    claim was counted — the distinct image or video files behind it."""
     rows = []
     for r in results:
         shown = [f"{i.title or ''} {i.url}" for i in r.items[:preview]]
@@ -307,6 +321,8 @@ def reconcile_views(results: list[Reconciliation], preview: int = 3) -> list[Vie
                 r.definition,
                 "\n".join(shown),
                 r.item_count or "",
+                r.measure.note if r.measure else "",
+                f"{r.measure.other_label}：{r.measure.other}" if r.measure else "",
             )
         )
     items = [
@@ -317,10 +333,20 @@ def reconcile_views(results: list[Reconciliation], preview: int = 3) -> list[Vie
     caption = "差额 = 存档数 − 报告数。存档数按“口径”列所述规则计数。"
     caption = walked.with_footnote(caption, [w for r in results for w in r.walks])
     notes = tuple(walked.note(r.walks) for r in results)
-    return [
+    views = [
         View("报告核对", RECONCILE_HEADERS, rows, caption, frozenset({5, 6, 7, 11}), walk_notes=notes),
         View("依据条目", ITEM_HEADERS, items),
     ]
+    files = [
+        (r.label, url, first)
+        for r in results
+        if r.measure is not None
+        for url, first in zip(r.measure.files, r.measure.file_items, strict=True)
+    ]
+    if files:
+        caption = "图片、视频类项目的不重复文件（按网址），各列出首次出现的条目。"
+        views.append(View("依据文件", FILE_HEADERS, files, caption))
+    return views
 
 
 def _evidence_line(evidence: dict[str, Any]) -> str:
@@ -341,8 +367,9 @@ def claim_item_record(item: ItemRow) -> dict[str, Any]:
 
 
 def reconcile_records(results: list[Reconciliation], items: bool = True) -> list[dict[str, Any]]:
-    """JSON-ready records with every item in full (with ``items`` False: without the item lists,
-    for results reconciled ``with_items=False``; ``item_count`` still says how many there are)."""
+    """JSON-ready records with every item in full (with ``items`` False: without the item lists and
+    the media file lists, for results reconciled ``with_items=False``; ``item_count`` still says how
+    many items there are, ``measure`` the figures)."""
     return [
         {
             "key": r.key,
@@ -357,6 +384,7 @@ def reconcile_records(results: list[Reconciliation], items: bool = True) -> list
             "archived": r.archived,
             "difference": r.difference,
             "definition": r.definition,
+            "measure": r.measure.as_dict(files=items) if r.measure else None,
             **({"items": [claim_item_record(i) for i in r.items]} if items else {}),
             "item_count": r.item_count,
             "evidence": r.evidence,

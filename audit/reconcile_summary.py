@@ -11,11 +11,15 @@ from audit.export import View
 from audit.reconcile import SCOPES_ZH, Reconciliation
 
 SUMMARY_HEADERS = ("项目", "报告数", "存档数", "差额", "口径")
+UNIT_HEADER = "计数单位（另一口径）"  # shown when a claim counts pictures or videos
 NOT_CHECKED = "—"
 
 
 def reconcile_summary_view(results: list[Reconciliation]) -> View:
-    """项目 | 报告数 | 存档数 | 差额 | 口径, one row per claim; a claim the archive cannot check says why."""
+    """项目 | 报告数 | 存档数 | 差额 | 口径, one row per claim; a claim the archive cannot check says why.
+    When a claim counts pictures or videos, 计数单位（另一口径） after 差额 says which unit its 存档数 is
+    in and gives the figure in the other (图片96张: by the distinct images, the items beside)."""
+    with_units = any(r.measure is not None for r in results)
     rows = []
     for r in results:
         label = r.label if r.scope in ("year", "") else f"{r.label}（{SCOPES_ZH.get(r.scope, r.scope)}）"
@@ -25,7 +29,8 @@ def reconcile_summary_view(results: list[Reconciliation]) -> View:
         archived = NOT_CHECKED if r.archived is None else str(r.archived)
         difference = NOT_CHECKED if r.difference is None else f"{r.difference:+d}"
         definition = r.definition if r.checkable else f"不可核对：{r.reason or '存档无法计数'}"
-        rows.append((label, claimed, archived, difference, definition))
+        units = (r.unit_note,) if with_units else ()
+        rows.append((label, claimed, archived, difference, *units, definition))
     behind = sum(r.item_count for r in results)
     caption = (
         "差额 = 存档数 − 报告数。存档数按“口径”列所述规则计数。"
@@ -33,4 +38,5 @@ def reconcile_summary_view(results: list[Reconciliation]) -> View:
     )
     caption = walked.with_footnote(caption, [w for r in results for w in r.walks])
     notes = tuple(walked.note(r.walks) for r in results)
-    return View("报告核对", SUMMARY_HEADERS, rows, caption, frozenset({1, 2, 3}), walk_notes=notes)
+    headers = (*SUMMARY_HEADERS[:4], UNIT_HEADER, SUMMARY_HEADERS[4]) if with_units else SUMMARY_HEADERS
+    return View("报告核对", headers, rows, caption, frozenset({1, 2, 3}), walk_notes=notes)

@@ -43,7 +43,8 @@ class Numbers:
     """The archive-checkable figures of a year, computed from the replica as the archive counts them."""
 
     items: int
-    pictures: int
+    pictures: int  # picture items
+    images: int  # distinct images on the served picture items' pages (图片N张 counts these)
     videos: int
     documents: int  # items of the year listed in 政府文件
     issued: int  # of those, served with a 文号 (table 二 本年制发 / 本年新制作)
@@ -114,6 +115,7 @@ def year_numbers(spec: Spec, year: int, items: dict[str, Item], listings: dict[s
     return Numbers(
         items=len(in_year),
         pictures=sum(i.kind == PICTURE for i in in_year),
+        images=len({im.path for i in in_year if i.kind == PICTURE and i.served for im in i.images}),
         videos=sum(i.kind == VIDEO for i in in_year),
         documents=sum(i.year == year for i in documents.values()),
         issued=sum(i.year == year for i in issued),
@@ -199,7 +201,8 @@ def _pre_2019(
         report_title(name, year),
         f"本年度报告根据《中华人民共和国政府信息公开条例》要求编制，所列数据统计期限为{year}年1月1日至{year}年12月31日。",
         "一、主动公开政府信息情况",
-        f"{year}年，县政府网站主动公开发布各类政府信息{n.items}条，图片{n.pictures}张，"
+        # 图片…张 counts pictures (images), as the archive reads the unit; 视频新闻…条 counts items
+        f"{year}年，县政府网站主动公开发布各类政府信息{n.items}条，图片{n.images}张，"
         f"视频新闻{n.videos}条，政府文件{n.documents}条。",
         f"全年主动公开政府信息{n.items}条，其中工作动态类信息{work}条、政策文件类信息{policy}条、其他信息{other}条。",
         "二、依申请公开政府信息情况",

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from reports.units import measure_of, unit_pattern
+
 RULES_FILE = Path(__file__).with_name("claims.yaml")
 SCOPES = ("year", "cumulative", "structure")
 _CUMULATIVE_WORDS = ("共", "累计", "目前", "截至")
@@ -27,7 +29,8 @@ _NAME_SEPARATORS = re.compile(r"[，,、；;]\s*")
 
 @dataclass(frozen=True)
 class Claim:
-    """One statement of a report that an auditor may want checked."""
+    """One statement of a report that an auditor may want checked. ``unit`` is the unit as the report
+    wrote it after the number (empty when it wrote none); ``measure`` says what that unit counts."""
 
     key: str
     label: str
@@ -40,6 +43,12 @@ class Claim:
     names: tuple[str, ...] = ()
     approximate: bool = False
     source: str = "text"
+
+    @property
+    def measure(self) -> str | None:
+        """What the claim's unit counts (``images``, ``items``, ``duration``; None: no unit, or one
+        the vocabulary does not know) — ``reports.units``."""
+        return measure_of(self.unit)
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ def _load(path: Path = RULES_FILE) -> tuple[tuple[_Rule, ...], tuple[str, ...], 
         _Rule(
             key=str(r["key"]),
             label=str(r["label"]),
-            pattern=re.compile(str(r["pattern"])),
+            pattern=re.compile(str(r["pattern"]).replace("{unit}", unit_pattern())),
             unit=str(r["unit"]),
             scope=str(r["scope"]),
             checkable=bool(r["checkable"]),
@@ -90,6 +99,8 @@ def _claim(rule: _Rule, match: re.Match[str], text: str) -> Claim:
     groups = match.groupdict()
     names = tuple(split_names(groups["names"])) if groups.get("names") else ()
     value = int(groups["n"]) if groups.get("n") else (len(names) if names else None)
+    # a pattern that reads the unit keeps it as written (empty when the report wrote none)
+    unit = (groups.get("unit") or "") if "unit" in rule.pattern.groupindex else rule.unit
     sentence = _sentence_at(text, match.start())
     scope = rule.scope
     if scope == "auto":
@@ -99,7 +110,7 @@ def _claim(rule: _Rule, match: re.Match[str], text: str) -> Claim:
         key=rule.key,
         label=rule.label,
         value=value,
-        unit=rule.unit,
+        unit=unit,
         scope=scope,
         text=match.group(0),
         checkable=rule.checkable,

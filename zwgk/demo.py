@@ -11,8 +11,9 @@ from rich.table import Table
 
 import replica
 from audit.definitions import rules_text
-from audit.figures import report_figures
+from audit.figures import Figure, report_figures
 from crawler.items import Detail
+from reports.units import measure_label, measure_of
 from storage.db import database_url, open_database
 from zwgk.commands import EXIT_ALREADY_RUNNING, crawl_site
 from zwgk.runlock import AlreadyRunning
@@ -28,6 +29,27 @@ FIGURE_SCOPE = {
     "feature_column_cumulative": "政务公开重点工作专栏及其子栏目的不重复条目，截至该年12月31日（累计）"
     " / distinct items of the feature column and its sub-columns up to 31 December (cumulative)",
 }
+
+# The units the seed report writes after its media figures (图片96张, 视频新闻369条): what each counts
+# (reports.units) decides which archived figure the report's number is set against.
+FIGURE_UNITS = {"pictures": "张", "video_news": "条"}
+
+
+def unit_line(figure: Figure, claimed: int | None) -> str | None:
+    """For a media figure: the report's unit, the archived figure in that unit and its difference,
+    and the figure by the other measure beside it; None for a figure with no other measure."""
+    unit = FIGURE_UNITS.get(figure.key)
+    if figure.other is None or figure.other_measure is None or unit is None or claimed is None:
+        return None
+    by_items = (figure.archived, measure_label("items"))
+    by_files = (figure.other, figure.other_label)
+    (used, used_label), (other, other_label) = (
+        (by_files, by_items) if measure_of(unit) == figure.other_measure else (by_items, by_files)
+    )
+    return (
+        f"{figure.label}：年报写“{claimed}{unit}”，单位“{unit}”→ {used_label}：存档 {used}，"
+        f"差异 {used - claimed:+d}；另{other_label}：{other}"
+    )
 
 
 def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int:
@@ -96,15 +118,26 @@ def run_demo(port: int, data_dir: str | None, spec_name: str = "qingshi") -> int
     db.dispose()
     claims = truth.get("report_claims") or truth["report_2018"]
     table = Table(title=f"{truth['site']['name']} {REPORT_YEAR}年：年度报告所列 vs 存档", show_lines=False)
-    for header in ("指标", "年报所列", "存档", "差异", "口径"):
+    for header in ("指标", "年报所列", "存档", "差异", "另一口径", "口径"):
         table.add_column(header, justify="right" if header in ("年报所列", "存档", "差异") else "left")
     for number, figure in enumerate(figures, 1):
         claimed = claims.get(figure.key)
         diff = "" if claimed is None else f"{figure.archived - claimed:+d}"
+        other = "" if figure.other is None else f"{figure.other_label} {figure.other}"
         table.add_row(
-            figure.label, "" if claimed is None else str(claimed), str(figure.archived), diff, f"[{number}]"
+            figure.label,
+            "" if claimed is None else str(claimed),
+            str(figure.archived),
+            diff,
+            other,
+            f"[{number}]",
         )
     console.print(table)
+    in_units = [u for u in (unit_line(f, claims.get(f.key)) for f in figures) if u]
+    if in_units:
+        console.print("单位 (each media figure in the unit the report writes; 存档 above counts items):")
+        for text in in_units:
+            console.print(f"  {text}", highlight=False)
     console.print("口径 (what each archived number counts):")
     for number, figure in enumerate(figures, 1):
         console.print(f"  [{number}] {FIGURE_SCOPE.get(figure.key, figure.definition)}", highlight=False)

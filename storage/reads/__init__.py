@@ -56,6 +56,7 @@ from storage.reads.findings import (
 )
 from storage.reads.inspection import attachments_of, dead_links, probe_pages, search_attachments
 from storage.reads.items import ItemRow, claim_items, column_items, list_items
+from storage.reads.media import Media, media_of_items
 from storage.reads.paging import PAGE_SIZE, Page
 from storage.reads.search import search_items
 from storage.reads.sites import SiteInfo, SiteSummary, list_sites, site_id, site_summaries
@@ -75,6 +76,7 @@ __all__ = [
     "FindingRow",
     "ItemDetail",
     "ItemRow",
+    "Media",
     "Page",
     "Session",
     "SiteInfo",
@@ -120,6 +122,7 @@ __all__ = [
     "item_detail",
     "list_findings",
     "list_items",
+    "media_of_items",
     "list_sites",
     "memberships_follow_columns",
     "newest_counted_on",

@@ -76,7 +76,8 @@ def _county(s: Session) -> None:
     item("http://hs/1", "重点工作/财政信息", date(2018, 3, 1), doc_no="黑政办发〔2018〕47号")  # cross-listed
     item("http://hs/1b", "政府文件", date(2018, 5, 1))  # no 文号: not a document for table 二
     item("http://hs/2", "政府文件", date(2017, 1, 1))
-    item("http://hs/3", "图片新闻", date(2018, 4, 1), kind="picture")
+    pictures = ["http://hs/3/a.jpg", "http://hs/3/b.jpg"]
+    item("http://hs/3", "图片新闻", date(2018, 4, 1), kind="picture", images=pictures)
     item("http://hs/4", "今日关注", date(2019, 1, 20))
     item("http://hs/5", "重点工作/放管服改革", date(2018, 6, 1))
     item("http://hs/5", "重点工作/财政信息", date(2018, 6, 1))  # kept twice, counted once
@@ -125,7 +126,13 @@ def test_reconcile_seed_against_a_small_archive(db):
     published = results["items_published"]
     assert (published.claimed, published.archived, published.difference) == (1758, 6, -1752)
     assert {i.url for i in published.items} >= {"http://hs/1", "http://hs/8"}
-    assert results["pictures"].archived == 1
+    pictures = results["pictures"]  # 图片96张: by the distinct images, the picture items beside
+    assert (pictures.archived, pictures.measure.used, pictures.measure.other, pictures.item_count) == (
+        2,
+        "images",
+        1,
+        1,
+    )
     assert results["government_documents"].archived == 2
     assert results["feature_column_cumulative"].archived == 3  # hs/1, hs/5 and the 2016 hs/6
     assert results["kept_subcolumns"].archived == 2
@@ -237,7 +244,7 @@ def test_exports_csv_with_bom_and_xlsx(db, tmp_path):
     path = tmp_path / "r.xlsx"
     write_xlsx(views, path)
     book = load_workbook(path)
-    assert book.sheetnames == ["报告核对", "依据条目"]
+    assert book.sheetnames == ["报告核对", "依据条目", "依据文件"]  # 依据文件: the 2 images of 图片
     sheet = book["报告核对"]
     assert sheet.freeze_panes == "A2" and sheet["F1"].value == "报告数"
     assert sheet.column_dimensions["B"].width > 10
@@ -283,14 +290,20 @@ def test_reconcile_page_shows_the_cli_numbers_and_links_to_the_items(db, db_url,
             page = client.post("/reconcile", data={"site": "heishan", "year": "2018", "text": text})
             assert page.status_code == 200
             body = page.get_data(as_text=True)
+            if report.name == "seed_2018.txt":  # 图片96张: by the 2 distinct images, the 1 item beside
+                assert "按张 (distinct images)" in body and "按条 (items)：1" in body
             api = client.post(
                 "/api/reconcile", json={"site": "heishan", "year": 2018, "text": text}
             ).get_json()
             assert [c["key"] for c in api["claims"]] == [c["key"] for c in cli]
             linked = 0
             for mine, theirs in zip(api["claims"], cli, strict=True):
-                for name in ("claimed", "archived", "difference", "checkable", "evidence"):
+                for name in ("claimed", "archived", "difference", "checkable", "evidence", "unit"):
                     assert mine[name] == theirs[name], (theirs["key"], name)
+                if theirs["measure"] is not None:  # the API gives the figures, the CLI the files too
+                    assert mine["measure"] == {k: v for k, v in theirs["measure"].items() if k != "files"}
+                    if theirs["measure"]["used"] == "images":
+                        assert len(theirs["measure"]["files"]) == theirs["archived"]
                 assert mine["item_count"] == theirs["item_count"] and "items" not in mine
                 if theirs["archived"] is not None:
                     assert f'<td class="num">{theirs["archived"]}</td>' in body

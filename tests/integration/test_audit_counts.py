@@ -44,18 +44,21 @@ def _county(s: Session) -> None:
         )
     }
 
-    def listed(url: str, taxonomy: str, on: date, kind: str = "article") -> None:
+    def listed(url: str, taxonomy: str, on: date, kind: str = "article", **media: list[str]) -> None:
         repo.record_listing(
             s, site, columns[taxonomy], url, "t", on, 0, False, "C", taxonomy, "column", "2018.1", T0
         )
-        repo.record_detail(s, site, url, {"kind": kind, "published_on": on, "fetch_status": "ok"}, T0)
+        fields = {"kind": kind, "published_on": on, "fetch_status": "ok", **media}
+        repo.record_detail(s, site, url, fields, T0)
 
     listed("http://hs/1", "政府文件", date(2018, 3, 1))
     listed("http://hs/1", "政务公开重点工作/财政信息", date(2018, 3, 1))  # cross-listed
     listed("http://hs/2", "政府文件", date(2019, 1, 1))
-    listed("http://hs/3", "图片", date(2018, 4, 1), kind="picture")
-    listed("http://hs/4", "视频新闻", date(2018, 5, 1), kind="video")
-    listed("http://hs/5", "视频新闻", date(2018, 6, 1), kind="video")
+    listed(
+        "http://hs/3", "图片", date(2018, 4, 1), kind="picture", images=["http://hs/a.jpg", "http://hs/b.jpg"]
+    )
+    listed("http://hs/4", "视频新闻", date(2018, 5, 1), kind="video", videos=["http://hs/v.mp4"])
+    listed("http://hs/5", "视频新闻", date(2018, 6, 1), kind="video", videos=["http://hs/v.mp4"])
     listed("http://hs/6", "政务公开重点工作", date(2016, 1, 1))
     listed("http://hs/7", "政务公开重点工作/财政信息", date(2019, 6, 1))
 
@@ -127,6 +130,14 @@ def test_report_figures_follow_the_counting_rules(db: Database) -> None:
             "government_documents": 1,
             "feature_column_cumulative": 2,  # hs/1 and hs/6 (2016); hs/7 is 2019
         }
+        # beside the items: the distinct image files of the picture item, the one video file of two items
+        pictures, videos = figures["pictures"], figures["video_news"]
+        assert (pictures.other, pictures.other_measure, videos.other, videos.other_measure) == (
+            2,
+            "images",
+            1,
+            "sources",
+        )
         assert figures["items_published"].label == "各类政府信息"
         assert all(isinstance(f, Figure) and f.claimed is None and f.definition for f in figures.values())
 

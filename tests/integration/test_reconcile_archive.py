@@ -89,7 +89,8 @@ def _honest(report: dict[str, Any]) -> dict[str, tuple[int, int]]:
     prose's counts (every layout states the year's items; the free text more), and table 二."""
     f = report["figures"]
     if report["format"] == "pre-2019":
-        pairs = {"items_published": "items", "pictures": "pictures", "video_news": "videos"}
+        # 图片…张 is counted by the distinct images of the year's picture items (issue 19)
+        pairs = {"items_published": "items", "pictures": "images", "video_news": "videos"}
         pairs |= {"government_documents": "documents", "proactive_total": "items"}
         return {key: (f[name], f[name]) for key, name in pairs.items()}
     return {"table2_issued": (f["issued"], f["issued"]), "items_published": (f["items"], f["items"])}
