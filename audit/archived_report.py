@@ -122,7 +122,7 @@ def find_statement(
     if not candidates:
         raise ReportNotFound(
             f"the archive holds no 政府网站工作年度报表 of {site} for {year}: no title naming "
-            f"“网站工作年度报表” with {year}, or with no year and published in {year + 1}"
+            f"“网站工作年度报表” or “网站年度报表” with {year}, or with no year and published in {year + 1}"
         )
     found = _first_readable(candidates, year, read, source, STATEMENT)
     if isinstance(found, FoundReport):

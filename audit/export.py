@@ -16,16 +16,20 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from audit.labels import zh
-from audit.terminal import fit_rows
+from audit.terminal import BORDER, PADDING, fit_rows
 
 FORMATS = ("table", "json", "csv", "xlsx")
 BOM = "\ufeff"
 WALK_HEADER = "遍历说明"
 MARK = "*"
 _SHEET_NAME_MAX = 31
+_SHORT_CELL = 12  # a column whose cells (and header) are this narrow is not wrapped when room allows
 _WIDTH_MIN, _WIDTH_MAX = 6, 60
 
 
@@ -43,6 +47,10 @@ class View:
     # per row: the columns not walked whole that its numbers rest on ("" for none); such a row's
     # numbers are marked in text and a 遍历说明 column carries the note in CSV and XLSX
     walk_notes: tuple[str, ...] = ()
+    # columns of long prose (a 口径): on a terminal table a numbered reference, the text once below
+    footnoted: frozenset[int] = field(default_factory=frozenset)
+    # columns a terminal too narrow for the table leaves out (named below it); other formats keep them
+    droppable: frozenset[int] = field(default_factory=frozenset)
 
     def walk_note(self, index: int) -> str:
         """The note of row ``index`` ("" when its numbers rest on columns walked whole)."""
@@ -64,14 +72,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def rich_tables(views: Sequence[View], width: int | None = None) -> list[Table]:
+def rich_tables(views: Sequence[View], width: int | None = None) -> list[RenderableType]:
     """One rich table per view, its caption below it; with ``width`` (the terminal's), the views'
-    path columns abbreviated from the left to fit it."""
-    tables = []
+    path columns abbreviated from the left to fit it and their prose columns given as numbered
+    references whose texts follow the table once each."""
+    tables: list[RenderableType] = []
     for view in views:
-        table = Table(title=view.name, caption=view.caption or None, caption_justify="left")
-        for n, header in enumerate(view.headers):
-            table.add_column(header, justify="right" if n in view.numeric else "left", overflow="fold")
         rows = [
             tuple(
                 str(zh(_cell(v)))
@@ -80,10 +86,92 @@ def rich_tables(views: Sequence[View], width: int | None = None) -> list[Table]:
             )
             for i, row in enumerate(view.rows)
         ]  # Chinese words for values; a number resting on a column not walked whole marked
+        notes: list[str] = []
+        if width is not None and view.footnoted:
+            rows, notes = _footnotes(rows, view.footnoted)
+        view, rows, dropped = _fit_columns(view, rows, width)
+        if dropped:
+            notes.append(
+                f"终端宽 {width}，略去了 {'、'.join(dropped)} 列：加 --wide 或用 --format csv / json 查看。"
+            )
+        table = Table(title=view.name, caption=view.caption or None, caption_justify="left")
+        short = _short_columns(view, rows, width)
+        for n, header in enumerate(view.headers):
+            table.add_column(
+                header,
+                justify="right" if n in view.numeric else "left",
+                overflow="fold",
+                no_wrap=n in short,
+            )
         for row in fit_rows(view.headers, rows, view.paths, width):
             table.add_row(*row)
-        tables.append(table)
+        if notes:  # below the table at the terminal's width, not folded into the table's
+            named = "、".join(view.headers[n] for n in sorted(view.footnoted))
+            head = [f"{named}："] if view.footnoted and notes[0].startswith("[") else []
+            tables.append(Group(table, Text("\n".join([*head, *notes]))))
+        else:
+            tables.append(table)
     return tables
+
+
+def _fit_columns(
+    view: View, rows: list[tuple[str, ...]], width: int | None
+) -> tuple[View, list[tuple[str, ...]], list[str]]:
+    """The view and rows without its droppable columns when, on a terminal of ``width``, its other
+    columns' cells could not be kept whole with them; and the headers left out."""
+    if width is None or not view.droppable or _short_columns(view, rows, width):
+        return view, rows, []
+    kept = [n for n in range(len(view.headers)) if n not in view.droppable]
+    renumber = {old: new for new, old in enumerate(kept)}
+
+    def moved(columns: frozenset[int]) -> frozenset[int]:
+        return frozenset(renumber[n] for n in columns if n in renumber)
+
+    narrow = View(
+        view.name,
+        tuple(view.headers[n] for n in kept),
+        [tuple(row[n] for n in kept) for row in view.rows],
+        view.caption,
+        moved(view.numeric),
+        moved(view.paths),
+        view.walk_notes,
+        moved(view.footnoted),
+    )
+    dropped = [view.headers[n] for n in sorted(view.droppable)]
+    return narrow, [tuple(row[n] for n in kept) for row in rows], dropped
+
+
+def _short_columns(view: View, rows: list[tuple[str, ...]], width: int | None) -> set[int]:
+    """The columns of short cells (dates, counts, verdicts) kept unsplit on a terminal of ``width``,
+    when the other columns are still left room to be read (else none: the table wraps as it may)."""
+    if width is None:
+        return set()
+    natural = [
+        max(
+            (cell_len(part) for v in (h, *(r[n] for r in rows)) for part in v.splitlines() or [""]), default=0
+        )
+        for n, h in enumerate(view.headers)
+    ]
+    short = {n for n, w in enumerate(natural) if w <= _SHORT_CELL and n not in view.paths}
+    rest = len(view.headers) - len(short)
+    room = width - sum(natural[n] for n in short) - len(view.headers) * (BORDER + PADDING) - BORDER
+    return short if rest == 0 or room >= rest * _SHORT_CELL else set()
+
+
+def _footnotes(
+    rows: list[tuple[str, ...]], columns: frozenset[int]
+) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Rows with each text of ``columns`` replaced by ``[n]`` (the same text, the same n), and the
+    notes ``[n] text`` in order of first use."""
+    numbers: dict[str, int] = {}
+    referenced = []
+    for row in rows:
+        cells = list(row)
+        for n in sorted(columns):
+            if n < len(cells) and cells[n]:
+                cells[n] = f"[{numbers.setdefault(cells[n], len(numbers) + 1)}]"
+        referenced.append(tuple(cells))
+    return referenced, [f"[{n}]{text}" for text, n in numbers.items()]  # no space: wraps as one
 
 
 def to_csv(views: Sequence[View]) -> str:

@@ -345,6 +345,7 @@ def health_views(health: Health) -> list[View]:
         ),
         frozenset({1}),
         walk_notes=tuple(walked.note(i.walks) for i in health.indicators),
+        footnoted=frozenset({4}),
     )
     views = [summary]
     for indicator in health.indicators:
@@ -355,8 +356,17 @@ def health_views(health: Health) -> list[View]:
             tuple(e.get(k) if not isinstance(e.get(k), dict) else str(e.get(k)) for k in keys)
             for e in indicator.evidence
         ]
-        views.append(View(indicator.label, tuple(EVIDENCE_HEADERS.get(k, k) for k in keys), rows))
+        headers = tuple(EVIDENCE_HEADERS.get(k, k) for k in keys)
+        paths = frozenset(n for n, k in enumerate(keys) if k in PATH_KEYS)
+        droppable = frozenset(n for n, k in enumerate(keys) if k in DROPPABLE_KEYS)
+        views.append(View(indicator.label, headers, rows, paths=paths, droppable=droppable))
     return views
+
+
+# evidence columns a narrow terminal abbreviates from the left (the end tells the rows apart)
+PATH_KEYS = frozenset({"column"})
+# left out of a terminal too narrow for the table (the column path names the place; CSV has all)
+DROPPABLE_KEYS = frozenset({"site", "url"})  # a URL folds whole: its end (index.html) tells nothing apart
 
 
 EVIDENCE_HEADERS = {

@@ -15,8 +15,6 @@ runs once per process); it prints its summary as JSON.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -29,6 +27,7 @@ from lxml import etree
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy.orm import Session
 
+from crawler.after_walk_cli import after_walk_parser, print_summary, setting_overrides
 from crawler.cloaking_spider import Answer, CloakingSpider
 from crawler.extract import decode_body
 from crawler.linkcheck_run import CHECK_MIDDLEWARES
@@ -202,16 +201,8 @@ def _capture_row(answer: Answer) -> CaptureRow:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.cloaking_run", description=__doc__)
-    parser.add_argument("target", help="the crawl's target: a site-profile YAML or the portal's URL")
-    parser.add_argument("--db", required=True, help="the archive's database URL")
-    parser.add_argument("--since", required=True, help="when the crawl began (ISO 8601, UTC)")
+    parser = after_walk_parser("python -m crawler.cloaking_run", __doc__)
     parser.add_argument("--warc", required=True, help="the WARC folder the answers are archived in")
-    parser.add_argument("--site", help="the site's slug, as given to the crawl")
-    parser.add_argument("--log-level", default="WARNING")
-    parser.add_argument(
-        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
-    )
     args = parser.parse_args(argv)
     summary = run_cloaking_probes(
         args.target,
@@ -220,11 +211,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.warc,
         slug=args.site,
         log_level=args.log_level,
-        overrides=dict(pair.split("=", 1) for pair in args.set if "=" in pair),
+        overrides=setting_overrides(args),
     )
-    json.dump(summary, sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
-    return 0
+    return print_summary(summary)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,7 @@ reactor runs once per process); it prints its summary as JSON.
 
 from __future__ import annotations
 
-import argparse
 import copy
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -20,6 +18,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
+from crawler.after_walk_cli import after_walk_parser, print_summary, setting_overrides
 from crawler.linkcheck_spider import LinkCheckSpider
 from crawler.runner import crawl_settings, is_loopback
 from crawler.spiders.sites import target_profile
@@ -184,16 +183,8 @@ def _keep(session: Any, site_id: int, rows: Sequence[LinkCheck], verdicts: dict[
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.linkcheck_run", description=__doc__)
-    parser.add_argument("target", help="the crawl's target: a site-profile YAML or the portal's URL")
-    parser.add_argument("--db", required=True, help="the archive's database URL")
-    parser.add_argument("--since", required=True, help="when the crawl began (ISO 8601, UTC)")
-    parser.add_argument("--site", help="the site's slug, as given to the crawl")
+    parser = after_walk_parser("python -m crawler.linkcheck_run", __doc__)
     parser.add_argument("--incremental", action="store_true", help="re-check known dead and new links only")
-    parser.add_argument("--log-level", default="WARNING")
-    parser.add_argument(
-        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
-    )
     args = parser.parse_args(argv)
     summary = run_link_check(
         args.target,
@@ -202,11 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         slug=args.site,
         incremental=args.incremental,
         log_level=args.log_level,
-        overrides=dict(pair.split("=", 1) for pair in args.set if "=" in pair),
+        overrides=setting_overrides(args),
     )
-    json.dump(summary, sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
-    return 0
+    return print_summary(summary)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ from storage.evidence import resolve_cleared
 from storage.findings import record_detector_findings
 from storage.linkchecks import MAX_PAGES, SeenLink, record_seen_links
 from storage.reads.sites import site_id as site_id_of
-from storage.scripthosts import known_script_hosts, record_script_hosts
+from storage.scripthosts import forget_script_hosts, known_script_hosts, record_script_hosts
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,8 @@ class _SiteScan:
     fetched_ok: dict[str, int] = field(default_factory=dict)
     # outside host → the pages loading scripts from it (in the order seen)
     scripts: dict[str, dict[str, None]] = field(default_factory=dict)
+    # the HTML pages scanned for scripts in this crawl (a host none of them loads any more is gone)
+    scanned: set[str] = field(default_factory=set)
     # URL → where its WARC record of this crawl lies (file, offset): the findings' evidence
     records: dict[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -129,6 +131,7 @@ class InspectPipeline:
             pages = site.links.setdefault(target.url, (target, {}))[1]
             if len(pages) < MAX_PAGES:  # the evidence keeps as many; a menu link is on every page
                 pages.setdefault(item.url, None)
+        site.scanned.add(item.url)
         for host in script_hosts(root, item.url, site.hosts):
             loading = site.scripts.setdefault(host, {})
             if len(loading) < MAX_PAGES:
@@ -217,6 +220,9 @@ class InspectPipeline:
                 page = finding.url
                 site.findings.append({**finding.as_record(), "capture": site.records.get(page)})
                 self._stat(f"findings/{finding.kind}")
+        for host in forget_script_hosts(session, site_id, current, site.scanned, now):
+            self._stat("script_hosts_gone")  # its finding, if any, resolved; back later, new again
+            logger.info("site %s: its pages no longer load scripts from %s", site_id, host)
         hosts = {host: (host_scope(host, site.hosts), pages) for host, pages in current.items()}
         record_script_hosts(session, site_id, hosts, now)
 

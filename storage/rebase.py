@@ -1,5 +1,6 @@
 """A site reached at another address: its stored origin, and re-basing every stored URL of the
-site from the old origin to the new one in one transaction (no item duplicated)."""
+site from the old origin to the new one in one transaction (no item duplicated): pages, captures,
+attachments, links, the subjects of its findings and the pages kept with its script hosts."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Attachment, Capture, Column, Item, LinkCheck, Site
+from storage.models import Attachment, Capture, Column, Finding, Item, LinkCheck, ScriptHost, Site
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ def rebase_site(session: Session, slug: str, old: str, new: str) -> int:
     changed = 0
     targets: list[tuple[Any, Any, Any]] = [(Site, Site.base_url, Site.id)]
     targets += [(table, table.url, table.site_id) for table in _URL_TABLES]
+    # a finding about a page is keyed by its URL (or URL#what); one about a host or column is not
+    targets.append((Finding, Finding.subject, Finding.site_id))
     for table, column, key in targets:
         result = session.execute(
             update(table)
@@ -55,8 +58,24 @@ def rebase_site(session: Session, slug: str, old: str, new: str) -> int:
             .execution_options(synchronize_session=False)
         )
         changed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    changed += _rebase_script_host_pages(session, site_id, old, new)
     logger.info("re-based %s from %s to %s: %d rows", slug, old, new, changed)
     return changed
+
+
+def _rebase_script_host_pages(session: Session, site_id: int, old: str, new: str) -> int:
+    """The pages kept with each script host (a JSON list): re-based in Python, row by row."""
+    changed = 0
+    for row in session.execute(select(ScriptHost.id, ScriptHost.pages).where(ScriptHost.site_id == site_id)):
+        pages = [_rebased(page, old, new) for page in row.pages or []]
+        if pages != (row.pages or []):
+            session.execute(update(ScriptHost).where(ScriptHost.id == row.id).values(pages=pages))
+            changed += 1
+    return changed
+
+
+def _rebased(url: str, old: str, new: str) -> str:
+    return new + url[len(old) :] if url == old or url.startswith(old + "/") else url
 
 
 __all__ = ["origin", "rebase_site", "same_address", "stored_origin"]

@@ -13,9 +13,16 @@ from crawler.extract import decode_body
 from pipelines.normalise import canonical_url
 from storage import reads
 from storage.db import data_folder
+from storage.models import PROBE_PAGE_KIND
 from storage.warc import read_response
 from zwgk.options import add_store_options
 from zwgk.reading import open_archive
+
+
+def _role(page_kind: str) -> str:
+    """``crawl`` for the crawl's own capture; ``probe`` for a cloaking probe's (the page as one
+    visitor saw it: the finding and the WARC request record say which)."""
+    return "probe" if page_kind == PROBE_PAGE_KIND else "crawl"
 
 
 def show(args: argparse.Namespace) -> int:
@@ -24,7 +31,7 @@ def show(args: argparse.Namespace) -> int:
     try:
         with db.session() as session:
             until = datetime.combine(_date(args.at), time.max, tzinfo=UTC) if args.at else None
-            captures = reads.captures_of(session, {url, args.url}, until)
+            captures = reads.captures_of(session, {url, args.url}, until, probes=args.list)
             if not captures:
                 raise ValueError(
                     f"no capture of {args.url}" + (f" on or before {args.at}" if args.at else "")
@@ -33,7 +40,7 @@ def show(args: argparse.Namespace) -> int:
                 for capture in captures:
                     print(
                         f"{capture.fetched_at.isoformat(timespec='seconds')}  HTTP {capture.http_status}  "
-                        f"{capture.record_type:8}  {capture.payload_digest}  "
+                        f"{capture.record_type:8}  {_role(capture.page_kind):5}  {capture.payload_digest}  "
                         f"{capture.warc_file}@{capture.warc_offset}"
                     )
                 return 0
@@ -122,7 +129,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--raw", metavar="FILE", help="write the archived payload bytes to FILE")
     parser.add_argument("--headers", action="store_true", help="print the archived HTTP headers too")
-    parser.add_argument("--list", action="store_true", help="list the captures of URL instead")
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="list the captures of URL instead: the crawl's and the cloaking probes' (role probe)",
+    )
     add_store_options(parser)
     parser.set_defaults(handler=show)
     parser = sub.add_parser("diff", help="what changed between two versions of an item")

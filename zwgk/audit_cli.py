@@ -43,7 +43,7 @@ from zwgk.options import (
     add_year_option,
     year,
 )
-from zwgk.reading import check_years, note_live_counts, open_archive
+from zwgk.reading import check_years, known_site, note_live_counts, open_archive
 
 EXIT_BAD_INPUT = 2
 WIDE = 10_000  # --wide: no terminal is this wide; a table takes the width its full paths need
@@ -52,7 +52,7 @@ WIDE = 10_000  # --wide: no terminal is this wide; a table takes the width its f
 def counts(args: argparse.Namespace) -> int:
     db = open_archive(args.data, args.db)
     with db.session() as session:
-        site = _known_site(session, args.site)
+        site = known_site(session, args.site)
         if args.year is not None:
             check_years(session, [args.year], site)
         note_live_counts(session)
@@ -111,20 +111,9 @@ def table_console(wide: bool) -> Console:
     return Console(width=WIDE) if wide else Console()
 
 
-def _known_site(session: Any, site: str | None) -> str | None:
-    """``site`` when the archive holds it (or None for all); an unknown one is a typo, never a 0."""
-    if site is None:
-        return None
-    known = sorted(s.slug for s in reads.list_sites(session))
-    if site not in known:
-        listed = ", ".join(known) if known else "none: crawl first"
-        raise ValueError(f"no site {site!r} in this archive; its sites: {listed}")
-    return site
-
-
 def _single_site(session: Any, site: str | None) -> str:
     if site is not None:
-        return str(_known_site(session, site))
+        return str(known_site(session, site))
     sites = reads.list_sites(session)
     if len(sites) != 1:
         raise ValueError(f"the archive holds {len(sites)} sites; choose one with --site")
@@ -134,7 +123,7 @@ def _single_site(session: Any, site: str | None) -> str:
 def compare(args: argparse.Namespace) -> int:
     db = open_archive(args.data, args.db)
     with db.session() as session:
-        site = _known_site(session, args.site)
+        site = known_site(session, args.site)
         check_years(session, args.years, site)
         note_live_counts(session)
         rows = compare_years(session, args.years, site=site, by=args.by)
@@ -267,7 +256,7 @@ def _refuse(message: str) -> int:
 def health(args: argparse.Namespace) -> int:
     db = open_archive(args.data, args.db)
     with db.session() as session:
-        site = _known_site(session, args.site)
+        site = known_site(session, args.site)
         note_live_counts(session)
         result = inspect_health(session, args.as_of, site=site)
     db.dispose()

@@ -14,13 +14,14 @@ from audit.findings import finding_record, findings_view
 from storage import reads
 from storage.findings import FINDING_KINDS
 from zwgk.options import add_output_options, add_site_option, add_store_options
-from zwgk.reading import open_archive
+from zwgk.reading import known_site, open_archive
 
 
 def findings(args: argparse.Namespace) -> int:
     db = open_archive(args.data, args.db)
     with db.session() as session:
-        rows = reads.all_findings(session, site=args.site, kind=args.kind, open_only=args.open)
+        site = known_site(session, args.site)
+        rows = reads.all_findings(session, site=site, kind=args.kind, open_only=args.open)
     db.dispose()
     view = findings_view(rows)
     if args.format == "xlsx":

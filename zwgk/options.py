@@ -93,6 +93,7 @@ def add_wide_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--wide",
         action="store_true",
-        help="table: print full column paths, wider than the terminal if need be (default: paths "
-        "abbreviated from the left, …/公共资源配置/保障性住房, to fit; JSON and CSV always hold them in full)",
+        help="table: print full column paths and every column, wider than the terminal if need be "
+        "(default: paths abbreviated from the left, …/公共资源配置/保障性住房, long 口径 as numbered notes "
+        "below, URLs left out of tables too wide; JSON and CSV always hold them in full)",
     )

@@ -45,6 +45,18 @@ def note_live_counts(session: Any) -> None:
         )
 
 
+def known_site(session: Any, site: str | None) -> str | None:
+    """``site`` when the archive holds it (or None for all); an unknown one is a typo, never a 0
+    (ValueError, exit 2, listing the archive's sites)."""
+    if site is None:
+        return None
+    known = sorted(s.slug for s in reads.list_sites(session))
+    if site not in known:
+        listed = ", ".join(known) if known else "none: crawl first"
+        raise ValueError(f"no site {site!r} in this archive; its sites: {listed}")
+    return site
+
+
 def check_years(session: Any, years: list[int], site: str | None) -> None:
     """Refuse (ValueError, exit 2) a year outside the years the archive holds items for."""
     held = reads.item_years(session, site)

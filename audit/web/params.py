@@ -79,8 +79,23 @@ def parse(args: MultiDict[str, str] | None = None, **fixed: Any) -> Params:
         if args["field"] not in SEARCH_FIELDS:
             abort(400, "参数 field 应为 title、index_no 或 doc_no")
         values["search_field"] = args["field"]
+    _check_years([values["year"]] if "year" in values else list(values.get("years", ())), values.get("site"))
     values.update(fixed)
     return Params(**values)
+
+
+def _check_years(years: list[int], site: str | None) -> None:
+    """404 for a year outside the years the archive (or the site) holds items for, naming them: a
+    year it never saw would otherwise read as a column of zeros."""
+    if not years:
+        return
+    held = memo(session(), ("item_years", site), lambda: reads.item_years(session(), site))
+    outside = [y for y in years if not held or not held[0] <= y <= held[-1]]
+    if not outside:
+        return
+    if not held:
+        abort(404, "档案中还没有有日期的条目：请先抓取")
+    abort(404, f"档案中没有 {'、'.join(map(str, outside))} 年的条目；已有年份：{'、'.join(map(str, held))}")
 
 
 def default_years(site: str | None) -> tuple[int, ...]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Capture
+from storage.models import PROBE_PAGE_KIND, Capture
 
 
 def capture(session: Session, capture_id: int) -> Capture | None:
@@ -17,9 +17,15 @@ def capture(session: Session, capture_id: int) -> Capture | None:
     return session.get(Capture, capture_id)
 
 
-def captures_of(session: Session, urls: Collection[str], until: datetime | None = None) -> list[Capture]:
-    """Every capture of any of ``urls`` (those fetched by ``until``), newest first."""
+def captures_of(
+    session: Session, urls: Collection[str], until: datetime | None = None, probes: bool = False
+) -> list[Capture]:
+    """Every capture of any of ``urls`` (those fetched by ``until``), newest first: the crawl's own,
+    and with ``probes`` the cloaking probes' too (each the page as one visitor saw it, not as
+    archived: a reader of the page never wants one)."""
     stmt: Any = select(Capture).where(Capture.url.in_(set(urls))).order_by(Capture.fetched_at.desc())
+    if not probes:
+        stmt = stmt.where(Capture.page_kind != PROBE_PAGE_KIND)
     if until is not None:
         stmt = stmt.where(Capture.fetched_at <= until)
     return list(session.scalars(stmt))
@@ -54,6 +60,7 @@ def payload_capture(session: Session, confirming: Capture) -> Capture:
             Capture.http_status == 200,
             Capture.fetched_at <= confirming.fetched_at,
             Capture.id != confirming.id,
+            Capture.page_kind != PROBE_PAGE_KIND,
         )
         .order_by(Capture.fetched_at.desc(), Capture.id.desc())
         .limit(1)

@@ -34,7 +34,8 @@ def test_year_outside_the_range_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "command", [["counts"], ["compare", "--years", "2018", "2019"], ["health", "--as-of", "2018-12-31"]]
+    "command",
+    [["counts"], ["compare", "--years", "2018", "2019"], ["health", "--as-of", "2018-12-31"], ["findings"]],
 )
 def test_an_unknown_site_lists_the_known_ones(tmp_path, command, capsys):
     db = open_database(database_url(tmp_path))

@@ -100,3 +100,34 @@ def test_terminal_tables_show_chinese_words_and_csv_keeps_the_values():
     text = "\n".join(_render(rich_tables([view])[0], 120))
     assert "动态要闻类" in text and "单项否决" in text and "veto" not in text
     assert "dynamic" in to_csv([view]) and "veto" in to_csv([view])
+
+
+RULE = "动态要闻类栏目2周、通知公告与政策文件类栏目6个月内无新条目；无日期的条目不算更新。" * 2
+
+
+def test_prose_columns_become_numbered_references_with_the_text_once_below():
+    rows = [("空白栏目", 2, RULE), ("栏目不更新", 2, RULE + "另"), ("首页不更新", 0, RULE)]
+    view = View("检查指标", ("指标", "数量", "口径"), rows, footnoted=frozenset({2}))
+    lines = _render(rich_tables([view], width=80)[0], 80)
+    table = [line for line in lines if "│" in line]
+    assert [line.split("│")[3].strip() for line in table] == ["[1]", "[2]", "[1]"]  # same text, same n
+    assert len(table) == 3  # one line a row: nothing wraps
+    text = "\n".join(lines)
+    assert text.count("[1]动态要闻类") == 1 and text.count("[2]动态要闻类") == 1 and "口径：" in text
+    # --wide (no width) and the other formats keep the text in its cell
+    assert "[1]" not in "\n".join(_render(rich_tables([view])[0], 400))
+
+
+def test_a_narrow_terminal_drops_droppable_columns_and_says_so():
+    url = "http://www.example.gov.cn/col/col4311/index.html"
+    row = ("qingshi", f"{FEATURE}/保障性住房", url, 5, "2018-05-08", "通知公告类", "2018-09-01")
+    headers = ("站点", "栏目", "网址", "条目数", "最新条目日期", "更新类别", "窗口起点")
+    view = View("栏目不更新", headers, [row] * 2, paths=frozenset({1}), droppable=frozenset({0, 2}))
+    lines = _render(rich_tables([view], width=80)[0], 80)
+    text = "\n".join(lines)
+    assert "col4311" not in text and "qingshi" not in text
+    assert "略去了 站点、网址 列" in text and "--wide" in text
+    assert "2018-05-08" in text and "2018-09-01" in text  # dates kept whole
+    assert len([line for line in lines if "│" in line]) == 2  # two rows, neither wrapped
+    wide = "\n".join(_render(rich_tables([view], width=200)[0], 200))
+    assert "col4311" in wide and "略去" not in wide

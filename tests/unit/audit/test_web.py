@@ -490,3 +490,14 @@ def test_health_verdicts_do_not_wrap(client: FlaskClient) -> None:
     assert '<div class="health">' in page
     css = client.get("/static/style.css").get_data(as_text=True)
     assert ".health table.data td:not(:last-child) { white-space: nowrap; }" in css
+
+
+def test_a_year_the_archive_never_saw_is_refused_naming_its_years(client: FlaskClient) -> None:
+    # the tiny archive holds 2017 and 2018: 2015 would read as a column of zeros
+    for url in ("/compare?site=tiny&years=2015,2018", "/api/compare?site=tiny&years=2015,2018"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        body = response.get_data(as_text=True)
+        assert "2015" in body and "2017" in body and "2018" in body, body
+    assert client.get("/api/reconcile/items?site=tiny&year=2030&claim=pictures&scope=year").status_code == 404
+    assert client.get("/compare?site=tiny&years=2017,2018").status_code == 200

@@ -151,3 +151,31 @@ def test_a_script_host_no_earlier_crawl_saw_is_a_finding_with_its_page_s_capture
         found = [(f.kind, f.target, f.url, f.where, f.capture_id) for f in reads.all_findings(session)]
     db.dispose()
     assert found == [("new_script_host", "js.cdn.example", "http://h/", "site", capture_id)]
+
+
+def _open_script_host_findings(db_url: str) -> list[tuple[str, bool]]:
+    db = open_database(db_url)
+    with db.session() as session:
+        found = [(f.target, f.resolved_at is not None) for f in reads.all_findings(session)]
+    db.dispose()
+    return found
+
+
+def test_a_script_host_the_pages_no_longer_load_is_resolved_and_new_again_if_it_returns(db_url):
+    common = '<script src="https://hm.baidu.com/hm.js"></script>'
+    injected = '<script src="http://js.cdn.example/t.js"></script>'
+    _crawl_home(db_url, common)  # the first look
+    _crawl_home(db_url, common + injected)
+    assert _open_script_host_findings(db_url) == [("js.cdn.example", False)]
+    # a crawl that did not fetch the page again says nothing of it
+    stage = InspectPipeline.from_crawler(get_crawler(settings_dict={"ZWGK_DB_URL": db_url}))
+    stage.process_item(CrawlTarget("s", "S", "http://h/", "trs", "full", "http://h/", ["h"]))
+    stage.process_item(_fetched("http://h/other.html", f"<html><head>{common}</head></html>", "list"))
+    stage.close_spider()
+    assert _open_script_host_findings(db_url) == [("js.cdn.example", False)]
+    # the page fetched again without the script: the host is gone, its finding resolved
+    _crawl_home(db_url, common)
+    assert _open_script_host_findings(db_url) == [("js.cdn.example", True)]
+    # injected again later: new again, the finding reopened
+    _crawl_home(db_url, common + injected)
+    assert _open_script_host_findings(db_url) == [("js.cdn.example", False)]

@@ -154,3 +154,15 @@ def test_arbitrary_statement_tables_never_crash(rows: list[list[str]]) -> None:
     except ReportError:
         return
     assert report.format == "website-statement" or report.figures
+
+
+@pytest.mark.parametrize(
+    "title", ["政府网站年度报表", "青石县人民政府网站年度报表（2020年度）", "2020年度政府网站年度报表"]
+)
+def test_a_statement_titled_as_the_notice_names_it_is_read(title: str) -> None:
+    # 国办函〔2018〕12号 calls the form 政府网站年度报表; portals title it so as often as 工作年度报表
+    lines = [title, "（2020年度）" if "（" not in title and not title.startswith("2020") else ""]
+    lines += ["信息发布（单位：条）\t总数\t100", "\t概况类信息更新量\t10", "\t政务动态信息更新量\t60"]
+    report = read_report("\n".join(lines).encode("utf-8"), "statement.txt")
+    assert report.format == "website-statement" and report.year == 2020
+    assert {f.key: f.value for f in report.figures}["information.total"] == 100
