@@ -137,6 +137,10 @@ def make_item(
     elif kind == "picture":
         caption = titles.make_caption(rng, title)
         images = tuple(_file(rng, directory, pub, "jpg", caption, "W") for _ in range(rng.randint(2, 4)))
+        if column.page_style == "photo":
+            # one photo a post (a report's 图片N张 then counts N posts and N photos alike); drawn as
+            # the gallery is, so that every later draw of the portal stays the same
+            images = images[:1]
         paragraphs = (caption,)
     elif kind == "video":
         video = f"/video/{y}/{m:02d}/{rng.getrandbits(48):012x}.mp4"

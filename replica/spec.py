@@ -30,7 +30,7 @@ BLOCK_STATUSES = (412, 521)
 # Days between one state of a replica and the next.
 STATE_DAYS = 7
 KINDS = ("article", "picture", "video")
-PAGE_STYLES = ("plain", "text_heavy", "embeds")
+PAGE_STYLES = ("plain", "text_heavy", "embeds", "photo")
 # How a TRS list page holds its items and pages on (replica/render/trs_shapes.py).
 LIST_STYLES = (
     "plain",
@@ -83,7 +83,8 @@ class ColumnDef:
     blocked: int | None = None
     # Shape of the list pages (TRS only): one of LIST_STYLES.
     list_style: str = "plain"
-    # How its items' pages look: plain, text_heavy (a 图片新闻 photo with several paragraphs) or
+    # How its items' pages look: plain (a picture item: a gallery of 2-4 photos and a caption),
+    # photo (one photo and its caption), text_heavy (a 图片新闻 photo with several paragraphs) or
     # embeds (video pages in turn: <video>, a platform's <iframe>, a Flash <embed>, a ckplayer script)
     page_style: str = "plain"
 
