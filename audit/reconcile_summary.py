@@ -39,4 +39,5 @@ def reconcile_summary_view(results: list[Reconciliation]) -> View:
     caption = walked.with_footnote(caption, [w for r in results for w in r.walks])
     notes = tuple(walked.note(r.walks) for r in results)
     headers = (*SUMMARY_HEADERS[:4], UNIT_HEADER, SUMMARY_HEADERS[4]) if with_units else SUMMARY_HEADERS
-    return View("报告核对", headers, rows, caption, frozenset({1, 2, 3}), walk_notes=notes)
+    prose = frozenset({len(headers) - 1})  # the 口径: on a terminal, numbered notes below the table
+    return View("报告核对", headers, rows, caption, frozenset({1, 2, 3}), walk_notes=notes, footnoted=prose)
