@@ -138,6 +138,18 @@ def _sentence_at(text: str, position: int) -> str:
     return text[start : min(end_candidates) if end_candidates else len(text)]
 
 
+_CLAUSE_BREAKS = "。，,；;：:（(）)、\n"
+_CLAUSE_MAX = 24  # characters of the clause kept before the number
+
+
+def _clause_label(text: str, start: int, end: int) -> str:
+    """The number with the clause it ends (代表建议已解决或列入计划解决的64件, not a window cut
+    mid-word such as 议已解决或列入计划解决的64件); empty when the number opens its clause."""
+    begin = max(text.rfind(ch, 0, start) for ch in _CLAUSE_BREAKS) + 1
+    words = text[max(begin, start - _CLAUSE_MAX) : start].strip()
+    return f"{words}{text[start:end]}" if words else ""
+
+
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
 
@@ -155,7 +167,7 @@ def _other_numbers(
         out.append(
             Claim(
                 key="other",
-                label=snippet.strip(),
+                label=_clause_label(text, match.start(), match.end()) or snippet.strip(),
                 value=int(match.group(1)),
                 unit=match.group(3),
                 scope="cumulative" if any(w in sentence for w in ("累计", "截至")) else "year",

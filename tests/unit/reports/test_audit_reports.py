@@ -135,3 +135,15 @@ def test_a_count_given_for_a_named_column_is_a_claim() -> None:
     claims = extract_claims((PINGTAN / "02_pingtan-zone_2017.txt").read_text(encoding="utf-8"))
     named = [(c.names, c.value, c.checkable) for c in claims if c.key == "column_items"]
     assert named == [(("政策解读",), truth["figures"]["政策解读栏目公开发布信息"], True)]
+
+
+def test_numbers_the_archive_cannot_see_are_labelled_by_their_whole_clause():
+    labels = {c.label for c in extract_claims(seed_text()) if c.key == "other"}
+    # the seed: 代表建议已解决或列入计划解决的64件,占86.5%(其中已经解决的39件,列入计划解决的25件);供工作参考的10件
+    assert {
+        "代表建议已解决或列入计划解决的64件",
+        "其中已经解决的39件",
+        "列入计划解决的25件",
+        "供工作参考的10件",
+    } <= labels
+    assert not any(label.startswith(("议", "6.5%", "的", "。")) for label in labels), labels
