@@ -3,8 +3,10 @@ with PDF and DOCX attachments, beside its annual reports.
 
 For each year the spec's entry in ``reports.yaml`` names under ``statements``, one plain article of the
 given column dated in the next year becomes the statement, dated in January (statements are published
-by 31 January; the item keeps its year, so no count changes); its 信息发布 总数 is the year's items as the archive counts them, split
-over the form's three kinds. ``statements_truth`` says where each is and what it states.
+by 31 January; the item keeps its year, so no count changes); its 信息发布 总数 is the year's items as the archive counts them
+plus the entry's ``overstate`` (a planted inconsistency with the archive: the form's own arithmetic
+still adds up), split over the form's three kinds. ``statements_truth`` says where each is, what it
+states and what was planted.
 """
 
 from __future__ import annotations
@@ -31,15 +33,21 @@ def _entries(spec: Spec) -> list[dict[str, Any]]:
     return list(entry.get("statements", ()))
 
 
-def statement_figures(items: int) -> dict[str, int]:
-    """The counts the statement states: 信息发布 总数 = the year's items, split over the form's kinds."""
-    overview = items // 5
-    news = items // 2
+def _overstated(entry: dict[str, Any]) -> int:
+    return int(entry.get("overstate") or 0)
+
+
+def statement_figures(items: int, overstate: int = 0) -> dict[str, int]:
+    """The counts the statement states: 信息发布 总数 = the year's items (plus ``overstate``), split
+    over the form's kinds."""
+    total = items + overstate
+    overview = total // 5
+    news = total // 2
     return {
-        "total": items,
+        "total": total,
         "overview": overview,
         "news": news,
-        "catalogue": items - overview - news,
+        "catalogue": total - overview - news,
         "unique_users": 15234,
         "visits": 120345,
         "security_assessments": 4,
@@ -88,7 +96,7 @@ def place_statements(spec: Spec, items: dict[str, Item], listings: dict[str, lis
     taken = {i.url for i in items.values() if i.body_html is not None}
     for entry in _entries(spec):
         year = int(entry["year"])
-        figures = statement_figures(year_numbers(spec, year, items, listings).items)
+        figures = statement_figures(year_numbers(spec, year, items, listings).items, _overstated(entry))
         host = _host(str(entry["column"]), year + 1, listings, taken)
         written = write_report(_blocks(spec, year, figures))
         title = statement_title(spec.site.name)
@@ -134,7 +142,11 @@ def statements_truth(site: ReplicaSite) -> list[dict[str, Any]]:
                 "title": page.title,
                 "published": page.list_date.isoformat(),
                 "attachments": {a.path.rsplit(".", 1)[1]: a.path for a in page.attachments},
-                "figures": statement_figures(year_numbers(site.spec, year, site.items, listings).items),
+                "figures": statement_figures(
+                    year_numbers(site.spec, year, site.items, listings).items, _overstated(entry)
+                ),
+                # 信息发布 总数 above the archive's count by this many (the form's parts still add up)
+                "overstated": _overstated(entry),
             }
         )
     return out

@@ -315,7 +315,8 @@ def test_reconcile_without_report_finds_the_website_statement_beside_the_report(
 ) -> None:
     """The replica's 政府网站工作年度报表 for 2018: a page titled with no year, published in January
     2019, with its PDF and DOCX. Reconciled beside the annual report, each saying which it is; its
-    信息发布 总数 is the year's items (the replica's truth), the counts the archive cannot see say why."""
+    信息发布 总数 is the year's items plus a planted overstatement, which reconciling shows; the counts the
+    archive cannot see say why."""
     [statement] = truth_statements = crawled.truth["statements"]
     assert [s["year"] for s in truth_statements] == [2018] and statement["published"].startswith("2019-01-")
     assert "年" not in statement["title"].removesuffix("网站工作年度报表")  # its title names no year
@@ -345,6 +346,8 @@ def test_reconcile_without_report_finds_the_website_statement_beside_the_report(
         statement["figures"]["total"],
         report["figures"]["items"],
     )
+    # planted: the statement states more than was published, and reconciling says by how much
+    assert statement["overstated"] > 0 and total["claimed"] - total["archived"] == statement["overstated"]
     unchecked = {c["label"]: c["claimed"] for c in got["claims"] if not c["checkable"]}
     assert unchecked["网站报表 网站总访问量"] == statement["figures"]["visits"]
     assert all(c["reason"] for c in got["claims"] if not c["checkable"])
@@ -400,7 +403,8 @@ def test_a_statement_without_its_report_is_reconciled_alone_saying_the_report_is
     assert record["claims"] == []
     [statement] = crawled.truth["statements"]
     total = next(c for c in record["statement"]["claims"] if c["key"] == "items_published")
-    assert total["claimed"] == total["archived"] == statement["figures"]["total"]
+    assert total["claimed"] == statement["figures"]["total"]
+    assert total["archived"] == statement["figures"]["total"] - statement["overstated"]  # the planted gap
 
 
 def test_the_dashboard_shows_the_statement_like_the_report(crawled: Crawled) -> None:
@@ -414,9 +418,11 @@ def test_the_dashboard_shows_the_statement_like_the_report(crawled: Crawled) -> 
     body = page.get_data(as_text=True)
     assert "2018年政府网站工作年度报表</h1>" in body and crawled.base + statement["url"] in body
     assert "website-statement" in body  # its format
-    total = statement["figures"]["total"]
-    # its 信息发布 总数: claimed, archived, difference 0
-    assert f'<td class="num">{total}</td><td class="num">{total}</td><td class="num">0</td>' in body
+    total, over = statement["figures"]["total"], statement["overstated"]
+    # its 信息发布 总数: claimed, archived, and the planted difference
+    assert (
+        f'<td class="num">{total}</td><td class="num">{total - over}</td><td class="num">{-over}</td>' in body
+    )
     assert f'href="/site/{SPEC}/report/2018"' in body
     missing = client.get(f"/site/{SPEC}/statement/2017")
     assert missing.status_code == 404
