@@ -154,8 +154,12 @@ ITEM_CLAIMS: dict[str, str] = {
     "items_published": definition(YEAR, DISTINCT_TOTAL),
     "proactive_total": definition(YEAR, DISTINCT_TOTAL)
     + " 报告所说的是全区（县）各单位的总数，存档数只含门户网站上的条目.",
-    "pictures": definition(YEAR, DISTINCT_TOTAL) + " 图片 = 体裁为 picture 的条目 (kind picture).",
-    "video_news": definition(YEAR, DISTINCT_TOTAL) + " 视频新闻 = 体裁为 video 的条目 (kind video).",
+    "pictures": definition(YEAR, DISTINCT_TOTAL)
+    + " 图片 = 体裁为 picture 的条目：列于图片类栏目（图片新闻、图说等），或页面以图片为主 (kind picture: "
+    "listed in a picture column, or a page mostly of photos).",
+    "video_news": definition(YEAR, DISTINCT_TOTAL)
+    + " 视频新闻 = 体裁为 video 的条目：列于视频类栏目（视频新闻、微视频等），或页面带有视频播放器 (kind "
+    "video: listed in a video column, or a page carrying a video player).",
     "government_documents": definition(YEAR, EVERY_COLUMN, DISTINCT_TOTAL)
     + " 政府文件 = 列在映射为“政府文件”的栏目中的条目.",
     "feature_column_cumulative": definition(FEATURE_CUMULATIVE, YEAR, DISTINCT_TOTAL),

@@ -23,8 +23,10 @@ REPORT_YEAR = 2018
 # What each figure counts, in one line; the rules every count follows are printed after them.
 FIGURE_SCOPE = {
     "items_published": "全站不重复条目，发布日期在该年 / distinct items of the whole portal published in the year",
-    "pictures": "其中图片类条目 / of them, picture items (a page of photos with a caption)",
-    "video_news": "其中视频新闻条目 / of them, video items (a page carrying a video)",
+    "pictures": "其中图片类条目（列于图片类栏目，或页面以图片为主）/ of them, picture items (listed in a "
+    "picture column such as 图片新闻, or a page mostly of photos)",
+    "video_news": "其中视频类条目（列于视频类栏目，或页面带有视频）/ of them, video items (listed in a "
+    "video column such as 视频新闻, or a page carrying a video)",
     "government_documents": "列于“政府文件”栏目的条目 / items listed in the 政府文件 column",
     "feature_column_cumulative": "政务公开重点工作专栏及其子栏目的不重复条目，截至该年12月31日（累计）"
     " / distinct items of the feature column and its sub-columns up to 31 December (cumulative)",
