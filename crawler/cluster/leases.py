@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import deque
 from typing import Any
 
 import redis
@@ -31,13 +32,21 @@ logger = logging.getLogger(__name__)
 LEASE_META = "zwgk_lease"
 OWNER_META = "zwgk_owner"
 
-# Take the first request and lease it: KEYS requests, lease hash; ARGV lease id.
+# Requests a pop takes at once (leased together; the rest wait in the worker, leased, for the
+# next pops): Scrapy asks for one request at a time, up to its free download slots.
+POP_AT_ONCE = 4
+
+# Take the first requests and lease them: KEYS requests, lease hash; ARGV lease ids (as many as
+# requests wanted). Returns the requests taken, in order (at most one per lease id).
 _POP = """
-local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #first == 0 then return false end
-redis.call('ZREM', KEYS[1], first[1])
-redis.call('HSET', KEYS[2], ARGV[1], first[2] .. '|' .. first[1])
-return first[1]
+local first = redis.call('ZRANGE', KEYS[1], 0, #ARGV - 1, 'WITHSCORES')
+local out = {}
+for i = 1, #first, 2 do
+  redis.call('ZREM', KEYS[1], first[i])
+  redis.call('HSET', KEYS[2], ARGV[(i + 1) / 2], first[i + 1] .. '|' .. first[i])
+  table.insert(out, first[i])
+end
+return out
 """
 
 # Give a dead worker's leases back: KEYS alive key, request lease hash, requests, job lease list,
@@ -60,6 +69,10 @@ return n
 class LeasedPriorityQueue(PriorityQueue):
     """scrapy-redis's priority queue whose ``pop`` leases the request to this worker.
 
+    A pop takes up to ``POP_AT_ONCE`` requests in one script call; those not given to Scrapy yet
+    wait here, leased (a worker killed meanwhile has them reclaimed like any lease), and count in
+    the queue's length (the worker is not idle while it holds them).
+
     The spider (:class:`crawler.cluster.spider.WorkerSpider`) gives the keys and its worker id and
     wraps the request's callbacks so that the lease ends once the request's records are stored.
     """
@@ -68,15 +81,22 @@ class LeasedPriorityQueue(PriorityQueue):
         super().__init__(server, spider, key, serializer)
         self.lease_key = spider.keys.lease(spider.worker_id)
         self._pop = server.register_script(_POP)
+        self._taken: deque[tuple[str, str]] = deque()  # (lease id, request bytes) leased, not given yet
 
     def _encode_request(self, request: Request) -> Any:
         return self.serializer.dumps(request_dict(request, self.spider))
 
+    def __len__(self) -> int:
+        return len(self._taken) + int(self.server.zcard(self.key))
+
     def pop(self, timeout: int = 0) -> Request | None:
-        lease = uuid.uuid4().hex
-        data = self._pop(keys=[self.key, self.lease_key], args=[lease])
-        if not data:
+        if not self._taken:
+            leases = [uuid.uuid4().hex for _ in range(POP_AT_ONCE)]
+            taken = self._pop(keys=[self.key, self.lease_key], args=leases)
+            self._taken.extend(zip(leases, taken, strict=False))
+        if not self._taken:
             return None
+        lease, data = self._taken.popleft()
         request: Request = self._decode_request(data)
         request.meta[LEASE_META] = lease
         request.meta[OWNER_META] = uuid.uuid5(uuid.NAMESPACE_URL, repr(data)).hex

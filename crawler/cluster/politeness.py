@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import redis
@@ -13,7 +13,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from twisted.internet import reactor, task
+from twisted.internet import defer, reactor, task
 
 from crawler import settings as defaults
 from crawler.cluster.keys import DEFAULT_PREFIX, connect
@@ -23,16 +23,22 @@ logger = logging.getLogger(__name__)
 
 # Seconds a token given back may wait for its host's next acquire before it is sent on its own.
 RELEASE_EVERY = 0.1
+# Seconds a request waits for another worker to give one of its host's tokens back before asking again.
+TOKEN_POLL = 0.05
 
 
-# Take a host's concurrency token if fewer than ARGV[2] are live; tokens expire (a dead worker's too).
-# ARGV[6...]: tokens of this host given back since the last call (released here, in the same call).
+# Take a host's concurrency token if fewer than ARGV[2] are live, and its delay slot (ARGV[5] ms; 0:
+# no delay, no slot key); tokens expire (a dead worker's too). ARGV[6...]: tokens of this host given
+# back since the last call (released here, in the same call). Returns 1: taken; 0: every token is
+# taken (none known to end soon); -N: the slot is taken for N more ms.
 _ACQUIRE = """
 local now = tonumber(ARGV[1])
 if #ARGV > 5 then redis.call('ZREM', KEYS[1], unpack(ARGV, 6)) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-if redis.call('SET', KEYS[2], ARGV[4], 'NX', 'PX', ARGV[5]) == false then return -1 end
+if ARGV[5] ~= '0' and redis.call('SET', KEYS[2], ARGV[4], 'NX', 'PX', ARGV[5]) == false then
+  return -math.max(1, redis.call('PTTL', KEYS[2]))
+end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
 return 1
@@ -43,11 +49,14 @@ class ClusterPolitenessMiddleware:
     """Per-host delay and concurrency held by all workers together, through Redis.
 
     A request may start when it takes the host's delay slot (``SET P:slot:HOST NX PX delay``) and
-    one of its concurrency tokens (a sorted set of tokens expiring after the download timeout);
-    otherwise it waits (a Twisted timer, never blocking the reactor) and tries again. The token is
-    given back when the response or failure arrives: with the host's next acquire (the same script
-    call, so one call per request) or within ``RELEASE_EVERY`` seconds, whichever comes first.
-    Loopback hosts get ``ZWGK_LOOPBACK_DELAY``.
+    one of its concurrency tokens (a sorted set of tokens expiring after the download timeout), in
+    one script call; otherwise it waits (a Twisted timer, never blocking the reactor) and tries
+    again: until the slot's end, which the script answers, when the slot was taken; when every
+    token was taken, until a token of this worker for the host comes back or ``TOKEN_POLL`` seconds
+    (a token another worker gives back is not announced). The token is given back when the
+    response or failure arrives: with the host's next acquire (the same script call, so one call per
+    request) or within ``RELEASE_EVERY`` seconds, whichever comes first. Loopback hosts get
+    ``ZWGK_LOOPBACK_DELAY``.
     """
 
     def __init__(self, crawler: Crawler, client: redis.Redis, prefix: str) -> None:
@@ -64,6 +73,7 @@ class ClusterPolitenessMiddleware:
         self.timeout_ms = int(settings.getfloat("DOWNLOAD_TIMEOUT", 30) * 1000) + 5000
         self.acquire = client.register_script(_ACQUIRE)
         self.released: dict[str, list[str]] = {}  # concurrency key → tokens given back, not yet sent
+        self.waiting: dict[str, list[defer.Deferred[None]]] = {}  # concurrency key → requests waiting
         self._flusher = task.LoopingCall(self.flush)
         self._flusher.start(RELEASE_EVERY, now=False)
 
@@ -111,37 +121,58 @@ class ClusterPolitenessMiddleware:
         delay, concurrency = self._limits(request, host)
         token = uuid.uuid4().hex
         slot, conc = f"{self.prefix}:slot:{host}", f"{self.prefix}:conc:{host}"
+        if delay <= 0:
+            slot = f"{slot}:none"  # never written (no delay: only the concurrency cap)
         waited = 0.0
         while True:
             now_ms = int(time.time() * 1000)
             given_back = self.released.pop(conc, [])
-            if delay <= 0:
-                # No delay: only the concurrency cap, through a slot that is always free.
-                got = self.acquire(
-                    keys=[conc, f"{slot}:{token}"],
-                    args=[now_ms, concurrency, self.timeout_ms, token, 1, *given_back],
-                )
-            else:
-                got = self.acquire(
+            got = int(
+                self.acquire(
                     keys=[conc, slot],
-                    args=[now_ms, concurrency, self.timeout_ms, token, int(delay * 1000), *given_back],
+                    args=[
+                        now_ms,
+                        concurrency,
+                        self.timeout_ms,
+                        token,
+                        max(0, int(delay * 1000)),
+                        *given_back,
+                    ],
                 )
+            )
             if got == 1:
                 break
-            pause = min(delay, 0.05) if delay > 0 else 0.02
-            if got == -1:
-                left = self.client.pttl(slot)
-                pause = max(0.005, (left if left and left > 0 else 5) / 1000)
-            waited += pause
-            await task.deferLater(reactor, pause, lambda: None)  # type: ignore[arg-type]
+            started = time.monotonic()
+            if got < 0:  # the slot is taken: it ends in -got ms
+                await task.deferLater(reactor, -got / 1000, lambda: None)  # type: ignore[arg-type]
+            else:
+                await self._token_back(conc)
+            waited += time.monotonic() - started
         request.meta["zwgk_conc"] = (conc, token)
         if waited and self.crawler.stats is not None:
             self.crawler.stats.inc_value("zwgk/politeness_wait_ms", int(waited * 1000))
+
+    def _token_back(self, conc: str) -> defer.Deferred[None]:
+        """Fires when this worker gives a token of ``conc`` back, or after ``TOKEN_POLL`` seconds."""
+        waiter: defer.Deferred[None] = defer.Deferred()
+        self.waiting.setdefault(conc, []).append(waiter)
+        timer = cast(Any, reactor).callLater(TOKEN_POLL, _fire, waiter)
+        waiter.addBoth(_cancel_timer, timer)
+        return waiter
 
     def _release(self, request: Request) -> None:
         held = request.meta.pop("zwgk_conc", None)
         if held is not None:
             self.released.setdefault(held[0], []).append(held[1])
+            waiters = self.waiting.get(held[0])
+            while waiters:
+                waiter = waiters.pop(0)
+                if not waiter.called:
+                    # it asks again now, giving the token back in the same call
+                    cast(Any, reactor).callLater(0, _fire, waiter)
+                    break
+            if not waiters:
+                self.waiting.pop(held[0], None)
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._release(request)
@@ -149,3 +180,14 @@ class ClusterPolitenessMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         self._release(request)
+
+
+def _fire(waiter: defer.Deferred[None]) -> None:
+    if not waiter.called:
+        waiter.callback(None)
+
+
+def _cancel_timer(result: Any, timer: Any) -> Any:
+    if timer.active():
+        timer.cancel()
+    return result

@@ -1,7 +1,11 @@
 """The worker's scheduler: scrapy-redis's, with fewer Redis round trips per request.
 
 - Enqueuing a request is one script call (the fingerprint added to the dupefilter and, when new,
-  the request added to the queue) instead of two.
+  the request added to the queue) instead of two; the requests queued in one turn of the reactor
+  (a list page's detail requests) are sent together, in one pipeline, at the end of the turn, or
+  before: when this worker pops, and before its store's commit ends leases (``send_queued``: a
+  request made by a leased callback is in Redis before that lease ends, so a worker killed between
+  the two loses nothing).
 - A pop that found the queue empty is not asked again for ``EMPTY_BACKOFF`` seconds unless this
   worker queued something since: Scrapy asks for the next request after every response.
 - Requests are serialised without Scrapy's search of the spider's members for the callback's
@@ -11,10 +15,12 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 from scrapy import Request
 from scrapy_redis.scheduler import Scheduler
+from twisted.internet import reactor
+from twisted.internet.base import DelayedCall
 
 EMPTY_BACKOFF = 0.05
 
@@ -53,30 +59,63 @@ def request_dict(request: Request, spider: Any) -> dict[str, Any]:
 
 
 class WorkerScheduler(Scheduler):
-    """scrapy-redis's scheduler with one round trip per request queued, and empty pops spared."""
+    """scrapy-redis's scheduler with the requests of a reactor turn queued in one round trip, and
+    empty pops spared."""
 
     def open(self, spider: Any) -> None:
         super().open(spider)
         self._push_new = self.server.register_script(_PUSH_NEW)
         self._empty_until = 0.0
+        self._queued: list[tuple[Request, bytes | str]] = []  # made here, not yet sent to Redis
+        self._sending: DelayedCall | None = None
+        attach = getattr(spider, "attach_scheduler", None)
+        if attach is not None:
+            attach(self)  # the spider sends what is queued before its store's commit ends leases
+
+    def close(self, reason: str) -> None:
+        self.send_queued()
+        super().close(reason)
+
+    def __len__(self) -> int:
+        return len(self._queued) + len(self.queue)
 
     def enqueue_request(self, request: Request) -> bool:
-        data = self.queue._encode_request(request)
-        if request.dont_filter:
-            self.server.execute_command("ZADD", self.queue.key, -request.priority, data)
-        else:
-            fingerprint = self.df.request_fingerprint(request)
-            if not self._push_new(
-                keys=[self.df.key, self.queue.key], args=[fingerprint, -request.priority, data]
-            ):
-                self.df.log(request, self.spider)
-                return False
+        """Queue ``request`` (sent at the end of the reactor turn); a duplicate is dropped then, not
+        here, so this answers True for every request."""
+        self._queued.append((request, self.queue._encode_request(request)))
+        if self._sending is None:
+            self._sending = cast(Any, reactor).callLater(0, self.send_queued)
         self._empty_until = 0.0
-        if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
+    def send_queued(self) -> None:
+        """Send the requests queued since the last call, in one pipeline; duplicates are dropped."""
+        if self._sending is not None:
+            if self._sending.active():
+                self._sending.cancel()
+            self._sending = None
+        if not self._queued:
+            return
+        pipe = self.server.pipeline(transaction=False)
+        for request, data in self._queued:
+            if request.dont_filter:
+                pipe.execute_command("ZADD", self.queue.key, -request.priority, data)
+            else:
+                fingerprint = self.df.request_fingerprint(request)
+                self._push_new(keys=[self.df.key, self.queue.key], args=[fingerprint, -request.priority, data],
+                               client=pipe)  # fmt: skip
+        answers = pipe.execute()  # a Redis error keeps them queued here (the callback's lease too)
+        queued, self._queued = self._queued, []
+        for (request, _), answer in zip(queued, answers, strict=True):
+            if request.dont_filter or answer:
+                if self.stats:
+                    self.stats.inc_value("scheduler/enqueued/redis")
+            else:
+                self.df.log(request, self.spider)
+
     def next_request(self) -> Request | None:
+        if self._queued:
+            self.send_queued()
         if time.monotonic() < self._empty_until:
             return None
         request: Request | None = self.queue.pop(self.idle_before_close)

@@ -16,6 +16,9 @@ import redis
 
 from crawler.cluster.keys import RUN_TTL, Keys
 
+# Detail claims answered by add_seen and not asked yet, at most (beyond: asked of Redis again).
+MAX_KEPT_CLAIMS = 20_000
+
 # Claim a field of a hash for an owner: true when new or already the owner's.
 # KEYS hash; ARGV field, owner, ttl.
 _CLAIM = """
@@ -71,8 +74,10 @@ class RedisWalkState:
         self._page = client.register_script(_PAGE)
         # count_page's figures, written with the page's entries by add_seen (one call a page)
         self._counted: tuple[int | None, int | None] | None = None
-        # claim_detail's answers for the entries add_seen just added, asked in its call
-        self._claims: dict[tuple[str, str], bool] = {}
+        # claim_detail's answers for the entries add_seen added, asked in its call; kept until asked
+        # (Scrapy consumes several callbacks' output at once: another list page's add_seen may come
+        # between a page's add_seen and its claims). A URL two columns added has two answers.
+        self._claims: dict[tuple[str, str], list[bool]] = {}
 
     def begin_column(self, site: str, column_url: str) -> bool:
         return bool(
@@ -99,7 +104,10 @@ class RedisWalkState:
             args=[self.ttl, "" if total is None else total, "" if pages is None else pages, owner, *urls],
         )
         added = json.loads(out)
-        self._claims = {(site, urls[index]): bool(claimed) for index, _, claimed in added}
+        if len(self._claims) > MAX_KEPT_CLAIMS:  # answers never asked (foreign entries): ask Redis again
+            self._claims.clear()
+        for index, _, claimed in added:
+            self._claims.setdefault((site, urls[index]), []).append(bool(claimed))
         return [(int(index), int(position)) for index, position, _ in added]
 
     def seen(self, site: str, column_url: str) -> set[str]:
@@ -119,7 +127,10 @@ class RedisWalkState:
         )
 
     def claim_detail(self, site: str, url: str) -> bool:
-        known = self._claims.pop((site, url), None)
-        if known is not None:
-            return known
+        known = self._claims.get((site, url))
+        if known:
+            answer = known.pop(0)
+            if not known:
+                del self._claims[(site, url)]
+            return answer
         return bool(self._claim(keys=[self.keys.details(site)], args=[url, self.owner or "", self.ttl]))

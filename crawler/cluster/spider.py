@@ -63,6 +63,7 @@ class WorkerSpider(PortalSpider):
         self.lease_ttl = defaults.ZWGK_LEASE_TTL
         self._finished: list[str] = []  # leases whose callbacks are done, dropped at the next commit
         self._store: Any = None
+        self._scheduler: Any = None  # crawler/cluster/scheduler.py: sends its queued requests on demand
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WorkerSpider:
@@ -157,6 +158,19 @@ class WorkerSpider(PortalSpider):
     def detail_failed(self, failure: Failure) -> Iterator[Any]:
         return self._run(_meta(failure), super().detail_failed, failure)
 
+    def attach_scheduler(self, scheduler: Any) -> None:
+        """The scheduler holds the requests queued in this reactor turn until it sends them: they
+        are sent before any lease ends (a leased callback's requests are in Redis before its lease
+        is dropped)."""
+        self._scheduler = scheduler
+
+    def _drop(self, ready: list[str]) -> None:
+        if not ready:
+            return
+        if self._scheduler is not None:
+            self._scheduler.send_queued()
+        drop(self.client, self.keys, self.worker_id, ready)
+
     def _hook_store(self) -> None:
         """Drop the finished leases each time the store commits (its ``_commit``)."""
         assert self.crawler.engine is not None
@@ -175,7 +189,7 @@ class WorkerSpider(PortalSpider):
             except BaseException:
                 self._finished[:0] = ready
                 raise
-            drop(self.client, self.keys, self.worker_id, ready)
+            self._drop(ready)
 
         store._commit = committed
 
@@ -183,8 +197,8 @@ class WorkerSpider(PortalSpider):
         """Idle: commit what the store holds so the finished leases end, and so that no
         transaction stays open while idle (PostgreSQL ends sessions idle in one: worker.py)."""
         if self._store is None:
-            drop(self.client, self.keys, self.worker_id, self._finished)
-            self._finished = []
+            ready, self._finished = self._finished, []
+            self._drop(ready)
         else:
             self._store._commit()
 
@@ -242,6 +256,8 @@ class WorkerSpider(PortalSpider):
         if slug is not None:
             self.idle_since = None
             self._start_site(str(slug))
+            if self._scheduler is not None:
+                self._scheduler.send_queued()  # the site's first requests are in Redis: the job is done
             self.client.lrem(job_lease, 1, str(slug))
             raise DontCloseSpider
         others_busy = any(

@@ -55,3 +55,21 @@ def test_a_claim_is_its_owners_again_and_nobody_elses(walk: RedisWalkState) -> N
     walk.owner = None
     assert not walk.claim_detail("s", "x")
     assert walk.claim_detail("s", "y") and not walk.claim_detail("s", "y")
+
+
+def test_claims_answered_by_add_seen_outlive_the_next_pages_add_seen(walk: RedisWalkState) -> None:
+    # Scrapy consumes several callbacks' output at once: page B's add_seen may come between
+    # page A's and A's claims. A's claims are still answered from A's call, not asked again.
+    other = "http://portal.example/col/other/"
+    walk.owner = "page-a"
+    walk.add_seen("s", COLUMN, ["a", "b", "shared"])
+    walk.owner = "page-b"
+    walk.add_seen("s", other, ["c", "shared"])  # "shared" again, in another column: claimed by page A
+
+    def asked(*args: object, **kwargs: object) -> int:
+        raise AssertionError("a claim add_seen answered was asked of Redis again")
+
+    walk._claim = asked  # type: ignore[assignment,method-assign]
+    assert [walk.claim_detail("s", url) for url in ("a", "b", "c")] == [True, True, True]
+    assert sorted([walk.claim_detail("s", "shared"), walk.claim_detail("s", "shared")]) == [False, True]
+    walk.owner = None
