@@ -63,7 +63,7 @@ class _Rule:
 
 
 @cache
-def _load(path: Path = RULES_FILE) -> tuple[tuple[_Rule, ...], tuple[str, ...], str]:
+def _load(path: Path = RULES_FILE) -> tuple[tuple[_Rule, ...], tuple[str, ...], str, dict[str, int]]:
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     rules = tuple(
         _Rule(
@@ -77,12 +77,13 @@ def _load(path: Path = RULES_FILE) -> tuple[tuple[_Rule, ...], tuple[str, ...], 
         )
         for r in data["rules"]
     )
-    return rules, tuple(str(u) for u in data["other_units"]), str(data["other_reason"])
+    multipliers = {str(k): int(v) for k, v in (data.get("multipliers") or {}).items()}
+    return rules, tuple(str(u) for u in data["other_units"]), str(data["other_reason"]), multipliers
 
 
 def extract_claims(text: str) -> list[Claim]:
     """Every claim of the report ``text``, in the order of the rules, then the other numbers."""
-    rules, other_units, other_reason = _load()
+    rules, other_units, other_reason, multipliers = _load()
     taken: list[tuple[int, int]] = []
     claims: list[Claim] = []
     for rule in rules:
@@ -90,15 +91,17 @@ def extract_claims(text: str) -> list[Claim]:
             if _overlaps(match.span(), taken):
                 continue
             taken.append(match.span())
-            claims.append(_claim(rule, match, text))
+            claims.append(_claim(rule, match, text, multipliers))
     claims.extend(_other_numbers(text, taken, other_units, other_reason))
     return claims
 
 
-def _claim(rule: _Rule, match: re.Match[str], text: str) -> Claim:
+def _claim(rule: _Rule, match: re.Match[str], text: str, multipliers: dict[str, int]) -> Claim:
     groups = match.groupdict()
     names = tuple(split_names(groups["names"])) if groups.get("names") else ()
     value = int(groups["n"]) if groups.get("n") else (len(names) if names else None)
+    if value is not None and groups.get("mult"):
+        value *= multipliers[groups["mult"]]
     # a pattern that reads the unit keeps it as written (empty when the report wrote none)
     unit = (groups.get("unit") or "") if "unit" in rule.pattern.groupindex else rule.unit
     sentence = _sentence_at(text, match.start())

@@ -74,3 +74,31 @@ def test_every_claim_of_a_real_report_keeps_the_unit_printed_after_its_number(pa
         assert printed and printed.group(1).startswith(claim.unit) and claim.unit, claim
     assert not [c for c in claims if c.key in ("pictures", "video_news")]
     assert {c.measure for c in claims if c.unit == "条"} == {ITEMS}
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value", "unit", "approximate"),
+    [
+        ("图片新闻120条、图片300余张。", "pictures", 300, "张", True),
+        ("上传图片3万余张，", "pictures", 30000, "张", True),
+        ("发布图片300多张", "pictures", 300, "张", True),
+        ("视频新闻100多条。", "video_news", 100, "条", True),
+        ("制作视频20余部", "video_news", 20, "部", True),
+        ("发布视频2千余条", "video_news", 2000, "条", True),
+        ("图片96 张", "pictures", 96, "张", False),
+        ("发布图片信息96张", "pictures", 96, "张", False),
+        ("图片类信息96条", "pictures", 96, "条", False),
+    ],
+)
+def test_approximate_multiplied_and_spaced_counts_keep_their_unit(
+    text: str, key: str, value: int, unit: str, approximate: bool
+) -> None:
+    # 300余张 once lost its unit (counted by items), and 3万余张 was read as 3
+    claim = [c for c in extract_claims(text) if c.key == key][-1]
+    assert (claim.value, claim.unit, claim.approximate) == (value, unit, approximate)
+
+
+def test_a_number_followed_by_neither_unit_nor_clause_break_is_no_count() -> None:
+    assert not [
+        c for c in extract_claims("图片2018年度汇编，视频3D展示") if c.key in ("pictures", "video_news")
+    ]
