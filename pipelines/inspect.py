@@ -84,6 +84,7 @@ class InspectPipeline:
         # None: the cap of documents/formats.yaml
         self.max_bytes = crawler.settings.getint("ZWGK_ATTACHMENT_MAX_BYTES") or None
         self.sites: dict[str, _SiteScan] = {}
+        self.distributed = bool(crawler.settings.get("ZWGK_REDIS_URL"))  # a worker over a shared queue
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> InspectPipeline:
@@ -220,9 +221,12 @@ class InspectPipeline:
                 page = finding.url
                 site.findings.append({**finding.as_record(), "capture": site.records.get(page)})
                 self._stat(f"findings/{finding.kind}")
-        for host in forget_script_hosts(session, site_id, current, site.scanned, now):
-            self._stat("script_hosts_gone")  # its finding, if any, resolved; back later, new again
-            logger.info("site %s: its pages no longer load scripts from %s", site_id, host)
+        # A worker of a distributed crawl sees only its share of the pages: another may still load
+        # the host from a page this one never scanned, so only a crawl that saw every page forgets.
+        if not self.distributed:
+            for host in forget_script_hosts(session, site_id, current, site.scanned, now):
+                self._stat("script_hosts_gone")  # its finding, if any, resolved; back later, new again
+                logger.info("site %s: its pages no longer load scripts from %s", site_id, host)
         hosts = {host: (host_scope(host, site.hosts), pages) for host, pages in current.items()}
         record_script_hosts(session, site_id, hosts, now)
 

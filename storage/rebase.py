@@ -66,7 +66,8 @@ def rebase_site(session: Session, slug: str, old: str, new: str) -> int:
 def _rebase_script_host_pages(session: Session, site_id: int, old: str, new: str) -> int:
     """The pages kept with each script host (a JSON list): re-based in Python, row by row."""
     changed = 0
-    for row in session.execute(select(ScriptHost.id, ScriptHost.pages).where(ScriptHost.site_id == site_id)):
+    rows = session.execute(select(ScriptHost.id, ScriptHost.pages).where(ScriptHost.site_id == site_id)).all()
+    for row in rows:  # read whole before writing: SQLite would otherwise update under an open cursor
         pages = [_rebased(page, old, new) for page in row.pages or []]
         if pages != (row.pages or []):
             session.execute(update(ScriptHost).where(ScriptHost.id == row.id).values(pages=pages))

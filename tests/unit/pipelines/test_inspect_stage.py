@@ -179,3 +179,18 @@ def test_a_script_host_the_pages_no_longer_load_is_resolved_and_new_again_if_it_
     # injected again later: new again, the finding reopened
     _crawl_home(db_url, common + injected)
     assert _open_script_host_findings(db_url) == [("js.cdn.example", False)]
+
+
+def test_a_worker_of_a_distributed_crawl_forgets_no_script_host(db_url):
+    # it saw only its share of the pages: another worker may load the host from a page it never scanned
+    common = '<script src="https://hm.baidu.com/hm.js"></script>'
+    injected = '<script src="http://js.cdn.example/t.js"></script>'
+    _crawl_home(db_url, common)
+    _crawl_home(db_url, common + injected)
+    stage = InspectPipeline.from_crawler(
+        get_crawler(settings_dict={"ZWGK_DB_URL": db_url, "ZWGK_REDIS_URL": "redis://127.0.0.1:6379/0"})
+    )
+    stage.process_item(CrawlTarget("s", "S", "http://h/", "trs", "full", "http://h/", ["h"]))
+    stage.process_item(_fetched("http://h/", f"<html><head>{common}</head></html>", "home"))
+    stage.close_spider()
+    assert _open_script_host_findings(db_url) == [("js.cdn.example", False)]
