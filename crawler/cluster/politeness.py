@@ -158,7 +158,16 @@ class ClusterPolitenessMiddleware:
         self.waiting.setdefault(conc, []).append(waiter)
         timer = cast(Any, reactor).callLater(TOKEN_POLL, _fire, waiter)
         waiter.addBoth(_cancel_timer, timer)
+        waiter.addBoth(self._forget_waiter, conc, waiter)  # fired by either: no longer waiting
         return waiter
+
+    def _forget_waiter(self, result: Any, conc: str, waiter: defer.Deferred[None]) -> Any:
+        waiters = self.waiting.get(conc)
+        if waiters is not None and waiter in waiters:
+            waiters.remove(waiter)
+            if not waiters:
+                del self.waiting[conc]
+        return result
 
     def _release(self, request: Request) -> None:
         held = request.meta.pop("zwgk_conc", None)

@@ -57,3 +57,24 @@ def test_no_delay_writes_no_slot_key(redis_prefix: tuple[Any, str]) -> None:
     client, prefix = redis_prefix
     assert _acquire(client, prefix, "a", 0) == 1
     assert list(client.scan_iter(match=f"{prefix}:slot*")) == []
+
+
+def test_a_waiter_fired_by_its_timer_or_a_token_is_no_longer_kept(redis_prefix: tuple[Any, str]) -> None:
+    """A request waiting for a host's token waits once: fired (by the poll timer or a token given
+    back) it leaves the waiting list, which would otherwise grow by one every poll."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.cluster.politeness import ClusterPolitenessMiddleware
+
+    client, prefix = redis_prefix
+    middleware = ClusterPolitenessMiddleware(get_crawler(), client, prefix)
+    try:
+        waiters = [middleware._token_back("conc:h") for _ in range(3)]
+        assert len(middleware.waiting["conc:h"]) == 3
+        waiters[0].callback(None)  # as the poll timer fires it
+        assert middleware.waiting["conc:h"] == waiters[1:]
+        for waiter in waiters[1:]:
+            waiter.callback(None)
+        assert "conc:h" not in middleware.waiting
+    finally:
+        middleware._flusher.stop()
