@@ -12,12 +12,13 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, case, func, literal, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.batching import chunks as _chunks
 from storage.batching import statement as _statement
 from storage.batching import waves as _waves
+from storage.item_kinds import rekind, rekind_column
 from storage.item_versions import add_versions, latest_versions
 from storage.models import (
     COLUMN_STATUSES,
@@ -141,7 +142,15 @@ def ensure_column(
             "last_seen": later(Column.last_seen, ex.last_seen),
         },
     ).returning(Column.id)
-    return int(session.execute(stmt).scalar_one())
+    before = session.execute(
+        select(Column.id, Column.kind).where(Column.site_id == site_id, Column.url == url)
+    ).first()
+    column_id = int(session.execute(stmt).scalar_one())
+    if before is not None and before.kind != kind:
+        # a column whose kind changed (kinds.yaml edited, or an archive from before kinds): every
+        # item listed in it is decided again, not only those the crawl lists again
+        rekind_column(session, column_id)
+    return column_id
 
 
 def record_column_walk(
@@ -250,7 +259,7 @@ def _record_listing_chunk(session: Session, site_id: int, rows: Sequence[Listing
         members = [_membership_params(found[row.url], row) for _, row in wave]
         connection.execute(_statement(session, "membership", _membership_upsert), members)
     _recount(session, ids)
-    _rekind(session, ids)
+    rekind(session, ids)
     return ids
 
 
@@ -368,7 +377,7 @@ def _record_detail_chunk(
         for (index, _), (item_id, _, _) in zip(wave, fetched, strict=True):
             ids[index] = item_id
     _recount(session, ids)
-    _rekind(session, ids)
+    rekind(session, ids)
     return ids
 
 
@@ -449,7 +458,7 @@ def _clean_detail(fields: Mapping[str, Any]) -> dict[str, Any]:
     if values.get("kind") is not None:
         _check(values["kind"], ITEM_KINDS, "item kind")
         if values["fetch_status"] == "ok":
-            # the page's kind, kept as such: _rekind lets a kind column overrule it
+            # the page's kind, kept as such: rekind lets a kind column overrule it
             values["kind_from_page"] = values["kind"]
     elif "kind" in values:
         del values["kind"]
@@ -481,39 +490,6 @@ def _recount(session: Session, item_ids: Sequence[int]) -> None:
     connection = session.connection()
     connection.execute(_statement(session, "recount", _recount_update), params)
     connection.execute(_statement(session, "recount_members", _recount_members_update), params)
-
-
-def _rekind(session: Session, item_ids: Sequence[int]) -> None:
-    """Set each item's kind from its evidence: a kind column it is listed in (图片新闻, 视频新闻)
-    wins, else its page's kind; ``kind_reason`` says which. The page's own kind stays beside it."""
-    params = {"ids": sorted(set(item_ids))}
-    session.connection().execute(_statement(session, "rekind", _rekind_update), params)
-
-
-def _rekind_update(insert: Callable[..., Any]) -> Any:
-    c, m, col = ITEM.c, MEMBERSHIP.c, COLUMN.c
-
-    def first(value: Any) -> Any:
-        # the first kind column by id: an item listed in two takes the older column's kind
-        return (
-            select(value)
-            .select_from(MEMBERSHIP.join(COLUMN, col.id == m.column_id))
-            .where(m.item_id == c.id, col.kind.is_not(None))
-            .order_by(col.id)
-            .limit(1)
-            .scalar_subquery()
-        )
-
-    kind = func.coalesce(first(col.kind), c.kind_from_page, "article")
-    reason = func.coalesce(first(literal("column ") + col.name), c.kind_page_reason)
-    return (
-        update(ITEM)
-        .where(
-            c.id.in_(bindparam("ids", expanding=True)),
-            or_(c.kind.is_distinct_from(kind), c.kind_reason.is_distinct_from(reason)),
-        )
-        .values(kind=kind, kind_reason=reason)
-    )
 
 
 def _recount_update(insert: Callable[..., Any]) -> Any:

@@ -161,3 +161,29 @@ def test_the_item_view_shows_the_kind_and_both_reasons(tmp_path) -> None:  # typ
         "column 图片新闻",
         "article",
     )
+
+
+def test_a_column_whose_kind_changes_rekinds_every_item_listed_in_it(db_url: str) -> None:
+    """kinds.yaml edited, or an archive from before kinds (its columns' kind empty): the next crawl's
+    column record decides the kind of every item the column lists, not only the items listed again
+    (an incremental crawl stops at the first known item)."""
+    db = open_database(db_url)
+    now = utcnow()
+    with db.session() as s:
+        site = repository.ensure_site(s, SITE, "黑山县", "http://h/", "trs")
+        pics = repository.ensure_column(s, site, "图片新闻", PICTURES, "trs", None, None, None, now)
+        for n in range(3):
+            url = f"http://h/tpxw/{n}.html"
+            repository.record_detail(s, site, url, {"kind": "article", "kind_reason": "text"}, now)
+            repository.record_listing(s, site, pics, url, "t", None, n, False, None, None, None, None, now)
+        assert set(s.scalars(select(Item.kind))) == {"article"}
+        again = repository.ensure_column(
+            s, site, "图片新闻", PICTURES, "trs", None, None, None, now, "picture", "name 图片新闻"
+        )
+        assert again == pics
+        rows = set(s.execute(select(Item.kind, Item.kind_reason, Item.kind_from_page)))
+        assert rows == {("picture", "column 图片新闻", "article")}
+        # and back: the page's own kind again
+        repository.ensure_column(s, site, "图片新闻", PICTURES, "trs", None, None, None, now)
+        assert set(s.execute(select(Item.kind, Item.kind_reason))) == {("article", "text")}
+    db.dispose()
