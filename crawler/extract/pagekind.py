@@ -188,7 +188,7 @@ def _embedded(element: etree._Element, base_url: str) -> Player | None:
     if element.tag == "object" and not url and movie:
         url = _absolute(movie, base_url)
     if not url:
-        return None
+        return _flashvars_only(element, base_url) if element.tag in ("object", "embed") else None
     if _extension(url) in rules.video_extensions:
         return Player("link" if element.tag == "a" else f"<{element.tag}>", _extension(url), url)
     if element.tag == "a":
@@ -213,6 +213,14 @@ def _flash(element: etree._Element, url: str, base_url: str) -> Player | None:
     if video is None and not any(n in name for n in rules.flash_player_names):
         return None
     return Player("flash", name, video or url)
+
+
+def _flashvars_only(element: etree._Element, base_url: str) -> Player | None:
+    """An ``<object>``/``<embed>`` with no movie whose flashvars name a video file (the 北京 区 TRS
+    templates turn such an object's ``FlashVars`` ``f=…mp4`` into a ``<video>`` by script)."""
+    values = " ".join((element.get("flashvars") or "", _param(element, "flashvars") or ""))
+    video = next(iter(_video_urls(values, base_url)), None)
+    return Player("flash", "flashvars", video) if video else None
 
 
 def _script(element: etree._Element, base_url: str) -> Player | None:

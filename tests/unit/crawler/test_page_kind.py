@@ -70,6 +70,16 @@ VIDEO_PAGES = [
         id="object-param-movie",
     ),
     pytest.param(
+        # how the 北京 区 TRS templates embed a video (www.bjshy.gov.cn, www.bjdx.gov.cn: their script
+        # reads param[name=FlashVars], drops "f=" and writes a <video> of the rest)
+        "<p><object id='v1' width='600' height='400'><param name='FlashVars'"
+        " value='f=/web/sp/202301/W020230105.mp4&amp;p=0'><param name='bgcolor' value='/p/a.jpg'></object></p>"
+        + TEXT,
+        "video: flash flashvars",
+        "http://www.example.gov.cn/web/sp/202301/W020230105.mp4",
+        id="object-flashvars-only",
+    ),
+    pytest.param(
         "<div id='a1'></div><script type='text/javascript'>var flashvars={f:'/video/2016/b.mp4',c:0};"
         "CKobject.embed('/ckplayer/ckplayer.swf','a1','ckplayer_a1','600','400',false,flashvars);</script>",
         "video: script ckplayer",
@@ -111,6 +121,11 @@ NOT_VIDEO = [
         id="weather-iframe",
     ),
     pytest.param("<embed src='/images/banner2012.swf' width='960' height='120'>", id="flash-banner"),
+    pytest.param(
+        "<object width='960' height='120'><param name='FlashVars' value='pics=/img/a.jpg|/img/b.jpg&amp;texts=a|b'>"
+        "</object>",
+        id="flashvars-of-a-slideshow",
+    ),
     pytest.param("<embed src='https://x.example.com/badge.svg' type='image/svg+xml'>", id="svg-badge"),
     pytest.param(
         "<script>var videoUrl = ''; if (videoUrl && videoUrl.indexOf('.mp4') != -1) {}</script>",
