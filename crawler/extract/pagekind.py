@@ -36,6 +36,7 @@ class KindRules:
     platform_hosts: tuple[str, ...]
     flash_extensions: frozenset[str]
     flash_player_names: tuple[str, ...]
+    object_source_params: tuple[str, ...]
     player_scripts: tuple[str, ...]
     picture_max_text: int
     picture_min_images: int
@@ -73,6 +74,7 @@ def load_rules() -> KindRules:
         platform_hosts=tuple(h.lower() for h in video["platform_hosts"]),
         flash_extensions=frozenset(e.lower() for e in video["flash_extensions"]),
         flash_player_names=tuple(n.lower() for n in video["flash_player_names"]),
+        object_source_params=tuple(n.lower() for n in video["object_source_params"]),
         player_scripts=tuple(n.lower() for n in video["player_scripts"]),
         picture_max_text=int(picture["max_text"]),
         picture_min_images=int(picture["min_images"]),
@@ -184,7 +186,7 @@ def _embedded(element: etree._Element, base_url: str) -> Player | None:
     rules = load_rules()
     attribute = {"a": "href", "object": "data"}.get(element.tag, "src")
     url = _absolute(element.get(attribute) or element.get("data-src"), base_url)
-    movie = _param(element, "movie") or _param(element, "src")
+    movie = next((v for v in (_param(element, n) for n in rules.object_source_params) if v), None)
     if element.tag == "object" and not url and movie:
         url = _absolute(movie, base_url)
     if not url:

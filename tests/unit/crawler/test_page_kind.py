@@ -97,6 +97,15 @@ VIDEO_PAGES = [
         id="iframe-mp4",
     ),
     pytest.param(
+        # the Windows Media Player <object> of sctcm.sc.gov.cn, alone (there it follows a <video>)
+        "<p><object classid='clsid:6bf52a52-394a-11d3-b153-00c04f79faa6' width='480' height='400'>"
+        "<param name='url' value='/sctcm/szdt/2023/7/19/b024/files/0bc37.f10002.mp4'>"
+        "<param name='autostart' value='true'></object></p>" + TEXT,
+        "video: <object> mp4",
+        "http://www.example.gov.cn/sctcm/szdt/2023/7/19/b024/files/0bc37.f10002.mp4",
+        id="object-wmp-param-url",
+    ),
+    pytest.param(
         "<embed type='application/x-mplayer2' src='/media/c.wmv' autostart='true'>",
         "video: <embed> wmv",
         "http://www.example.gov.cn/media/c.wmv",
