@@ -36,6 +36,7 @@ class _KindRules:
     kind: str
     names: frozenset[str]
     patterns: tuple[re.Pattern[str], ...]
+    exceptions: tuple[re.Pattern[str], ...]
     nodes: frozenset[str]
 
 
@@ -56,17 +57,20 @@ def load_kinds(path: Path | str = KINDS_PATH) -> tuple[_KindRules, ...]:
             )
         try:
             patterns = tuple(re.compile(p) for p in raw.get("patterns") or ())
+            exceptions = tuple(re.compile(p) for p in raw.get("except") or ())
         except re.error as exc:
             raise TaxonomyError(f"{path}: kind {kind}: bad pattern: {exc}") from exc
         names = frozenset(normalise_name(str(n)) for n in raw.get("names") or ())
-        rules.append(_KindRules(kind, names, patterns, frozenset(str(c) for c in raw.get("nodes") or ())))
+        nodes = frozenset(str(c) for c in raw.get("nodes") or ())
+        rules.append(_KindRules(kind, names, patterns, exceptions, nodes))
     return tuple(rules)
 
 
 def column_kind(name: str | None, taxonomy_code: str | None = None) -> ColumnKind | None:
     """The kind of the items of a column called ``name`` (mapped to ``taxonomy_code``), if it has one.
 
-    A name listed in the file wins over a pattern, a pattern over the taxonomy node.
+    A name listed in the file wins over a pattern, a pattern over the taxonomy node; a name that
+    matches one of a kind's ``except`` patterns (监控视频) gets that kind from its node only.
     """
     normal = normalise_name(name) if name else ""
     rules = load_kinds()
@@ -74,9 +78,13 @@ def column_kind(name: str | None, taxonomy_code: str | None = None) -> ColumnKin
         if normal in rule.names:
             return ColumnKind(rule.kind, "name", name or "")
     for rule in rules:
-        if normal and any(p.search(normal) for p in rule.patterns):
+        if normal and any(p.search(normal) for p in rule.patterns) and not _excepted(rule, normal):
             return ColumnKind(rule.kind, "pattern", name or "")
     for rule in rules:
         if taxonomy_code and taxonomy_code in rule.nodes:
             return ColumnKind(rule.kind, "node", taxonomy_code)
     return None
+
+
+def _excepted(rule: _KindRules, normal: str) -> bool:
+    return any(p.search(normal) for p in rule.exceptions)

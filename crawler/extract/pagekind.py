@@ -36,6 +36,7 @@ class KindRules:
     platform_hosts: tuple[str, ...]
     flash_extensions: frozenset[str]
     flash_player_names: tuple[str, ...]
+    object_source_params: tuple[str, ...]
     player_scripts: tuple[str, ...]
     picture_max_text: int
     picture_min_images: int
@@ -73,6 +74,7 @@ def load_rules() -> KindRules:
         platform_hosts=tuple(h.lower() for h in video["platform_hosts"]),
         flash_extensions=frozenset(e.lower() for e in video["flash_extensions"]),
         flash_player_names=tuple(n.lower() for n in video["flash_player_names"]),
+        object_source_params=tuple(n.lower() for n in video["object_source_params"]),
         player_scripts=tuple(n.lower() for n in video["player_scripts"]),
         picture_max_text=int(picture["max_text"]),
         picture_min_images=int(picture["min_images"]),
@@ -184,11 +186,11 @@ def _embedded(element: etree._Element, base_url: str) -> Player | None:
     rules = load_rules()
     attribute = {"a": "href", "object": "data"}.get(element.tag, "src")
     url = _absolute(element.get(attribute) or element.get("data-src"), base_url)
-    movie = _param(element, "movie") or _param(element, "src")
+    movie = next((v for v in (_param(element, n) for n in rules.object_source_params) if v), None)
     if element.tag == "object" and not url and movie:
         url = _absolute(movie, base_url)
     if not url:
-        return None
+        return _flashvars_only(element, base_url) if element.tag in ("object", "embed") else None
     if _extension(url) in rules.video_extensions:
         return Player("link" if element.tag == "a" else f"<{element.tag}>", _extension(url), url)
     if element.tag == "a":
@@ -213,6 +215,14 @@ def _flash(element: etree._Element, url: str, base_url: str) -> Player | None:
     if video is None and not any(n in name for n in rules.flash_player_names):
         return None
     return Player("flash", name, video or url)
+
+
+def _flashvars_only(element: etree._Element, base_url: str) -> Player | None:
+    """An ``<object>``/``<embed>`` with no movie whose flashvars name a video file (the 北京 区 TRS
+    templates turn such an object's ``FlashVars`` ``f=…mp4`` into a ``<video>`` by script)."""
+    values = " ".join((element.get("flashvars") or "", _param(element, "flashvars") or ""))
+    video = next(iter(_video_urls(values, base_url)), None)
+    return Player("flash", "flashvars", video) if video else None
 
 
 def _script(element: etree._Element, base_url: str) -> Player | None:
