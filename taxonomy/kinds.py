@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -40,13 +41,29 @@ class _KindRules:
     nodes: frozenset[str]
 
 
-@cache
-def load_kinds(path: Path | str = KINDS_PATH) -> tuple[_KindRules, ...]:
-    """The rules of ``kinds.yaml``, one per kind, in file order."""
+def _data(path: Path | str = KINDS_PATH) -> dict[str, Any]:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise TaxonomyError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise TaxonomyError(f"{path}: expected a mapping with 'kinds'")
+    return data
+
+
+@cache
+def decorations(path: Path | str = KINDS_PATH) -> tuple[re.Pattern[str], ...]:
+    """What is stripped from a column's name before it is compared (brackets, >>, a count)."""
+    try:
+        return tuple(re.compile(p) for p in _data(path).get("decorations") or ())
+    except re.error as exc:
+        raise TaxonomyError(f"{path}: bad decoration pattern: {exc}") from exc
+
+
+@cache
+def load_kinds(path: Path | str = KINDS_PATH) -> tuple[_KindRules, ...]:
+    """The rules of ``kinds.yaml``, one per kind, in file order."""
+    data = _data(path)
     if not isinstance(data, dict) or not isinstance(data.get("kinds"), dict):
         raise TaxonomyError(f"{path}: expected a mapping with 'kinds'")
     rules = []
@@ -72,7 +89,7 @@ def column_kind(name: str | None, taxonomy_code: str | None = None) -> ColumnKin
     A name listed in the file wins over a pattern, a pattern over the taxonomy node; a name that
     matches one of a kind's ``except`` patterns (监控视频) gets that kind from its node only.
     """
-    normal = normalise_name(name) if name else ""
+    normal = _bare_name(name) if name else ""
     rules = load_kinds()
     for rule in rules:
         if normal in rule.names:
@@ -88,3 +105,10 @@ def column_kind(name: str | None, taxonomy_code: str | None = None) -> ColumnKin
 
 def _excepted(rule: _KindRules, normal: str) -> bool:
     return any(p.search(normal) for p in rule.exceptions)
+
+
+def _bare_name(name: str) -> str:
+    normal = normalise_name(name)
+    for pattern in decorations():
+        normal = pattern.sub("", normal)
+    return normal

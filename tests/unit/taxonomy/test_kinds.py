@@ -101,3 +101,23 @@ def test_a_malformed_file_is_refused(tmp_path) -> None:
     bad.write_text("kinds:\n  video: {patterns: ['(']}\n", encoding="utf-8")
     with pytest.raises(TaxonomyError, match="bad pattern"):
         load_kinds(bad)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("【图片新闻】", "picture"),
+        ("图片新闻>>", "picture"),
+        ("图片新闻（12）", "picture"),
+        ("《视频新闻》", "video"),
+        ("图说政策", None),  # infographics explaining a policy: 政策解读, no picture column
+        ("图说政府工作报告", None),
+        ("档案影像", None),
+        ("广告图片", None),
+        ("无障碍图片", None),
+        ("图片链接", None),
+    ],
+)
+def test_decorated_names_match_and_lookalikes_do_not(name: str, kind: str | None) -> None:
+    found = column_kind(name)
+    assert (found.kind if found else None) == kind
