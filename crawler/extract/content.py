@@ -32,6 +32,7 @@ class ContentRules:
     attachment_tokens: frozenset[str]
     attachment_extensions: frozenset[str]
     video_extensions: frozenset[str]
+    image_icon_tokens: frozenset[str]
 
 
 @cache
@@ -46,6 +47,7 @@ def load_rules() -> ContentRules:
         attachment_tokens=frozenset(t.lower() for t in data["attachment_block_tokens"]),
         attachment_extensions=frozenset(e.lower() for e in data["attachment_extensions"]),
         video_extensions=frozenset(e.lower() for e in data["video_extensions"]),
+        image_icon_tokens=frozenset(t.lower() for t in data["image_icon_tokens"]),
     )
 
 
@@ -108,9 +110,28 @@ def attachment_blocks(root: etree._Element) -> list[etree._Element]:
 
 
 def images(container: etree._Element, base_url: str) -> list[str]:
-    """Absolute URLs of the pictures in ``container``."""
-    urls = (_absolute(img.get("src") or img.get("data-src"), base_url) for img in container.iter("img"))
-    return _unique(url for url in urls if url)
+    """Absolute URLs of the pictures in ``container``, file-type icons and spacers left out."""
+    urls = (
+        _absolute(img.get("src") or img.get("data-src"), base_url)
+        for img in container.iter("img")
+        if not _in_attachment_link(img, base_url)
+    )
+    return _unique(url for url in urls if url and not _is_icon(url))
+
+
+def _in_attachment_link(img: etree._Element, base_url: str) -> bool:
+    extensions = load_rules().attachment_extensions
+    link = next(img.iterancestors("a"), None)
+    href = _absolute(link.get("href"), base_url) if link is not None else None
+    return bool(href) and _extension(href or "") in extensions
+
+
+def _is_icon(url: str) -> bool:
+    rules = load_rules()
+    stem = _filename(url).lower().rsplit(".", 1)[0]
+    return stem in rules.attachment_extensions or not rules.image_icon_tokens.isdisjoint(
+        t for t in re.split(r"[^a-z0-9]+", stem) if t
+    )
 
 
 def videos(container: etree._Element, base_url: str) -> list[str]:

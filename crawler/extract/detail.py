@@ -112,7 +112,7 @@ def _extract(
     detail.images = content.images(container, base_url)
     detail.attachments = content.attachments([container, *content.attachment_blocks(root)], base_url)
     looks = pagekind.page_kind(container, base_url, detail.body_text, detail.images, detail.doc_no, scripts)
-    detail.videos = _unique([*content.videos(container, base_url), *(p.url for p in looks.players)])
+    detail.videos = _unique([*content.videos(container, base_url), *(p.url for p in looks.players if p.url)])
     detail.kind, detail.kind_reason = looks.kind, looks.reason
     detail.content_hash = content_hash(detail)
     return detail

@@ -24,9 +24,11 @@ from crawler.extract import content
 logger = logging.getLogger(__name__)
 
 PAGEKIND_FILE = Path(__file__).with_name("pagekind.yaml")
-_URL_IN_TEXT = re.compile(
-    r"""(?:https?:)?[\w./:%~\-]*?[\w%~\-]\.([a-z0-9]{2,5})(?=[?#&'"\s,;)\]}]|$)""", re.I
-)
+# a file extension at the end of a URL in script or attribute text; the URL is then read backwards
+# from it (a lazy match forwards from every position was quadratic on long runs of word characters)
+_EXTENSION_AT_END = re.compile(r"""[\w%~\-]\.([a-z0-9]{2,5})(?=[?#&'"\s,;)\]}]|$)""", re.I)
+_URL_CHARS = frozenset("./:%~-_")
+_URL_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,8 @@ def page_kind(
     if players:
         first = players[0]
         return PageKind("video", f"video: {first.how} {first.what}", players)
+    if doc_no:  # a 文号 makes a government document, photos or not
+        return PageKind("document", f"文号 {doc_no}")
     rules = load_rules()
     text = len(body_text)
     many = len(images) >= rules.picture_min_images
@@ -126,8 +130,6 @@ def page_kind(
         text < rules.picture_max_text or (many and text <= rules.picture_max_text_per_image * len(images))
     ):
         return PageKind("picture", f"{len(images)} images, {text} chars of text")
-    if doc_no:
-        return PageKind("document", f"文号 {doc_no}")
     return PageKind("article", f"{len(images)} images, {text} chars of text")
 
 
@@ -214,7 +216,9 @@ def _flash(element: etree._Element, url: str, base_url: str) -> Player | None:
         video = next((_absolute(v, base_url) for v in query.values() if _is_video_file(v)), None)
     if video is None and not any(n in name for n in rules.flash_player_names):
         return None
-    return Player("flash", name, video or url)
+    # a named player with no readable video file: a video, but its address is unknown (the player's
+    # .swf is the same for every video of the site, no source of its own)
+    return Player("flash", name, video or "")
 
 
 def _flashvars_only(element: etree._Element, base_url: str) -> Player | None:
@@ -246,9 +250,13 @@ def _param(element: etree._Element, name: str) -> str | None:
 
 def _video_urls(text: str, base_url: str) -> Iterator[str]:
     extensions = load_rules().video_extensions
-    for match in _URL_IN_TEXT.finditer(text):
+    for match in _EXTENSION_AT_END.finditer(text):
         if match.group(1).lower() in extensions:
-            url = _absolute(match.group(0), base_url)
+            start = match.start()
+            floor = max(0, start - _URL_MAX)
+            while start > floor and (text[start - 1].isalnum() or text[start - 1] in _URL_CHARS):
+                start -= 1
+            url = _absolute(text[start : match.end()], base_url)
             if url:
                 yield url
 

@@ -165,6 +165,46 @@ def test_photo_dominant_pages() -> None:
     assert kind == "article" and why.startswith("1 images, ")
 
 
+def test_file_type_icons_and_spacers_are_no_pictures() -> None:
+    # a notice with three attachments, each with its file-type icon: an article, and no images
+    attachments = "".join(
+        f"<p><a href='/u/{n}.pdf'><img src='/images/{icon}'>附件{n}</a></p>"
+        for n, icon in enumerate(("icon_pdf.gif", "doc.gif", "ico-xls.png"))
+    )
+    detail = extract_detail(URL, _page(TEXT + attachments).encode(), "text/html; charset=utf-8", "demo")
+    assert (detail.kind, detail.images) == ("article", [])
+    spacer = "<p><img src='/images/spacer.gif'><img src='/p/photo.jpg'></p>" + TEXT
+    detail = extract_detail(URL, _page(spacer).encode(), "text/html; charset=utf-8", "demo")
+    assert detail.images == ["http://www.example.gov.cn/p/photo.jpg"]
+
+
+def test_a_document_with_photos_is_a_document() -> None:
+    import lxml.html
+
+    from crawler.extract.pagekind import page_kind
+
+    container = lxml.html.fromstring("".join(f"<div><p><img src='/p/{n}.jpg'></p></div>" for n in range(3)))
+    images = [f"http://www.example.gov.cn/p/{n}.jpg" for n in range(3)]
+    assert page_kind(container, URL, "现将有关事项通知如下。", images, None).kind == "picture"
+    found = page_kind(container, URL, "现将有关事项通知如下。", images, "青政发〔2018〕3号")
+    assert (found.kind, found.reason) == ("document", "文号 青政发〔2018〕3号")
+
+
+def test_a_named_flash_player_without_a_video_file_gives_no_source() -> None:
+    body = "<embed src='/swf/player.swf' type='application/x-shockwave-flash'>" + TEXT
+    kind, why, videos = _kind(_page(body))
+    assert kind == "video" and videos == []  # the player's .swf is no video of its own
+
+
+def test_a_long_script_is_scanned_in_linear_time() -> None:
+    import time
+
+    script = "<script>var ckplayer = '" + "a" * 200_000 + "';</script>"
+    started = time.monotonic()
+    _kind(_page(TEXT + script))
+    assert time.monotonic() - started < 5  # the old forward scan took minutes
+
+
 # Hand-read: case id → (page kind, what the HTML shows).
 REAL_KINDS = {
     "sctcm-sc-gov-cn/detail-20230719.html": (
