@@ -20,7 +20,7 @@ from crawler.items import Attachment
 
 CONTENT_FILE = Path(__file__).with_name("content.yaml")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
-_SKIP_SCHEMES = ("javascript:", "mailto:", "data:", "#", "tel:")
+_SKIP_SCHEMES = ("javascript:", "mailto:", "data:", "#", "tel:", "about:")
 _BODY_CANDIDATES = ("div", "td", "article", "section", "main")
 
 
@@ -112,18 +112,18 @@ def attachment_blocks(root: etree._Element) -> list[etree._Element]:
 def images(container: etree._Element, base_url: str) -> list[str]:
     """Absolute URLs of the pictures in ``container``, file-type icons and spacers left out."""
     urls = (
-        _absolute(img.get("src") or img.get("data-src"), base_url)
+        absolute_url(img.get("src") or img.get("data-src"), base_url)
         for img in container.iter("img")
         if not _in_attachment_link(img, base_url)
     )
-    return _unique(url for url in urls if url and not _is_icon(url))
+    return unique(url for url in urls if url and not _is_icon(url))
 
 
 def _in_attachment_link(img: etree._Element, base_url: str) -> bool:
     extensions = load_rules().attachment_extensions
     link = next(img.iterancestors("a"), None)
-    href = _absolute(link.get("href"), base_url) if link is not None else None
-    return bool(href) and _extension(href or "") in extensions
+    href = absolute_url(link.get("href"), base_url) if link is not None else None
+    return bool(href) and extension(href or "") in extensions
 
 
 def _is_icon(url: str) -> bool:
@@ -140,12 +140,12 @@ def videos(container: etree._Element, base_url: str) -> list[str]:
     found = []
     for element in container.iter("video", "source", "embed", "a", "iframe"):
         raw = element.get("href") if element.tag == "a" else element.get("src")
-        url = _absolute(raw, base_url)
+        url = absolute_url(raw, base_url)
         if not url:
             continue
-        if element.tag in ("video", "source") or _extension(url) in extensions:
+        if element.tag in ("video", "source") or extension(url) in extensions:
             found.append(url)
-    return _unique(found)
+    return unique(found)
 
 
 def attachments(containers: list[etree._Element], base_url: str) -> list[Attachment]:
@@ -154,11 +154,11 @@ def attachments(containers: list[etree._Element], base_url: str) -> list[Attachm
     found: dict[str, Attachment] = {}
     for container in containers:
         for anchor in container.iter("a"):
-            url = _absolute(anchor.get("href"), base_url)
+            url = absolute_url(anchor.get("href"), base_url)
             if not url or url in found:
                 continue
             name = inline_text(anchor) or (anchor.get("title") or "").strip()
-            if _extension(url) in extensions or _extension(name) in extensions:
+            if extension(url) in extensions or extension(name) in extensions:
                 found[url] = Attachment(url=url, name=name or _filename(url))
     return list(found.values())
 
@@ -168,7 +168,8 @@ def _tokens(element: etree._Element) -> set[str]:
     return {token for token in _TOKEN_SPLIT.split(value) if token}
 
 
-def _absolute(raw: str | None, base_url: str) -> str | None:
+def absolute_url(raw: str | None, base_url: str) -> str | None:
+    """``raw`` made absolute against ``base_url``; None for an empty, script, mail, data or anchor link."""
     if not raw:
         return None
     raw = raw.strip()
@@ -180,7 +181,8 @@ def _absolute(raw: str | None, base_url: str) -> str | None:
         return None
 
 
-def _extension(url_or_name: str) -> str:
+def extension(url_or_name: str) -> str:
+    """The lower-case file extension of a URL's path or a file name ('' when none)."""
     path = urlsplit(url_or_name).path if "/" in url_or_name else url_or_name
     tail = path.rsplit("/", 1)[-1]
     return tail.rsplit(".", 1)[-1].lower() if "." in tail else ""
@@ -190,7 +192,8 @@ def _filename(url: str) -> str:
     return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
 
 
-def _unique(urls: Iterable[str]) -> list[str]:
+def unique(urls: Iterable[str]) -> list[str]:
+    """``urls`` without repeats, in first-seen order."""
     seen: dict[str, None] = {}
     for url in urls:
         seen.setdefault(url, None)

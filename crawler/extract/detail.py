@@ -112,7 +112,9 @@ def _extract(
     detail.images = content.images(container, base_url)
     detail.attachments = content.attachments([container, *content.attachment_blocks(root)], base_url)
     looks = pagekind.page_kind(container, base_url, detail.body_text, detail.images, detail.doc_no, scripts)
-    detail.videos = _unique([*content.videos(container, base_url), *(p.url for p in looks.players if p.url)])
+    detail.videos = content.unique(
+        [*content.videos(container, base_url), *(p.url for p in looks.players if p.url)]
+    )
     detail.kind, detail.kind_reason = looks.kind, looks.reason
     detail.content_hash = content_hash(detail)
     return detail
@@ -149,10 +151,6 @@ def _doc_no(value: str | None) -> str | None:
     if value is None or value.strip().lower() in _EMPTY_DOC_NO:
         return None
     return value
-
-
-def _unique(urls: list[str]) -> list[str]:
-    return list(dict.fromkeys(url for url in urls if url))
 
 
 def _base_url(root: etree._Element, url: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 from lxml import etree
@@ -72,7 +72,7 @@ def load_rules() -> KindRules:
     video, picture = data["video"], data["picture"]
     return KindRules(
         scope_levels=int(data["scope_levels"]),
-        video_extensions=frozenset(e.lower() for e in video["file_extensions"]),
+        video_extensions=content.load_rules().video_extensions,
         platform_hosts=tuple(h.lower() for h in video["platform_hosts"]),
         flash_extensions=frozenset(e.lower() for e in video["flash_extensions"]),
         flash_player_names=tuple(n.lower() for n in video["flash_player_names"]),
@@ -266,15 +266,8 @@ def _is_video_file(value: str) -> bool:
 
 
 def _absolute(raw: str | None, base_url: str) -> str:
-    raw = (raw or "").strip()
-    if not raw or raw.lower().startswith(("javascript:", "about:", "data:", "#")):
-        return ""
-    try:
-        return urljoin(base_url, raw)
-    except ValueError:
-        return ""
+    return content.absolute_url(raw, base_url) or ""
 
 
 def _extension(url: str) -> str:
-    tail = urlsplit(url).path.rsplit("/", 1)[-1]
-    return tail.rsplit(".", 1)[-1].lower() if "." in tail else ""
+    return content.extension(url)
