@@ -28,7 +28,12 @@ def _worker_store(db_url: str) -> tuple[StorePipeline, list[str]]:
     commits: list[str] = []
     session: Any = pipeline.session
     commit = session.commit
-    session.commit = lambda: (commits.append("commit"), commit())[1]
+
+    def noted() -> None:
+        commits.append("commit")
+        commit()
+
+    session.commit = noted
     return pipeline, commits
 
 
