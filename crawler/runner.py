@@ -177,7 +177,7 @@ def run_crawl(
     crawler.signals.connect(scraped, signal=signals.item_scraped)
     if on_progress is not None:
         every = progress_interval or settings.getfloat("ZWGK_PROGRESS_INTERVAL")
-        _report_progress(
+        report_progress(
             crawler, lambda: progress_snapshot(crawler, columns, profile, details_done[0]), on_progress, every
         )
     process.crawl(
@@ -221,7 +221,7 @@ def progress_snapshot(
     }
 
 
-def _report_progress(
+def report_progress(
     crawler: Crawler,
     snapshot: Callable[[], dict[str, Any]],
     report: Callable[[dict[str, Any]], None],
@@ -291,6 +291,8 @@ __all__ = [
     "CrawlOutcome",
     "SiteFailures",
     "crawl_settings",
+    "progress_snapshot",
+    "report_progress",
     "project_settings",
     "run_crawl",
 ]

@@ -84,8 +84,10 @@ class _SiteRun:
     captures: list[evidence.CaptureRow] = field(default_factory=list)
     signals: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     scanned: list[str] = field(default_factory=list)
+    walks: list[tuple[int, ColumnWalk, datetime]] = field(default_factory=list)  # column id, walk, when
 
     def clear(self) -> None:
+        self.walks.clear()
         self.captures.clear()
         self.signals.clear()
         self.scanned.clear()
@@ -225,20 +227,9 @@ class StorePipeline:
                 )
             )
         elif isinstance(item, ColumnWalk):
-            column_id = self._column_id(site, item.column_url)
-            self._write(
-                lambda: repository.record_column_walk(
-                    self._session(),
-                    column_id,
-                    item.pages,
-                    item.found,
-                    item.declared_total,
-                    item.declared_pages,
-                    item.status,
-                    item.note,
-                    now,
-                )  # fmt: skip
-            )
+            # With the batch, not on its own: nothing reads a walk's end during the crawl, and the
+            # lease of the list page that ended the walk lasts until the batch commits.
+            site.walks.append((self._column_id(site, item.column_url), item, now))
         self.pending += 1
         if self.pending >= self.batch:
             self._commit()
@@ -325,7 +316,9 @@ class StorePipeline:
 
     @staticmethod
     def _has_buffered(site: _SiteRun) -> bool:
-        return bool(site.captures or site.listings or site.details or site.signals or site.scanned)
+        return bool(
+            site.captures or site.listings or site.details or site.signals or site.scanned or site.walks
+        )
 
     def _flush_all(self) -> None:
         for site in self.sites.values():
@@ -358,6 +351,12 @@ class StorePipeline:
                 session, site.site_id, url, signals, now, capture_of.get(url), site.run_id
             )
         evidence.resolve_cleared(session, site.site_id, SIGNAL_KINDS, site.scanned, now)
+        # Column rows in id order: concurrent batches lock them in the same order.
+        for column_id, walk, seen_at in sorted(site.walks, key=lambda entry: entry[0]):
+            repository.record_column_walk(
+                session, column_id, walk.pages, walk.found, walk.declared_total, walk.declared_pages,
+                walk.status, walk.note, seen_at,
+            )  # fmt: skip
 
     def _commit(self) -> None:
         assert self.session is not None

@@ -10,17 +10,20 @@ checks wait for a crawl that waits (the checks during the walk run in every work
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
 
-from crawler.runner import EXIT_OK, EXIT_PARTIAL
+from crawler.runner import EXIT_OK, EXIT_PARTIAL, project_settings
 from storage.db import data_folder, database_url, open_database, sqlite_path
 from zwgk.commands import (
     EXIT_ALREADY_RUNNING,
@@ -29,6 +32,7 @@ from zwgk.commands import (
     settings_overrides,
     tally_counts,
 )
+from zwgk.progress import CrawlProgress, combined_snapshot, parse_progress, progress_json
 
 
 def _enqueue(args: argparse.Namespace) -> tuple[str, list[str], bool]:
@@ -100,13 +104,16 @@ def crawl_with_workers(args: argparse.Namespace) -> int:
         command += ["-s", "ZWGK_INSPECT=False"]
     if args.verbose:
         command.append("-v")
+    progress = CrawlProgress(console, live=console.is_terminal and not args.verbose)
+    interval = progress.interval or _progress_interval(args.set)  # the workers report as often
+    command += ["-s", f"ZWGK_PROGRESS_INTERVAL={interval}", "--progress-json"]
     started = time.monotonic()
-    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(workers)]
+    with progress:
+        outputs = LocalWorkers(command, workers).wait(progress.update, interval)
     summaries: list[dict[str, Any]] = []
     codes = []
-    for process in processes:
-        out, _ = process.communicate()
-        codes.append(process.returncode)
+    for code, out in outputs:
+        codes.append(code)
         try:
             summaries.append(json.loads(out))
         except ValueError:
@@ -136,6 +143,72 @@ def crawl_with_workers(args: argparse.Namespace) -> int:
             highlight=False,
         )
     return code
+
+
+def _progress_interval(pairs: list[str]) -> float:
+    """``ZWGK_PROGRESS_INTERVAL`` as the command's ``-s`` pairs or the project's settings give it."""
+    settings = project_settings()
+    settings.setdict(settings_overrides(pairs), priority="cmdline")
+    try:
+        return settings.getfloat("ZWGK_PROGRESS_INTERVAL")
+    except ValueError:
+        raise ValueError("-s ZWGK_PROGRESS_INTERVAL expects a number of seconds") from None
+
+
+class LocalWorkers:
+    """The local ``zwgk worker --progress-json`` processes of one crawl: their progress lines read
+    as they come, the rest of their output (the summary) kept for the end."""
+
+    def __init__(self, command: list[str], count: int) -> None:
+        self.processes = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(count)]
+        self.latest: list[dict[str, Any] | None] = [None] * count
+        self.outputs: list[list[str]] = [[] for _ in range(count)]
+        self._readers = [
+            threading.Thread(target=self._read, args=(index,), daemon=True) for index in range(count)
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    def _read(self, index: int) -> None:
+        stream = self.processes[index].stdout
+        assert stream is not None
+        for line in stream:
+            snapshot = parse_progress(line)
+            if snapshot is None:
+                self.outputs[index].append(line)
+            else:
+                self.latest[index] = snapshot
+
+    def combined(self) -> dict[str, Any] | None:
+        """The workers' latest snapshots summed, or None before any has reported."""
+        reported = [snapshot for snapshot in self.latest if snapshot is not None]
+        if not reported:
+            return None
+        combined = combined_snapshot(reported)
+        combined["workers"] = len(self.processes)
+        return combined
+
+    def wait(self, report: Callable[[dict[str, Any]], None], every: float) -> list[tuple[int, str]]:
+        """Wait for every worker, calling ``report`` with the combined counts every ``every``
+        seconds; returns each worker's exit code and output (its progress lines left out)."""
+        done = threading.Event()
+
+        def tick() -> None:
+            while not done.wait(every):
+                combined = self.combined()
+                if combined is not None:
+                    report(combined)
+
+        ticker = threading.Thread(target=tick, daemon=True)
+        ticker.start()
+        try:
+            codes = [process.wait() for process in self.processes]
+            for reader in self._readers:
+                reader.join()
+        finally:
+            done.set()
+            ticker.join()
+        return [(code, "".join(out)) for code, out in zip(codes, self.outputs, strict=True)]
 
 
 def _checks_after(args: argparse.Namespace, slugs: list[str], since: datetime) -> dict[str, Any]:
@@ -187,6 +260,12 @@ def _sqlite_worker_lock(url: str) -> Any:
     return handle
 
 
+def _print_progress_json(snapshot: dict[str, Any]) -> None:
+    """``zwgk worker --progress-json``: the snapshot as one line on stdout, for the parent."""
+    sys.stdout.write(progress_json(snapshot) + "\n")
+    sys.stdout.flush()
+
+
 def worker(args: argparse.Namespace) -> int:
     """``zwgk worker``: crawl the queued run with the other workers until it is done."""
     from crawler.cluster import run_worker
@@ -204,17 +283,24 @@ def worker(args: argparse.Namespace) -> int:
             console.print(f"zwgk: error: {exc}", highlight=False)
             return EXIT_ALREADY_RUNNING
     folder = data_folder(args.data)
+    progress = CrawlProgress(console, live=console.is_terminal and not args.verbose)
+    report, interval = progress.update, progress.interval
+    if args.progress_json:
+        report, interval = _print_progress_json, None
     try:
-        summary = run_worker(
-            args.redis,
-            url,
-            prefix=args.redis_prefix,
-            warc_dir=str(folder / "warc"),
-            idle_exit=args.idle_exit,
-            wait_for_run=args.wait,
-            log_level="INFO" if args.verbose else "WARNING",
-            overrides=settings_overrides(args.set),
-        )
+        with progress if not args.progress_json else contextlib.nullcontext():
+            summary = run_worker(
+                args.redis,
+                url,
+                prefix=args.redis_prefix,
+                warc_dir=str(folder / "warc"),
+                idle_exit=args.idle_exit,
+                wait_for_run=args.wait,
+                log_level="INFO" if args.verbose else "WARNING",
+                overrides=settings_overrides(args.set),
+                on_progress=report,
+                progress_interval=interval,
+            )
         if summary.get("run"):
             db = open_database(url)
             try:

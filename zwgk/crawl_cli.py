@@ -168,6 +168,12 @@ def _add_worker(sub: argparse._SubParsersAction) -> None:
         "--wait", type=float, default=0.0, metavar="S", help="wait up to S seconds for a run to be queued"
     )
     parser.add_argument("--json", action="store_true", help="print the worker's summary as JSON")
+    parser.add_argument(
+        "--progress-json",
+        action="store_true",
+        help="report progress as one JSON line a interval on stdout (for `zwgk crawl --workers`), "
+        "not on the console",
+    )
     add_scrapy_options(parser)
     parser.set_defaults(handler=worker)
 

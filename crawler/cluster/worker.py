@@ -5,18 +5,54 @@ from __future__ import annotations
 import os
 import socket
 import time
+from collections.abc import Callable
 from typing import Any
 
+from scrapy import signals
 from scrapy.core.engine import ExecutionEngine
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from sqlalchemy.engine import make_url
 
 from crawler.cluster.heartbeat import named_sessions
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys, connect, current_run
 from crawler.cluster.spider import SITES_STARTED, WorkerSpider
+from crawler.items import ColumnWalk, Detail
 from crawler.known import KnownItems
 from crawler.modes import crawl_mode
-from crawler.runner import SiteFailures, crawl_settings
+from crawler.runner import SiteFailures, crawl_settings, report_progress
+
+
+class WorkerTally:
+    """What this worker has done so far, for its progress reports: detail records and column walks
+    it ended, counted as they are scraped (a column is walked by whichever workers take its list
+    pages; the one taking its last ends it, so each column counts once across the workers)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.items = 0
+        self.columns = 0
+        crawler.signals.connect(self._scraped, signal=signals.item_scraped)
+
+    def _scraped(self, item: Any, **_: Any) -> None:
+        if isinstance(item, Detail):
+            self.items += 1
+        elif isinstance(item, ColumnWalk):
+            self.columns += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        """Pages fetched, items and columns done, and the sites this worker has worked on (slug →
+        columns in its profile): the single-process crawl's counts, plus the sites."""
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        profiles = getattr(self.crawler.spider, "profiles", None) or {}
+        site_columns = {slug: len(profile.columns) for slug, profile in profiles.items()}
+        return {
+            "pages": stats.get("response_received_count", 0),
+            "items": self.items,
+            "columns": self.columns,
+            "columns_total": sum(site_columns.values()),
+            "sites": len(site_columns),
+            "site_columns": site_columns,
+        }
 
 
 def worker_id() -> str:
@@ -85,8 +121,13 @@ def run_worker(
     wait_for_run: float = 0.0,
     log_level: str = "WARNING",
     overrides: dict[str, Any] | None = None,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    progress_interval: float | None = None,
 ) -> dict[str, Any]:
-    """Work on the current run until it has been idle ``idle_exit`` seconds; returns a summary."""
+    """Work on the current run until it has been idle ``idle_exit`` seconds; returns a summary.
+
+    ``on_progress`` is called every ``progress_interval`` seconds (default: the setting
+    ``ZWGK_PROGRESS_INTERVAL``) with this worker's counts so far (:meth:`WorkerTally.snapshot`)."""
     client = connect(redis_url)
     deadline = time.monotonic() + wait_for_run
     run = current_run(client, prefix)
@@ -109,6 +150,10 @@ def run_worker(
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(WorkerSpider)
     failures = SiteFailures(crawler)
+    tally = WorkerTally(crawler)
+    if on_progress is not None:
+        every = progress_interval or settings.getfloat("ZWGK_PROGRESS_INTERVAL")
+        report_progress(crawler, tally.snapshot, on_progress, every)
     meta: dict[str, str] = client.hgetall(keys.meta)  # type: ignore[assignment]
     mode = crawl_mode(meta.get("mode", "full"), meta.get("revalidate_fraction", 1.0))
     process.crawl(
