@@ -215,10 +215,9 @@ def test_budgets_from_the_profile_are_kept_and_said(inspection_server, inspectio
     assert inspection["links"]["requests"] <= 2
 
 
-def test_a_clean_replica_raises_no_cloaking(tiny_server, tmp_path):
-    result = run_zwgk("crawl", tiny_server.base_url, "--site", "tiny", "--data", str(tmp_path), "--json")
-    assert result.returncode == 0, result.stderr[-3000:]
-    cloaking = summary_json(result)["inspection"]["cloaking"]
+def test_a_clean_replica_raises_no_cloaking(tiny_archive):
+    # the tiny replica crawled by URL with every check on (tests/conftest.py), shared with other tests
+    cloaking = tiny_archive.summary["inspection"]["cloaking"]
     assert cloaking["probed"] == cloaking["planned"] > 1 and cloaking["cloaked"] == []
-    findings = _findings(tmp_path)
+    findings = _findings(tiny_archive.data)
     assert _probed(findings) == [] and not [f for f in findings if f["kind"] == "new_script_host"]
