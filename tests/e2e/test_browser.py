@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, run_zwgk
+from helpers import ROOT
 from sqlalchemy import insert, select
 
 from storage import repository as repo
@@ -134,14 +135,11 @@ def _capture(s: Any, site_id: int, item_id: int, url: str, at: datetime, loc: An
 
 
 @pytest.fixture(scope="module")
-def served(tiny_site: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    import replica
-
+def served(tiny_archive: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    # a copy of the tiny replica crawled by URL (tests/conftest.py; its replica still up), with hostile rows
     data = tmp_path_factory.mktemp("browser") / "data"
-    with replica.ReplicaServer(tiny_site) as server:
-        crawl = run_zwgk("crawl", server.base_url, "--site", "tiny", "--data", str(data), "--json")
-        assert crawl.returncode in (0, 5, 6), crawl.stderr[-2000:]
-        item_id, capture_id, hijacked = _add_hostile_captures(data, server.base_url)
+    shutil.copytree(tiny_archive.data, data)
+    item_id, capture_id, hijacked = _add_hostile_captures(data, tiny_archive.base_url)
     port = _free_port()
     process = subprocess.Popen(
         [*_serve_command(), "--data", str(data), "--port", str(port)],

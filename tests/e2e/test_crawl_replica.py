@@ -38,22 +38,22 @@ def _rows(data: Path) -> tuple[int, int, list[str]]:
     return items, memberships, urls
 
 
-def test_crawl_by_url_matches_truth_and_is_idempotent(tiny_server, tiny_truth, tmp_path):
-    summary = _crawl(tiny_server.base_url, tmp_path, "--site", "tiny")
+def test_crawl_by_url_matches_truth_and_is_idempotent(tiny_archive, tiny_archive_copy, tiny_truth):
+    summary = tiny_archive.summary  # the crawl by URL (tests/conftest.py), shared with other tests
     assert summary["columns"].get("ok") == len(tiny_truth["columns"])
 
     want = truth_column_counts(tiny_truth)
-    assert diff_counts(column_counts(tmp_path, "tiny"), want) == {}
-    assert diff_counts(taxonomy_counts(tmp_path, "tiny"), truth_taxonomy_counts(tiny_truth)) == {}
+    assert diff_counts(column_counts(tiny_archive.data, "tiny"), want) == {}
+    assert diff_counts(taxonomy_counts(tiny_archive.data, "tiny"), truth_taxonomy_counts(tiny_truth)) == {}
 
-    items, memberships, urls = _rows(tmp_path)
+    items, memberships, urls = _rows(tiny_archive.data)
     assert duplicates(urls) == []
     assert items == sum(tiny_truth["totals"]["items_by_year"].values())
     assert memberships == sum(want.values())
 
-    _crawl(tiny_server.base_url, tmp_path, "--site", "tiny")
-    assert diff_counts(column_counts(tmp_path, "tiny"), want) == {}
-    assert _rows(tmp_path)[:2] == (items, memberships)
+    _crawl(tiny_archive.base_url, tiny_archive_copy, "--site", "tiny")  # again, over a copy of it
+    assert diff_counts(column_counts(tiny_archive_copy, "tiny"), want) == {}
+    assert _rows(tiny_archive_copy)[:2] == (items, memberships)
 
 
 def test_crawl_by_profile_matches_truth(tiny_server, tiny_site, tiny_truth, tmp_path):
@@ -65,15 +65,14 @@ def test_crawl_by_profile_matches_truth(tiny_server, tiny_site, tiny_truth, tmp_
     assert diff_counts(column_counts(tmp_path, "tiny"), truth_column_counts(tiny_truth)) == {}
 
 
-def test_special_pages_are_recorded(tiny_server, tiny_truth, tmp_path):
-    _crawl(tiny_server.base_url, tmp_path, "--site", "tiny")
-    db = open_database(database_url(tmp_path))
+def test_special_pages_are_recorded(tiny_archive, tiny_truth):
+    db = open_database(database_url(tiny_archive.data))
     with db.session() as session:
         statuses = dict(session.execute(select(Item.url, Item.fetch_status)).all())
         basis = dict(session.execute(select(Item.url, Item.counted_on_basis)).all())
         encodings = dict(session.execute(select(Item.url, Item.encoding)).all())
     db.dispose()
-    base = tiny_server.base_url.rstrip("/")
+    base = tiny_archive.base_url.rstrip("/")
     for path in tiny_truth["special"]["not_found"]:
         assert statuses[base + path] == "not_found"
         assert basis[base + path] == "list"

@@ -16,9 +16,15 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, column_counts, diff_counts, run_zwgk, truth_column_counts
+from sqlalchemy import func, select
 
+from storage.db import open_database
+from storage.models import Capture
 from storage.testing import postgres_schema
 from storage.warc import check_file
+
+# PostgreSQL is restarted once the crawl has stored this many captures (of about 1100): mid-walk
+RESTART_AFTER_CAPTURES = 300
 
 
 def _pg_cluster() -> str:
@@ -58,11 +64,11 @@ def test_disk_full_then_space_freed(small_disk, tiny_server, tiny_truth):
         assert check_file(path).ok, path
 
 
-def test_readers_while_a_crawl_writes(tmp_path):
+def test_readers_while_a_crawl_writes(qingshi_third_site, tmp_path):
     """Audit commands and the dashboard answer while a crawl writes the same SQLite archive."""
     import replica
 
-    site = replica.build_site(replica.load_spec("qingshi"))
+    site = qingshi_third_site  # the demo's shape at a third of its size
     with replica.ReplicaServer(site) as server:
         first = run_zwgk("crawl", server.base_url, "--site", "qingshi", "--data", str(tmp_path))
         assert first.returncode == 0, first.stderr[-2000:]
@@ -120,10 +126,21 @@ def test_readers_while_a_crawl_writes(tmp_path):
     assert "database is locked" not in log
 
 
-def test_postgresql_restarted_mid_run(tmp_path):
+def _captures(url: str) -> int:
+    db = open_database(url, migrate=False)
+    try:
+        with db.session() as session:
+            return int(session.scalar(select(func.count()).select_from(Capture)) or 0)
+    except Exception:  # the tables may not exist yet while the crawler migrates
+        return 0
+    finally:
+        db.dispose()
+
+
+def test_postgresql_restarted_mid_run(qingshi_third_site, tmp_path):
     import replica
 
-    site = replica.build_site(replica.load_spec("qingshi"))
+    site = qingshi_third_site  # the demo's shape at a third of its size: restarted under it mid-walk
     truth = replica.truth(site)
     with postgres_schema() as url, replica.ReplicaServer(site) as server:
         crawl = subprocess.Popen(
@@ -131,7 +148,11 @@ def test_postgresql_restarted_mid_run(tmp_path):
              "--data", str(tmp_path)],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(tmp_path / "first.log").open("w"), text=True,
         )  # fmt: skip
-        time.sleep(8)
+        deadline = time.monotonic() + 120
+        while _captures(url) < RESTART_AFTER_CAPTURES and crawl.poll() is None:
+            assert time.monotonic() < deadline, "the crawl never got far enough for the restart"
+            time.sleep(0.2)
+        assert crawl.poll() is None, "the crawl finished before PostgreSQL could be restarted under it"
         cluster = _pg_cluster()
         subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart"], check=True)
         for _ in range(60):

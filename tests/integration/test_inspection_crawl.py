@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import yaml
@@ -36,6 +40,22 @@ def inspection_site():
 def inspection_server(inspection_site):
     with replica.ReplicaServer(inspection_site) as server:
         yield server
+
+
+@dataclass
+class Crawled:
+    server: replica.ReplicaServer  # up for the module; only the last test using it changes its state
+    data: Path  # read it only: a test that crawls again copies it first
+    summary: dict
+
+
+@pytest.fixture(scope="module")
+def inspection_crawled(inspection_site, tmp_path_factory) -> Iterator[Crawled]:
+    """The inspection replica crawled once with every check on, for the tests that read that crawl
+    or crawl a copy of its archive again."""
+    data = tmp_path_factory.mktemp("inspection") / "data"
+    with replica.ReplicaServer(inspection_site) as server:
+        yield Crawled(server, data, _crawl(server, data))
 
 
 def _crawl(server, data, *extra: str) -> dict:
@@ -78,8 +98,12 @@ def _got(findings: list[dict]) -> set[tuple[str, str, str | None]]:
     }
 
 
-def test_one_crawl_reports_exactly_the_planted_cases(inspection_server, inspection_site, tmp_path):
-    summary = _crawl(inspection_server, tmp_path)
+def test_one_crawl_reports_exactly_the_planted_cases(inspection_crawled, inspection_site):
+    inspection_server, tmp_path, summary = (
+        inspection_crawled.server,
+        inspection_crawled.data,
+        inspection_crawled.summary,
+    )
     inspection = summary["inspection"]
     assert inspection["out_of_budget"] == []
     assert inspection["links"]["verdicts"].get("dead") == len(
@@ -164,8 +188,10 @@ def _check_cloaking(probed: list[dict], site, base_url: str, data) -> None:
         assert opened.status_code == 200 and "搜索引擎劫持检测" in opened.get_data(as_text=True)
 
 
-def test_an_incremental_run_rechecks_the_dead_links_and_counts_the_runs(inspection_server, tmp_path):
-    _crawl(inspection_server, tmp_path)
+def test_an_incremental_run_rechecks_the_dead_links_and_counts_the_runs(inspection_crawled, tmp_path):
+    inspection_server = inspection_crawled.server
+    tmp_path = tmp_path / "data"  # the module's crawl, copied: this run writes into it
+    shutil.copytree(inspection_crawled.data, tmp_path)
     # the next day the home page loads a script from a host never used before
     state, host = cloaking_cases.new_script_host(inspection_server.site)
     inspection_server.set_state(state)
@@ -215,10 +241,9 @@ def test_budgets_from_the_profile_are_kept_and_said(inspection_server, inspectio
     assert inspection["links"]["requests"] <= 2
 
 
-def test_a_clean_replica_raises_no_cloaking(tiny_server, tmp_path):
-    result = run_zwgk("crawl", tiny_server.base_url, "--site", "tiny", "--data", str(tmp_path), "--json")
-    assert result.returncode == 0, result.stderr[-3000:]
-    cloaking = summary_json(result)["inspection"]["cloaking"]
+def test_a_clean_replica_raises_no_cloaking(tiny_archive):
+    # the tiny replica crawled by URL with every check on (tests/conftest.py), shared with other tests
+    cloaking = tiny_archive.summary["inspection"]["cloaking"]
     assert cloaking["probed"] == cloaking["planned"] > 1 and cloaking["cloaked"] == []
-    findings = _findings(tmp_path)
+    findings = _findings(tiny_archive.data)
     assert _probed(findings) == [] and not [f for f in findings if f["kind"] == "new_script_host"]

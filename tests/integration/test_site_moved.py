@@ -19,31 +19,30 @@ def _state(data):
     return urls, base
 
 
-def test_crawl_at_another_address_refused_then_rebased(tmp_path):
+def test_crawl_at_another_address_refused_then_rebased(
+    tiny_site, tiny_truth, tiny_archive, tiny_archive_copy
+):
     import replica
 
-    site = replica.build_site(replica.load_spec("tiny"))
-    truth = replica.truth(site)
+    truth = tiny_truth
     slug = truth["site"]["slug"]
-    with replica.ReplicaServer(site) as first:
-        done = run_zwgk("crawl", first.base_url, "--site", slug, "--data", str(tmp_path), "--json")
-        assert done.returncode == 0, done.stderr[-3000:]
-    before = _state(tmp_path)
-    with replica.ReplicaServer(site) as second:
-        assert second.base_url != first.base_url
-        refused = run_zwgk("crawl", second.base_url, "--site", slug, "--data", str(tmp_path))
+    data = tiny_archive_copy  # the tiny replica crawled at its first address (tests/conftest.py)
+    before = _state(data)
+    with replica.ReplicaServer(tiny_site) as second:
+        assert second.base_url != tiny_archive.base_url
+        refused = run_zwgk("crawl", second.base_url, "--site", slug, "--data", str(data))
         assert refused.returncode == 2, refused.stderr[-3000:]
         assert "--site-moved" in refused.stderr
-        assert _state(tmp_path) == before
-        moved = run_zwgk("crawl", second.base_url, "--site", slug, "--data", str(tmp_path), "--site-moved")
+        assert _state(data) == before
+        moved = run_zwgk("crawl", second.base_url, "--site", slug, "--data", str(data), "--site-moved")
         assert moved.returncode == 0, moved.stderr[-3000:]
         new_origin = second.base_url.rstrip("/")
-    urls, base = _state(tmp_path)
+    urls, base = _state(data)
     assert duplicates(urls) == []
     assert len(urls) == len(before[0])
     assert base.startswith(new_origin)
     assert all(url.startswith(new_origin) for url in urls if "127.0.0.1" in url)
-    assert diff_counts(column_counts(tmp_path, slug), truth_column_counts(truth)) == {}
+    assert diff_counts(column_counts(data, slug), truth_column_counts(truth)) == {}
 
 
 def _free_port() -> int:
