@@ -55,7 +55,11 @@ def test_local_workers_log_one_combined_line_per_interval(tiny_server, tmp_path)
         lines = progress_lines(result.stderr)
         assert all(line["workers"] == 2 for line in lines)
         assert_plausible(lines, summary["pages"])
-        assert lines[-1]["columns"] <= lines[-1]["total"]
+        # the sites' column totals reach the parent; a line may leave the total out when the summed
+        # walks pass it (a list page redone after its lease lapsed on a loaded machine ends its
+        # column a second time: the archive stores it once, the progress counts it twice)
+        with_total = [line for line in lines if "total" in line]
+        assert with_total and all(line["columns"] <= line["total"] for line in with_total), lines
     finally:
         drop_keys(connect(REDIS_URL), prefix)
 
